@@ -1,0 +1,5 @@
+"""``python -m chuangcheng``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,152 @@
+"""Amounts: a number, an optional 余/多, and a measure word (``3000余份``, ``2万余人次``).
+
+Parsing accepts what people type (full-width digits, ``8,900条``, ``1.5万元``,
+``20多万平方米``, the mapping form); printing follows GB/T 15835: Arabic digits with
+the measure word, 万/亿 for large round amounts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+
+_MAGNITUDES = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+_APPROX = ("余", "多")
+_AMOUNT_RE = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?)(?P<a1>[余多])?(?P<mag>[万亿])?(?P<a2>[余多])?(?P<unit>\D*)"
+)
+_CN_DIGITS = set("零〇一二两三四五六七八九十百千万亿")
+_TRUE = {"true", "yes", "y", "是", "对", "余", "多", "1"}
+_FALSE = {"false", "no", "n", "否", "不", "0", ""}
+
+
+class AmountError(ValueError):
+    """An amount that cannot be understood; the message says what to write instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A quantity with its measure word; ``approx`` is ``""``, ``"余"`` or ``"多"``."""
+
+    value: Decimal
+    unit: str
+    approx: str = ""
+
+    def __str__(self) -> str:
+        return format_amount(self)
+
+    def __add__(self, other: Amount) -> Amount:
+        if other.unit != self.unit:
+            raise ValueError(f"cannot add {other.unit} to {self.unit}")
+        return Amount(self.value + other.value, self.unit, self.approx or other.approx)
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _one_decimal(value: Decimal) -> bool:
+    return (value * 10) == (value * 10).to_integral_value()
+
+
+def format_amount(amount: Amount) -> str:
+    """Print an amount as a report writes it: ``8900余条``, ``2万余人次``, ``20多万平方米``.
+
+    Exact amounts of 1万 and more use 万/亿 when they are round to a tenth (``3.5万人``,
+    ``148万斤``, but ``11800户``); approximate ones are cut down to a tenth of 万
+    (20060余 → 2万余) or, below 1万, to two significant digits (6958余 → 6900余).
+    """
+    value, mark = amount.value, amount.approx
+    for mag in ("亿", "万"):
+        scaled = value / _MAGNITUDES[mag]
+        if scaled >= 1 and mark:  # "more than": 20060余 reads 2万余
+            scaled = (scaled * 10).to_integral_value(rounding=ROUND_FLOOR) / 10
+        if scaled >= 1 and _one_decimal(scaled):
+            number = _plain(scaled)
+            if mark == "多" and "." not in number:
+                return f"{number}多{mag}{amount.unit}"
+            return f"{number}{mag}{mark and '余'}{amount.unit}"
+    if mark and value >= 100:  # 6958余 reads 6900余: two significant digits
+        step = Decimal(10) ** (len(str(int(value))) - 2)
+        value = (value / step).to_integral_value(rounding=ROUND_FLOOR) * step
+    return f"{_plain(value)}{mark}{amount.unit}"
+
+
+def _hint(text: str) -> str:
+    if text and (text[0] in _CN_DIGITS or text.startswith(("上", "近", "约", "逾", "数"))):
+        return "请用阿拉伯数字写明数量，约数写作“300余人次”“20多万平方米”"
+    return "应写作“数字+量词”，如“10条”“3000余份”“1.5万元”"
+
+
+def parse_amount(raw: object, default_unit: str | None = None) -> Amount:
+    """Parse ``"3000余份"``, ``"1.5万元"``, a bare number (only with ``default_unit``)
+    or the mapping form ``{数值: 8900, 单位: 条, 约数: true}``."""
+    if isinstance(raw, Amount):
+        return raw
+    if isinstance(raw, Mapping):
+        return _parse_mapping(raw, default_unit)
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float, Decimal)):
+        raise AmountError("应写作“数字+量词”，如“10条”")
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    text = re.sub(r"(?<=\d)[,，\s](?=\d{3})", "", text)
+    if text.startswith("-"):
+        raise AmountError("数量不能为负数")
+    match = _AMOUNT_RE.fullmatch(text)
+    if not match:
+        raise AmountError(_hint(text))
+    if match["a1"] and match["a2"]:
+        raise AmountError("“余”“多”只能写一个")
+    unit = match["unit"].strip()
+    if not unit:
+        if default_unit is None:
+            raise AmountError("缺少量词，如“条”“份”“人次”；请写成“10条”这样的形式")
+        unit = default_unit
+    if re.search(r"[余多]", unit[:1]):
+        raise AmountError("“余”“多”应紧跟在数字或“万”之后")
+    value = Decimal(match["num"]) * _MAGNITUDES.get(match["mag"] or "", Decimal(1))
+    return Amount(value, unit, match["a1"] or match["a2"] or "")
+
+
+_MAPPING_KEYS = {"数值": "value", "value": "value", "单位": "unit", "unit": "unit",
+                 "约数": "approx", "approx": "approx"}
+
+
+def _parse_mapping(raw: Mapping[object, object], default_unit: str | None) -> Amount:
+    fields: dict[str, object] = {}
+    for key, val in raw.items():
+        name = _MAPPING_KEYS.get(str(key))
+        if name is None:
+            raise AmountError(f"不认识的键“{key}”，数量的映射写法只有 数值、单位、约数")
+        fields[name] = val
+    if "value" not in fields:
+        raise AmountError("映射写法缺少“数值”")
+    text = unicodedata.normalize("NFKC", str(fields["value"])).strip()
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise AmountError(f"“数值”应为数字，而不是“{text}”") from None
+    if value < 0:
+        raise AmountError("数量不能为负数")
+    unit = str(fields.get("unit") or default_unit or "").strip()
+    if not unit:
+        raise AmountError("映射写法缺少“单位”（量词），如 单位: 条")
+    flag = str(fields.get("approx", "")).strip().lower()
+    if flag not in _TRUE | _FALSE:
+        raise AmountError("“约数”应为 true 或 false")
+    approx = "" if flag in _FALSE else ("多" if flag == "多" else "余")
+    return Amount(value, unit, approx)
+
+
+def sum_amounts(pairs: Iterable[tuple[str, Amount]]) -> dict[tuple[str, str], Amount]:
+    """Sum amounts per (item, measure word), keeping the order items first appear in."""
+    totals: dict[tuple[str, str], Amount] = {}
+    for item, amount in pairs:
+        key = (item, amount.unit)
+        totals[key] = totals[key] + amount if key in totals else amount
+    return totals

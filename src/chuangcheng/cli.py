@@ -1,0 +1,117 @@
+"""The command line: parses, calls the core, prints. All errors pass through :func:`_guard`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from . import __version__
+from .errors import ChuangchengError, Diagnostic, Severity, UsageError
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+app = typer.Typer(
+    name="chuangcheng",
+    help="创城：把单位的创建文明城市工作台账（YAML）生成公文格式的工作总结（Word、Markdown）。",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(str, Enum):
+    docx = "docx"
+    md = "md"
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
+    for diag in diagnostics:
+        style = "yellow" if diag.severity is Severity.WARNING else "red"
+        err.print(str(diag), style=style, markup=False)
+
+
+@contextmanager
+def _guard() -> Iterator[None]:
+    """The one handler: chuangcheng's errors are printed and mapped to exit codes."""
+    try:
+        yield
+    except ChuangchengError as exc:
+        _print_diagnostics(exc.diagnostics)
+        if not exc.diagnostics:
+            err.print(exc.message, style="red", markup=False)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        err.print("已中断，未写入任何文件。", style="yellow")
+        raise typer.Exit(130) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"chuangcheng {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option(
+        "--version", "-V", help="显示版本号后退出。", callback=_version, is_eager=True)] = False,
+) -> None:
+    """创城：把单位的创建文明城市工作台账（YAML）生成公文格式的工作总结（Word、Markdown）。"""
+
+
+@app.command(
+    "render",
+    help="""生成一个单位的创城工作总结（Word 按 GB/T 9704-2012 公文格式排版，另附 Markdown）。
+
+输出文件以单位名称命名（如 官塘社区.docx），默认放在单位文件旁边。
+
+示例：
+
+  chuangcheng render 官塘社区.yaml
+
+  chuangcheng render 官塘社区.yaml -o 输出 -f docx
+""",
+)
+def render(
+    path: Annotated[Path, typer.Argument(help="单位文件（.yaml）", metavar="单位文件.yaml", show_default=False)],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="输出文件夹；默认与单位文件在同一文件夹。", show_default=False)] = None,
+    formats: Annotated[list[Format] | None, typer.Option(
+        "--format", "-f", help="输出格式，可写多次；默认 docx 和 md 都生成。", show_default=False)] = None,
+    template_dir: Annotated[Path | None, typer.Option(
+        "--template-dir", help="自定义模板文件夹：其中的同名模板替换内置模板。", show_default=False)] = None,
+) -> None:
+    from .render import FORMATS, render_unit
+
+    chosen = [f.value for f in formats] if formats else list(FORMATS)
+    with _guard():
+        if path.is_dir():
+            raise UsageError(f"{path}: 这是一个文件夹；请指定一个单位文件（.yaml），如 {path / '官塘社区.yaml'}")
+        if template_dir is not None and not template_dir.is_dir():
+            raise UsageError(f"{template_dir}: 模板文件夹不存在")
+        result = render_unit(path, output, chosen, template_dir)
+        _print_diagnostics(result.warnings)
+        for written in result.outputs:
+            out.print(f"已生成 {written}", markup=False)
+
+
+def main() -> None:
+    """Entry point of the ``chuangcheng`` command."""
+    try:
+        app()
+    except Exception as exc:  # a bug, not a user error: say so briefly, details on request
+        if os.environ.get("CHUANGCHENG_DEBUG"):
+            raise
+        print(f"chuangcheng 内部错误：{type(exc).__name__}: {exc}\n"
+              "这是程序的问题，不是你的文件的问题；设置环境变量 CHUANGCHENG_DEBUG=1 可查看详细信息。",
+              file=sys.stderr)
+        sys.exit(3)

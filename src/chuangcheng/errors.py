@@ -1,0 +1,77 @@
+"""Diagnostics and the one exception hierarchy of chuangcheng.
+
+Every problem a user can cause is a :class:`Diagnostic` that points at a place
+(``path:line:col: 字段: 说明``). Exceptions carry diagnostics; the CLI has one
+handler that prints them and maps the exception class to an exit code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How bad a diagnostic is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem at one place of one file (line and column are 1-based)."""
+
+    path: str
+    line: int
+    col: int
+    field: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.col}"
+        if self.severity is Severity.WARNING:
+            where += ": 警告"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class ChuangchengError(Exception):
+    """Base of every error chuangcheng raises on purpose; ``exit_code`` is for the CLI."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, diagnostics: tuple[Diagnostic, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.diagnostics = diagnostics
+
+    def lines(self) -> list[str]:
+        """What the user is shown: the diagnostics, or the message when there are none."""
+        return [str(d) for d in self.diagnostics] or [self.message]
+
+
+class InputError(ChuangchengError):
+    """A unit or district file that cannot be read or does not follow the format."""
+
+    def __init__(self, diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> None:
+        diags = tuple(diagnostics)
+        super().__init__(f"{len(diags)} 处错误", diags)
+
+
+class TemplateError(ChuangchengError):
+    """A Jinja template that does not compile or fails while rendering."""
+
+    def __init__(self, template: str, line: int, message: str) -> None:
+        diag = Diagnostic(template, line, 1, "模板", message)
+        super().__init__(str(diag), (diag,))
+
+
+class OutputError(ChuangchengError):
+    """A report that cannot be written (file open in Word, folder not writable …)."""
+
+
+class UsageError(ChuangchengError):
+    """A command line that asks for something impossible (a missing path …)."""
+
+    exit_code = 2

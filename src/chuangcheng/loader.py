@@ -1,0 +1,268 @@
+"""From a file on disk to a validated model, with every problem pointing at its line.
+
+The models are walked alongside the data: Chinese or English keys are mapped onto field
+names (unknown keys get the nearest valid key), list-form sections are wrapped, and the
+place of every value is kept so that pydantic's errors can be shown at ``path:line:col``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path as FsPath
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from .errors import Diagnostic, InputError
+from .models import UNIT_TYPES, District, Period, Report, Section
+from .source import read_source
+from .yamltree import Path, Tree, display_path, fullwidth_colon_key, parse_yaml
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class Loaded(typing.Generic[M]):
+    """A validated file: its model, where it came from, and the warnings met on the way."""
+
+    model: M
+    path: FsPath
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+@cache
+def key_table(model: type[BaseModel]) -> dict[str, str]:
+    """Every accepted spelling of a model's keys (English name, Chinese title) → field name."""
+    table: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        table[name] = name
+        if info.title:
+            table[info.title] = name
+    return table
+
+
+def _model_in(annotation: Any) -> Any:
+    """Strip ``Annotated`` and ``X | None`` so that what is left can be walked."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0] if len(args) == 1 else annotation
+            if len(args) != 1:
+                return annotation
+        else:
+            return annotation
+
+
+class _Walker:
+    """Maps user keys to field names, recording which raw path each canonical path came from."""
+
+    def __init__(self, tree: Tree, path: str) -> None:
+        self.tree = tree
+        self.file = path
+        self.raw_of: dict[Path, Path] = {}
+        self.errors: list[Diagnostic] = []
+
+    def walk(self, data: object, annotation: Any, raw: Path, canon: Path) -> object:
+        self.raw_of[canon] = raw
+        target = _model_in(annotation)
+        origin = typing.get_origin(target)
+        if isinstance(target, type) and issubclass(target, BaseModel):
+            return self.model(data, target, raw, canon)
+        if origin is list and isinstance(data, list):
+            (item,) = typing.get_args(target)
+            return [self.walk(v, item, (*raw, i), (*canon, i)) for i, v in enumerate(data)]
+        if origin is dict and isinstance(data, dict):
+            value_type = typing.get_args(target)[1]
+            return {k: self.walk(v, value_type, (*raw, k), (*canon, k)) for k, v in data.items()}
+        return data
+
+    def model(self, data: object, model: type[BaseModel], raw: Path, canon: Path) -> object:
+        list_field = getattr(model, "list_field", None)
+        if isinstance(data, list) and issubclass(model, Section) and list_field:
+            self.raw_of[(*canon, list_field)] = raw
+            annotation = model.model_fields[list_field].annotation
+            return {list_field: self.walk(data, annotation, raw, (*canon, list_field))}
+        if not isinstance(data, dict):
+            return data
+        table = key_table(model)
+        out: dict[str, object] = {}
+        seen: dict[str, str] = {}
+        for key, value in data.items():
+            name = table.get(key)
+            if name is None:
+                self.unknown(model, key, (*raw, key))
+                continue
+            if name in seen:
+                first = self.tree.pos((*raw, seen[name]), key=True)
+                here = self.tree.pos((*raw, key), key=True)
+                self.errors.append(Diagnostic(
+                    self.file, here.line, here.col, display_path((*raw, key)),
+                    f"与第 {first.line} 行的“{seen[name]}”是同一个键（中英文写法等同）；请只保留一个"))
+                continue
+            seen[name] = key
+            annotation = model.model_fields[name].annotation
+            out[name] = self.walk(value, annotation, (*raw, key), (*canon, name))
+        return out
+
+    def unknown(self, model: type[BaseModel], key: str, raw: Path) -> None:
+        pos = self.tree.pos(raw, key=True)
+        names = [t for t in key_table(model) if t not in model.model_fields] or list(key_table(model))
+        close = difflib.get_close_matches(key, list(key_table(model)), n=1, cutoff=0.4)
+        if close:
+            hint = f"是不是要写“{close[0]}”？"
+        else:
+            hint = "这里可以写：" + "、".join(names)
+        self.errors.append(Diagnostic(self.file, pos.line, pos.col, display_path(raw),
+                                      f"不认识的键“{key}”；{hint}"))
+
+
+_MESSAGES = {
+    "missing": "缺少必填项“{label}”",
+    "string_type": "应为一段文字",
+    "list_type": "应为列表：每项另起一行，以“- ”开头",
+    "dict_type": "应为“键: 值”的映射，写在下一行并缩进",
+    "model_type": "应为“键: 值”的映射，写在下一行并缩进",
+    "model_attributes_type": "应为“键: 值”的映射，写在下一行并缩进",
+    "too_short": "至少要写一项",
+    "string_too_short": "不能为空",
+    "extra_forbidden": "不认识的键",
+    "date_type": "应为日期，如 2026-03-05",
+}
+
+
+def _message(err: ErrorDetails, label: str, description: str | None) -> str:
+    kind = err["type"]
+    if kind == "missing" and description:
+        return f"缺少必填项“{label}”：{description}"
+    if kind == "literal_error":
+        return f"“{err['input']}”不是有效的取值，应为：{'、'.join(UNIT_TYPES)}"
+    template = _MESSAGES.get(kind)
+    if template is None:
+        return err["msg"]
+    return template.format(label=label)
+
+
+class _Translator:
+    """Turns pydantic's errors into diagnostics at the right line, in Chinese."""
+
+    def __init__(self, walker: _Walker, model: type[BaseModel], source_lines: list[str]) -> None:
+        self.walker = walker
+        self.model = model
+        self.lines = source_lines
+
+    def raw(self, canon: Path) -> tuple[Path, Path]:
+        """The raw path of ``canon`` (or of its nearest known ancestor) and what is left over."""
+        for cut in range(len(canon), -1, -1):
+            if canon[:cut] in self.walker.raw_of:
+                return self.walker.raw_of[canon[:cut]], canon[cut:]
+        return (), canon
+
+    def field_at(self, canon: Path) -> tuple[str, str | None]:
+        """The Chinese key and description of the field at ``canon`` (a dict's own key as it is)."""
+        current: Any = self.model
+        label, description = "", None
+        for part in canon:
+            target = _model_in(current)
+            origin = typing.get_origin(target)
+            if origin in (list, dict):
+                current = typing.get_args(target)[-1]
+                if origin is dict:
+                    label, description = str(part), None
+            elif isinstance(target, type) and issubclass(target, BaseModel):
+                info = target.model_fields.get(str(part))
+                label = info.title or str(part) if info else str(part)
+                current, description = (info.annotation, info.description) if info else (None, None)
+            else:
+                label, description = str(part), None
+        return label, description
+
+    def diagnostic(self, err: ErrorDetails) -> Diagnostic:
+        canon = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        raw, rest = self.raw(canon)
+        tree = self.walker.tree
+        label, description = self.field_at(canon)
+        pos = tree.pos(raw, key=err["type"] == "missing")
+        shown = display_path((*raw, label) if rest else raw) or "文件"
+        message = _message(err, label, description)
+        if err["type"] in {"dict_type", "model_type", "model_attributes_type", "list_type"}:
+            colon = self.fullwidth_colon(pos.line)
+            if colon:
+                return Diagnostic(self.walker.file, colon[0], colon[1], shown,
+                                  "这一行用了中文冒号“：”，键和值之间要用英文冒号加空格“: ”")
+        return Diagnostic(self.walker.file, pos.line, pos.col, shown, message)
+
+    def fullwidth_colon(self, line: int) -> tuple[int, int] | None:
+        for n in range(line, min(line + 3, len(self.lines) + 1)):
+            col = fullwidth_colon_key(self.lines[n - 1])
+            if col:
+                return n, col
+        return None
+
+
+def _validate(walker: _Walker, data: object, text: str, model: type[M],
+              context: dict[str, Any]) -> M:
+    errors = list(walker.errors)
+    file = walker.file
+    if not isinstance(data, dict):
+        lines = text.split("\n")
+        colon = next(((n, c) for n, line in enumerate(lines, 1) if (c := fullwidth_colon_key(line))), None)
+        if colon:
+            message = "这一行用了中文冒号“：”，键和值之间要用英文冒号加空格“: ”"
+            errors.append(Diagnostic(file, colon[0], colon[1], "文件", message))
+        else:
+            message = "文件内容应为“键: 值”的映射，第一行一般是“单位:”" if data is not None else "文件是空的"
+            errors.append(Diagnostic(file, 1, 1, "文件", message))
+        raise InputError(errors)
+    try:
+        result = model.model_validate(data, context=context)
+    except ValidationError as exc:
+        translator = _Translator(walker, model, text.split("\n"))
+        known = {(d.line, d.col, d.field) for d in errors}
+        for err in exc.errors(include_url=False):
+            diag = translator.diagnostic(err)
+            if (diag.line, diag.col, diag.field) not in known:
+                known.add((diag.line, diag.col, diag.field))
+                errors.append(diag)
+    if errors:
+        raise InputError(sorted(errors, key=lambda d: (d.line, d.col)))
+    return result
+
+
+def _period_context(data: object) -> dict[str, Any]:
+    """Validate the period alone first, so that ``3月5日`` can take its year from it."""
+    if isinstance(data, dict):
+        raw = data.get("period")
+        try:
+            return {"period": Period.model_validate(raw)}
+        except ValidationError:
+            pass
+    return {"period": None}
+
+
+def load_model(path: FsPath, model: type[M], display: str | None = None) -> Loaded[M]:
+    """Read, parse and validate one file; raise :class:`InputError` with every problem."""
+    source = read_source(path, display)
+    tree = parse_yaml(source)
+    walker = _Walker(tree, source.path)
+    data = walker.walk(tree.data, model, (), ())
+    context = _period_context(data) if model is Report else {}
+    result = _validate(walker, data, source.text, model, context)
+    return Loaded(result, path, [*source.warnings, *tree.warnings])
+
+
+def load_unit(path: FsPath, display: str | None = None) -> Loaded[Report]:
+    """Load a unit file (``官塘社区.yaml``)."""
+    return load_model(path, Report, display)
+
+
+def load_district(path: FsPath, display: str | None = None) -> Loaded[District]:
+    """Load a district file (``district.yaml`` or ``区.yaml``)."""
+    return load_model(path, District, display)

@@ -1,0 +1,302 @@
+"""The unit file and the district file as pydantic models: the one source of truth for the format.
+
+Each field's English name is its Python name and its Chinese key is its ``title``; the
+loader (:mod:`chuangcheng.loader`) maps either spelling onto the field before validation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import partial
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .amounts import Amount, AmountError, parse_amount
+from .dates import DateError, parse_date, period_label
+
+UNIT_TYPES = ("社区", "街道", "村", "医院", "学校", "幼儿园", "企业", "机关", "其他")
+UnitType = Literal["社区", "街道", "村", "医院", "学校", "幼儿园", "企业", "机关", "其他"]
+
+
+def _amount(value: object, default_unit: str | None = None) -> Amount:
+    try:
+        return parse_amount(value, default_unit)
+    except AmountError as exc:
+        raise PydanticCustomError("amount", "“{value}”不是有效的数量：{reason}",
+                                  {"value": _show(value), "reason": str(exc)}) from None
+
+
+def _show(value: object) -> str:
+    if isinstance(value, dict):
+        return "{" + "，".join(f"{k}: {v}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+_AS_TEXT = PlainSerializer(str, return_type=str)
+AmountField = Annotated[Amount, PlainValidator(_amount), _AS_TEXT,
+                        WithJsonSchema({"type": "string", "examples": ["3000余份"]})]
+PeopleTimes = Annotated[Amount, PlainValidator(partial(_amount, default_unit="人次")), _AS_TEXT,
+                        WithJsonSchema({"type": "string", "examples": ["2万余人次"]})]
+People = Annotated[Amount, PlainValidator(partial(_amount, default_unit="人")), _AS_TEXT,
+                   WithJsonSchema({"type": "string", "examples": ["45人"]})]
+
+
+def _date(value: object, info: ValidationInfo) -> dt.date:
+    period = (info.context or {}).get("period")
+    try:
+        return parse_date(value, (period.start, period.end) if period else None)
+    except DateError as exc:
+        raise PydanticCustomError("date", "{reason}", {"reason": str(exc)}) from None
+
+
+def _text_list(value: object) -> object:
+    """A single sentence where a list is expected is taken as a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
+TextList = Annotated[list[str], Field(default_factory=list)]
+
+
+class Model(BaseModel):
+    """Strict base: unknown keys are errors, text is stripped, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True,
+                              str_min_length=1)
+
+
+class Unit(Model):
+    name: str = Field(title="名称", description="单位全称（必填），如 官塘社区")
+    type: UnitType = Field(title="类型", description="单位类型（必填）：" + "|".join(UNIT_TYPES))
+    parent: str | None = Field(None, title="上级", description="领导本单位的上级，写进“在……的正确领导下”")
+    guided_by: str | None = Field(None, title="指导", description="具体指导单位，如 区文明办")
+    district: str | None = Field(None, title="所属区", description="所属区县")
+    profile: dict[str, str] = Field(default_factory=dict, title="基本情况",
+                                    description="基本情况：名称: 数量或文字，如 常住人口: 35000人")
+
+
+class Period(Model):
+    start: dt.date = Field(title="开始", description="开始日期，如 2026-01-01")
+    end: dt.date = Field(title="结束", description="结束日期，如 2026-06-30")
+    label: str | None = Field(None, title="名称", description="报告期名称，如 2026年上半年；不写则按日期生成")
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _full_date(cls, value: object) -> dt.date:
+        try:
+            return parse_date(value)
+        except DateError as exc:
+            raise PydanticCustomError("date", "{reason}", {"reason": str(exc)}) from None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise PydanticCustomError("period", "结束日期 {end} 早于开始日期 {start}",
+                                      {"end": self.end.isoformat(), "start": self.start.isoformat()})
+        return self
+
+    @property
+    def name(self) -> str:
+        """The period's label, or one derived from its dates."""
+        return self.label or period_label(self.start, self.end)
+
+
+Date = Annotated[dt.date, PlainValidator(_date), WithJsonSchema({"type": "string"})]
+_BAD_PHOTO = re.compile(r"^(?:[a-zA-Z]:|[\\/]|~)")
+
+
+class Activity(Model):
+    date: Date = Field(
+        title="日期", description="日期（必填）：2026-03-05、2026年3月5日 或 3月5日（年份取自报告期）")
+    end_date: Date | None = Field(
+        None, title="结束日期", description="持续多日的活动的结束日期")
+    title: str = Field(title="名称", description="活动名称（必填），如 学雷锋主题宣传活动")
+    place: str | None = Field(None, title="地点", description="活动地点")
+    quantities: dict[str, AmountField] = Field(
+        default_factory=dict, title="数量", description="做了什么，每项“事项: 数量”，如 悬挂横幅: 10条")
+    participants: PeopleTimes | None = Field(None, title="参与", description="参与人数，默认单位“人次”")
+    volunteers: People | None = Field(None, title="志愿者", description="志愿者人数，默认单位“人”")
+    description: str | None = Field(None, title="说明", description="活动说明，一句或几句话")
+    photos: Annotated[list[str], Field(default_factory=list)] = Field(
+        title="照片", description="照片路径，相对于本文件，不能在本文件所在文件夹之外")
+
+    @field_validator("photos", mode="before")
+    @classmethod
+    def _photo_list(cls, value: object) -> object:
+        return _text_list(value)
+
+    @field_validator("photos")
+    @classmethod
+    def _inside_folder(cls, value: list[str]) -> list[str]:
+        for photo in value:
+            parts = set(PurePosixPath(photo).parts) | set(PureWindowsPath(photo).parts)
+            if _BAD_PHOTO.match(photo) or ".." in parts:
+                raise PydanticCustomError(
+                    "photo_path", "照片路径“{path}”指向本文件所在文件夹之外；请把照片放进单位文件所在的文件夹（或其子文件夹），写相对路径，如 photos/0305.jpg",
+                    {"path": photo})
+        return value
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Activity:
+        if self.end_date is not None and self.end_date < self.date:
+            raise PydanticCustomError("date_order", "结束日期 {end} 早于开始日期 {start}",
+                                      {"end": self.end_date.isoformat(), "start": self.date.isoformat()})
+        return self
+
+
+class Section(Model):
+    """A section of the work: a list of activities, or 做法/成效/活动 (and its own keys)."""
+
+    list_field: ClassVar[str | None] = "activities"
+
+    title: str | None = Field(None, title="标题", description="小标题；不写则用默认标题")
+    measures: TextList = Field(title="做法", description="常规做法，一句一项")
+    results: TextList = Field(title="成效", description="取得的成效，一句一项")
+    activities: list[Activity] = Field(default_factory=list, title="活动", description="活动列表")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _list_form(cls, value: object) -> object:
+        return {"activities": value} if isinstance(value, list) else value
+
+    @field_validator("measures", "results", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return _text_list(value)
+
+    def is_empty(self) -> bool:
+        """True when the section has nothing to print."""
+        return not (self.measures or self.results or self.activities)
+
+
+class Leadership(Section):
+    group: str | None = Field(None, title="领导小组", description="领导小组，如 以社区党委书记为组长的创城工作领导小组")
+    mechanisms: TextList = Field(title="工作机制", description="工作机制，如 周调度、月总结")
+
+    @field_validator("mechanisms", mode="before")
+    @classmethod
+    def _mechanisms(cls, value: object) -> object:
+        return _text_list(value)
+
+    def is_empty(self) -> bool:
+        return super().is_empty() and not (self.group or self.mechanisms)
+
+
+class Volunteering(Section):
+    registered: People | None = Field(None, title="注册志愿者", description="注册志愿者人数，如 2900人")
+    teams: TextList = Field(title="队伍", description="志愿服务队伍名称")
+
+    @field_validator("teams", mode="before")
+    @classmethod
+    def _teams(cls, value: object) -> object:
+        return _text_list(value)
+
+    def is_empty(self) -> bool:
+        return super().is_empty() and self.registered is None and not self.teams
+
+
+class OtherSection(Section):
+    list_field: ClassVar[str | None] = None
+
+    title: str = Field(title="标题", description="本单位自设工作的小标题（必填）")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _list_form(cls, value: object) -> object:
+        return value
+
+
+class Signoff(Model):
+    signer: str | None = Field(None, title="署名", description="署名，默认为单位名称")
+    date: Date | None = Field(
+        None, title="日期", description="成文日期，默认为报告期结束日期")
+
+
+SECTION_KEYS = ("leadership", "publicity", "sanitation", "volunteering", "infrastructure",
+                "civic_morality")
+
+
+class Report(Model):
+    """One unit's file for one reporting period."""
+
+    unit: Unit = Field(title="单位", description="单位信息（必填）")
+    period: Period = Field(title="报告期", description="报告期（必填）")
+    goal: str = Field("全国文明城市", title="创建目标", description="创建目标，默认 全国文明城市")
+    title: str | None = Field(None, title="标题", description="报告标题；不写则为“{名称}{报告期}创建{目标}工作总结”")
+    leadership: Leadership | None = Field(None, title="组织领导", description="组织领导")
+    publicity: Section | None = Field(None, title="宣传发动", description="宣传发动")
+    sanitation: Section | None = Field(None, title="环境整治", description="环境整治")
+    volunteering: Volunteering | None = Field(None, title="志愿服务", description="志愿服务")
+    infrastructure: Section | None = Field(None, title="基础设施", description="基础设施")
+    civic_morality: Section | None = Field(None, title="道德建设", description="道德建设：道德讲堂、好人评选、文明家庭 …")
+    other: list[OtherSection] = Field(default_factory=list, title="其他工作", description="本单位自设的工作，按顺序排在最后")
+    problems: list[str] = Field(min_length=1, title="存在问题", description="存在的问题（必填，至少一条）")
+    next_steps: list[str] = Field(min_length=1, title="下一步", description="下一步工作打算（必填，至少一条）")
+    closing: str | None = Field(None, title="结语", description="结尾段落（可选）")
+    signoff: Signoff = Field(default_factory=Signoff, title="落款", description="落款")
+
+    @field_validator("problems", "next_steps", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return _text_list(value)
+
+    @property
+    def display_title(self) -> str:
+        """The report's title, given or derived."""
+        return self.title or f"{self.unit.name}{self.period.name}创建{self.goal}工作总结"
+
+    @property
+    def signer(self) -> str:
+        return self.signoff.signer or self.unit.name
+
+    @property
+    def signed_on(self) -> dt.date:
+        return self.signoff.date or self.period.end
+
+    def sections(self) -> list[tuple[str, Section]]:
+        """The non-empty sections in report order: the core ones, then the unit's own."""
+        core: list[tuple[str, Section]] = [
+            (key, sec) for key in SECTION_KEYS if (sec := getattr(self, key)) is not None
+        ]
+        core += [("other", sec) for sec in self.other]
+        return [(key, sec) for key, sec in core if not sec.is_empty()]
+
+    def activities(self) -> list[tuple[str, Activity]]:
+        """Every activity with the key of its section."""
+        return [(key, act) for key, sec in self.sections() for act in sec.activities]
+
+
+class RosterEntry(Model):
+    name: str = Field(title="名称", description="单位名称")
+    type: UnitType | None = Field(None, title="类型", description="单位类型")
+
+
+class District(Model):
+    """``district.yaml`` (or ``区.yaml``): the district, its period, deadline and roster."""
+
+    name: str = Field(title="区", description="区名称（必填）")
+    period: Period = Field(title="报告期", description="报告期（必填）")
+    deadline: dt.date = Field(title="截止日期", description="报送截止日期（必填）")
+    goal: str = Field("全国文明城市", title="创建目标", description="各单位默认的创建目标")
+    roster: list[RosterEntry] = Field(default_factory=list, title="单位名单", description="应报送的单位")
+
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _full_date(cls, value: object) -> dt.date:
+        try:
+            return parse_date(value)
+        except DateError as exc:
+            raise PydanticCustomError("date", "{reason}", {"reason": str(exc)}) from None

@@ -1,0 +1,50 @@
+"""Writing report files all-or-nothing: temp files beside the targets, then ``os.replace``."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+
+_WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+def safe_filename(name: str) -> str:
+    """A file name that Windows accepts (官塘社区 stays 官塘社区; ``A/B`` becomes ``A_B``)."""
+    cleaned = _WINDOWS_FORBIDDEN.sub("_", name).strip(" .")
+    return cleaned or "报告"
+
+
+def _locked(path: Path) -> OutputError:
+    return OutputError(f"{path}: 无法写入：文件可能正在 Word 或 WPS 中打开，请关闭后重试")
+
+
+def write_all(files: dict[Path, bytes]) -> list[Path]:
+    """Write every file or none: all are staged as temp files first, then moved into place."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, data in files.items():
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".~", suffix=target.suffix)
+            except PermissionError:
+                raise OutputError(f"{target.parent}: 没有写入权限，请换一个输出文件夹（-o）") from None
+            except OSError as exc:
+                raise OutputError(f"{target.parent}: 无法创建文件夹或文件：{exc.strerror}") from None
+            staged.append((Path(tmp), target))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        for tmp, target in staged:
+            try:
+                os.replace(tmp, target)
+            except PermissionError:
+                raise _locked(target) from None
+            except OSError as exc:
+                raise OutputError(f"{target}: 无法写入：{exc.strerror}") from None
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+    return list(files)

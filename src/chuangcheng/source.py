@@ -1,0 +1,106 @@
+"""Reading a file as users save it: encodings from Notepad and WPS, pasted control characters."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Diagnostic, InputError, Severity
+
+MAX_BYTES = 2 * 1024 * 1024
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8（带 BOM）"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+# C0 controls but tab and newline, DEL, C1 controls: what Word and web pages leave in pasted text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Stripped:
+    """A control character removed from the text, at a 1-based line and column."""
+
+    line: int
+    col: int
+    char: str
+
+    @property
+    def name(self) -> str:
+        return f"U+{ord(self.char):04X}"
+
+
+@dataclass
+class Source:
+    """A file's text, decoded and cleaned, with what was done to it."""
+
+    path: str
+    text: str
+    encoding: str
+    warnings: list[Diagnostic] = field(default_factory=list)
+    stripped: list[Stripped] = field(default_factory=list)
+
+
+def _decode(data: bytes) -> tuple[str, str, str | None]:
+    """Return text, codec and, when it is not plain UTF-8, the name users know it by."""
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec), codec, label
+    if data[:200].count(b"\x00") > 10:  # UTF-16 without a BOM
+        codec = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
+        return data.decode(codec), codec, "UTF-16"
+    try:
+        return data.decode("utf-8"), "utf-8", None
+    except UnicodeDecodeError:
+        return data.decode("gb18030"), "gb18030", "GBK/GB18030"
+
+
+def read_source(path: Path, display: str | None = None) -> Source:
+    """Read ``path``; raise :class:`InputError` when it is missing, too large or undecodable."""
+    shown = display or str(path)
+
+    def fail(message: str) -> InputError:
+        return InputError([Diagnostic(shown, 1, 1, "文件", message)])
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise fail(f"文件过大（{size // 1024} KB），单位文件不能超过 {MAX_BYTES // 1024 // 1024} MB；照片请另放，不要写进文件")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise fail("文件不存在，请检查路径") from None
+    except IsADirectoryError:
+        raise fail("这是一个文件夹，不是单位文件") from None
+    except PermissionError:
+        raise fail("没有读取权限，请检查文件是否被其他程序锁定") from None
+    except OSError as exc:
+        raise fail(f"无法读取：{exc.strerror}") from None
+    try:
+        text, codec, label = _decode(data)
+    except UnicodeDecodeError:
+        raise fail("无法识别文件编码，请在记事本或 WPS 中“另存为”UTF-8 编码") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    source = Source(shown, text, codec)
+    if label:
+        source.warnings.append(Diagnostic(
+            shown, 1, 1, "文件编码",
+            f"文件是 {label} 编码，已自动识别；建议在记事本中“另存为”时选择 UTF-8",
+            Severity.WARNING))
+    if _CONTROL.search(text):
+        source.text = _strip_controls(source)
+    source.text = unicodedata.normalize("NFC", source.text)
+    return source
+
+
+def _strip_controls(source: Source) -> str:
+    lines = source.text.split("\n")
+    for number, line in enumerate(lines, 1):
+        for match in _CONTROL.finditer(line):
+            source.stripped.append(Stripped(number, match.start() + 1, match.group()))
+        lines[number - 1] = _CONTROL.sub("", line)
+    return "\n".join(lines)

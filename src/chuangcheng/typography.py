@@ -1,0 +1,75 @@
+"""Chinese typography for report text: full-width punctuation, 、 lists, 一二三 numbers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef“”‘’"
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_PUNCT_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s*([,;:?!()])|([,;:?!()])\s*(?=[{_CJK}])")
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0]+|[ \t\u00a0]+(?=[{_CJK}])")
+_STRAIGHT_QUOTES = re.compile(r'"([^"\n]*)"')
+_END_PUNCT = "。；，、：,;.:"
+_FINAL = ("。", "！", "？", "…", "”", "）")
+_DIGITS = "零一二三四五六七八九"
+
+
+def tidy(text: str) -> str:
+    """Full-width punctuation next to Chinese, no stray spaces around Chinese, curly quotes."""
+    text = " ".join(text.split())
+    text = _STRAIGHT_QUOTES.sub(lambda m: f"“{m[1]}”", text)
+    text = _PUNCT_NEAR_CJK.sub(lambda m: _HALF_TO_FULL[m[1] or m[2]], text)
+    text = _SPACE_NEAR_CJK.sub("", text)
+    return text.replace("。。", "。")
+
+
+def clause(text: str) -> str:
+    """Tidy text without its closing punctuation, ready to be joined into a sentence."""
+    return tidy(text).rstrip(_END_PUNCT + " ")
+
+
+def sentence(text: str) -> str:
+    """Tidy text that ends as a sentence ends (adds 。 when needed)."""
+    body = clause(text)
+    if not body:
+        return ""
+    return body if body.endswith(_FINAL) else body + "。"
+
+
+def is_one_clause(text: str) -> bool:
+    """True when text has no sentence break inside, so it can follow a comma."""
+    return not re.search(r"[。！？；]", clause(text))
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九."""
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    return head + (_DIGITS[ones] if ones else "")
+
+
+def join_list(items: Iterable[str]) -> str:
+    """Join with 、 (文明劝导队、义务巡逻队); items that hold punctuation themselves are
+    quoted and set side by side, as GB/T 15834 writes them (“周调度、月总结”“网格员包楼栋”)."""
+    parts = [clause(i) for i in items if clause(i)]
+    if len(parts) > 1 and any(re.search("[、，；]", p) for p in parts):
+        return "".join(p if p.startswith("“") and p.endswith("”") else f"“{p}”" for p in parts)
+    return "、".join(parts)
+
+
+def points(items: Iterable[str]) -> str:
+    """Several measures as one sentence: ``一是……；二是……；三是……。`` (one item: the item)."""
+    parts = [clause(i) for i in items if clause(i)]
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return sentence(parts[0])
+    return "；".join(f"{cn_number(i)}是{p}" for i, p in enumerate(parts, 1)) + "。"
+
+
+def text_width(text: str) -> float:
+    """Width in characters of the body font: Chinese 1, ASCII digits and letters ½."""
+    return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in text)
