@@ -165,8 +165,8 @@ class _Translator:
                 return self.walker.raw_of[canon[:cut]], canon[cut:]
         return (), canon
 
-    def field_at(self, canon: Path) -> tuple[str, str | None]:
-        """The Chinese key and description of the field at ``canon`` (a dict's own key as it is)."""
+    def field_at(self, canon: Path) -> tuple[str, str | None, Any]:
+        """The Chinese key, description and type of the field at ``canon`` (a dict's key as it is)."""
         current: Any = self.model
         label, description = "", None
         for part in canon:
@@ -182,16 +182,19 @@ class _Translator:
                 current, description = (info.annotation, info.description) if info else (None, None)
             else:
                 label, description = str(part), None
-        return label, description
+        return label, description, _model_in(current)
 
     def diagnostic(self, err: ErrorDetails) -> Diagnostic:
         canon = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         raw, rest = self.raw(canon)
         tree = self.walker.tree
-        label, description = self.field_at(canon)
+        label, description, target = self.field_at(canon)
         pos = tree.pos(raw, key=err["type"] == "missing")
         shown = display_path((*raw, label) if rest else raw) or "文件"
         message = _message(err, label, description)
+        if isinstance(target, type) and issubclass(target, Section) and target.list_field:
+            if err["type"] in {"model_type", "dict_type", "model_attributes_type"}:
+                message = "应为活动列表（每项另起一行，以“- ”开头），或写“做法”“成效”“活动”的映射"
         if err["type"] in {"dict_type", "model_type", "model_attributes_type", "list_type"}:
             colon = self.fullwidth_colon(pos.line)
             if colon:

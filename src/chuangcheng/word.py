@@ -89,6 +89,9 @@ def _setup_styles(doc: DocumentObject, layout: Layout) -> dict[str, Any]:
     """Define every style the report uses; fonts are set here once, not on each run."""
     from docx.oxml import parse_xml
 
+    for rfonts in doc.styles.element.iter(f"{{{_W}}}rFonts"):  # theme fonts override ours
+        for attr in [a for a in rfonts.attrib if a.endswith(("Theme", "theme"))]:
+            del rfonts.attrib[attr]
     defaults = doc.styles.element.find(f"{{{_W}}}docDefaults")
     if defaults is not None:  # the default template's theme fonts would override ours
         doc.styles.element.remove(defaults)
@@ -284,7 +287,7 @@ class _Builder:
             self.inline(par, inline)
 
     def body(self, inline: Token, prefix: str) -> None:
-        children = inline.children or []
+        children = [c for c in inline.children or [] if c.type != "text" or c.content]
         label = self.label_next and len(children) == 3 and children[0].type == "strong_open"
         self.label_next = False
         par = self.paragraph(LABEL if label else BODY, prefix)

@@ -79,6 +79,7 @@ class _Builder:
         self.errors: list[Diagnostic] = []
         self.stack: list[_Frame] = []
         self.documents = 0
+        self.anchors = 0
 
     def error(self, pos: Pos, field_: str, message: str) -> None:
         self.errors.append(Diagnostic(self.source.path, pos.line, pos.col, field_, message))
@@ -103,10 +104,13 @@ class _Builder:
             self.stack.pop()
             return
         if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None):
-            where = display_path(self.stack[-1].path) if self.stack else "文件"
-            self.error(pos, where, "不支持 YAML 锚点和别名（& 和 *）：请把内容直接写出来")
-            self.add(None, pos)
-            return
+            if not self.anchors:  # one message is enough; each use would repeat it
+                where = display_path(self.stack[-1].path) if self.stack else "文件"
+                self.error(pos, where, "不支持 YAML 锚点和别名（& 和 *）：请把内容直接写出来")
+            self.anchors += 1
+            if isinstance(ev, yaml.AliasEvent):
+                self.add(None, pos)
+                return
         if isinstance(ev, yaml.ScalarEvent):
             self.scalar(ev, pos)
         elif isinstance(ev, yaml.MappingStartEvent):
@@ -137,7 +141,8 @@ class _Builder:
             value = ""
         for ch, name in _ODD_SPACE.items():
             if ch in value:
-                self.error(pos, display_path((*frame.path, value.strip())),
+                visible = "".join(c for c in value if c not in _ODD_SPACE).strip()
+                self.error(pos, display_path((*frame.path, visible)),
                            f"键中含有{name}，常见于从 Word 或网页粘贴的缩进；请删除它，缩进只用半角空格")
                 break
         assert isinstance(frame.container, dict)
@@ -179,7 +184,7 @@ class _Builder:
             top.key, top.key_pos = "", pos
         path = self.add(container, pos)
         if len(self.stack) >= MAX_DEPTH:
-            self.error(pos, display_path(path), f"嵌套超过 {MAX_DEPTH} 层，单位文件不需要这么深的结构；请检查缩进")
+            self.error(pos, display_path(path[:2]) + "…", f"嵌套超过 {MAX_DEPTH} 层，单位文件不需要这么深的结构；请检查缩进")
             raise _TooDeep
         self.stack.append(_Frame(container, path))
 
@@ -233,6 +238,8 @@ _SYNTAX_HINTS = (
 
 def _syntax_error(source: Source, exc: yaml.MarkedYAMLError) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark and "end of stream" in (exc.problem or ""):
+        mark = exc.context_mark  # an unclosed quote or bracket: point at where it opens
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = f"{exc.problem or ''} {exc.context or ''}"
     message = next((hint for key, hint in _SYNTAX_HINTS if key in problem), None)

@@ -1,0 +1,121 @@
+"""Amounts: parsing what people type, printing what reports write, and the two round-trips."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chuangcheng.amounts import Amount, AmountError, format_amount, parse_amount, sum_amounts
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "approx"),
+    [
+        ("10条", "10", "条", ""),
+        ("3000余份", "3000", "份", "余"),
+        ("2万余人次", "20000", "人次", "余"),
+        ("1.5万元", "15000", "元", ""),
+        ("20多万平方米", "200000", "平方米", "多"),
+        ("95米", "95", "米", ""),
+        ("8,900条", "8900", "条", ""),
+        ("１０条", "10", "条", ""),
+        ("3亿元", "300000000", "元", ""),
+        ("5千米", "5", "千米", ""),
+    ],
+)
+def test_parse(text: str, value: str, unit: str, approx: str) -> None:
+    assert parse_amount(text) == Amount(Decimal(value), unit, approx)
+
+
+def test_mapping_form() -> None:
+    assert parse_amount({"数值": "8900", "单位": "条", "约数": "true"}) == Amount(Decimal(8900), "条", "余")
+    assert parse_amount({"value": "12", "unit": "个"}) == Amount(Decimal(12), "个", "")
+
+
+def test_bare_number_only_with_a_default_unit() -> None:
+    assert parse_amount("500", default_unit="人次") == Amount(Decimal(500), "人次")
+    with pytest.raises(AmountError, match="缺少量词"):
+        parse_amount("500")
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("十条", "请用阿拉伯数字"),
+        ("近千人", "请用阿拉伯数字"),
+        ("-5条", "不能为负数"),
+        ("XX余条", "数字\\+量词"),
+        ({"数值": "x", "单位": "条"}, "应为数字"),
+        ({"数量": "1"}, "不认识的键"),
+        ({"数值": "-1", "单位": "条"}, "不能为负数"),
+    ],
+)
+def test_parse_errors(raw: object, message: str) -> None:
+    with pytest.raises(AmountError, match=message):
+        parse_amount(raw)
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (Amount(Decimal(8900), "条", "余"), "8900余条"),
+        (Amount(Decimal(20000), "人次", "余"), "2万余人次"),
+        (Amount(Decimal(20060), "人次", "余"), "2万余人次"),
+        (Amount(Decimal(6958), "人次", "余"), "6900余人次"),
+        (Amount(Decimal(1480000), "斤"), "148万斤"),
+        (Amount(Decimal(15000), "元"), "1.5万元"),
+        (Amount(Decimal(11800), "户"), "11800户"),
+        (Amount(Decimal(200000), "平方米", "多"), "20多万平方米"),
+        (Amount(Decimal("2.6"), "平方公里"), "2.6平方公里"),
+        (Amount(Decimal(150000000), "元"), "1.5亿元"),
+        (Amount(Decimal(45), "人"), "45人"),
+    ],
+)
+def test_format(amount: Amount, text: str) -> None:
+    assert format_amount(amount) == text
+
+
+def test_sum_per_item_and_unit_keeps_first_order() -> None:
+    totals = sum_amounts([
+        ("发放宣传单", parse_amount("3000余份")),
+        ("悬挂横幅", parse_amount("10条")),
+        ("发放宣传单", parse_amount("1200份")),
+        ("悬挂横幅", parse_amount("2幅")),
+    ])
+    assert [(k, str(v)) for k, v in totals.items()] == [
+        (("发放宣传单", "份"), "4200余份"),
+        (("悬挂横幅", "条"), "10条"),
+        (("悬挂横幅", "幅"), "2幅"),
+    ]
+
+
+units = st.sampled_from(["条", "份", "人次", "元", "平方米", "米", "吨", "个", "户", "斤"])
+exact = st.builds(lambda v, u: Amount(Decimal(v), u), st.integers(0, 10**10), units)
+decimals = st.builds(lambda v, u: Amount(Decimal(v) / 10, u), st.integers(0, 10**6), units)
+approx = st.builds(lambda v, u, a: Amount(Decimal(v), u, a), st.integers(1, 10**10), units,
+                   st.sampled_from(["余", "多"]))
+
+
+@given(st.one_of(exact, decimals))
+def test_exact_amounts_round_trip(amount: Amount) -> None:
+    assert parse_amount(format_amount(amount)) == amount
+
+
+@given(approx)
+def test_approximate_amounts_print_stably(amount: Amount) -> None:
+    """余/多 amounts may be cut to fewer digits, but never up, and printing is idempotent."""
+    text = format_amount(amount)
+    again = parse_amount(text)
+    assert again.value <= amount.value
+    assert again.unit == amount.unit and again.approx
+    assert format_amount(again) == text
+
+
+@given(st.lists(st.tuples(st.sampled_from(["甲", "乙"]), exact), max_size=20))
+def test_sums_match_per_key(pairs: list[tuple[str, Amount]]) -> None:
+    totals = sum_amounts(pairs)
+    for (item, unit), total in totals.items():
+        assert total.value == sum(a.value for i, a in pairs if (i, a.unit) == (item, unit))

@@ -1,0 +1,169 @@
+"""DESIGN.md §3: every kind of bad input ends in a clear message, exit 1 and no file written."""
+
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from chuangcheng.cli import app
+
+from .conftest import MINIMAL
+
+BAD = Path(__file__).parent / "bad"
+CASES = sorted(p.stem for p in BAD.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_message(case: str, runner: CliRunner, tmp_path: Path,
+                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each file in tests/bad/ gives exactly the messages in its .expected file."""
+    monkeypatch.chdir(BAD)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["render", f"{case}.yaml", "-o", str(out)])
+    expected = (BAD / f"{case}.expected").read_text(encoding="utf-8")
+    assert result.stderr == expected
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert not out.exists(), "a failed unit must write no file"
+
+
+def test_every_bad_case_has_expectations() -> None:
+    assert CASES, "tests/bad/ holds the bad inputs"
+    for case in CASES:
+        text = (BAD / f"{case}.expected").read_text(encoding="utf-8")
+        assert text.startswith(f"{case}.yaml:"), case
+
+
+def _render(runner: CliRunner, path: Path) -> tuple[int, str, list[str]]:
+    result = runner.invoke(app, ["render", str(path)])
+    written = sorted(p.name for p in path.parent.iterdir() if p.suffix in {".docx", ".md"})
+    return result.exit_code, result.stderr, written
+
+
+@pytest.mark.parametrize(
+    ("encoded", "label"),
+    [
+        (MINIMAL.encode("gb18030"), "GBK/GB18030"),
+        (codecs.BOM_UTF8 + MINIMAL.encode("utf-8"), "UTF-8（带 BOM）"),
+        (codecs.BOM_UTF16_LE + MINIMAL.encode("utf-16-le"), "UTF-16"),
+        (MINIMAL.encode("utf-16-be"), "UTF-16"),
+    ],
+)
+def test_other_encodings_render_with_a_warning(encoded: bytes, label: str, runner: CliRunner,
+                                               tmp_path: Path) -> None:
+    path = tmp_path / "官塘社区.yaml"
+    path.write_bytes(encoded)
+    code, stderr, written = _render(runner, path)
+    assert code == 0
+    assert stderr == (f"{path}:1:1: 警告: 文件编码: 文件是 {label} 编码，已自动识别；"
+                      "建议在记事本中“另存为”时选择 UTF-8\n")
+    assert written == ["官塘社区.docx", "官塘社区.md"]
+    assert "官塘社区" in (tmp_path / "官塘社区.md").read_text(encoding="utf-8")
+
+
+def test_undecodable_file(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "unit.yaml"
+    path.write_bytes(b"\x81\x30\xff\xff" * 10)
+    code, stderr, written = _render(runner, path)
+    assert (code, written) == (1, [])
+    assert stderr == f"{path}:1:1: 文件: 无法识别文件编码，请在记事本或 WPS 中“另存为”UTF-8 编码\n"
+
+
+def test_control_characters_are_stripped_with_a_warning(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "unit.yaml"
+    path.write_text(MINIMAL.replace("地点: 民主东路", "地点: 民主\x0b东路"), encoding="utf-8")
+    code, stderr, written = _render(runner, path)
+    assert code == 0
+    assert stderr == (f"{path}:11:11: 警告: 宣传发动.第1项.地点: "
+                      "含有控制字符 U+000B，已删除（常见于从 Word 粘贴）\n")
+    assert "在民主东路开展" in (tmp_path / "官塘社区.md").read_text(encoding="utf-8")
+
+
+def test_zero_width_characters_in_values_are_stripped(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "unit.yaml"
+    path.write_text(MINIMAL.replace("地点: 民主东路", "地点: 民主\u200b东路"), encoding="utf-8")
+    code, stderr, _ = _render(runner, path)
+    assert code == 0
+    assert stderr == (f"{path}:11:9: 警告: 宣传发动.第1项.地点: "
+                      "含有看不见的零宽字符，已删除（常见于从网页或 Word 粘贴）\n")
+
+
+def test_oversized_file_is_rejected(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "unit.yaml"
+    path.write_text(MINIMAL + "# " + "很" * 1_000_000 + "\n", encoding="utf-8")
+    code, stderr, written = _render(runner, path)
+    assert (code, written) == (1, [])
+    assert stderr == (f"{path}:1:1: 文件: 文件过大（2930 KB），单位文件不能超过 2 MB；"
+                      "照片请另放，不要写进文件\n")
+
+
+def test_missing_file(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["render", str(tmp_path / "无此文件.yaml")])
+    assert result.exit_code == 1
+    assert result.stderr == f"{tmp_path / '无此文件.yaml'}:1:1: 文件: 文件不存在，请检查路径\n"
+
+
+def test_yaml_scalars_stay_text(runner: CliRunner, tmp_path: Path) -> None:
+    """NO, on, 0755 and 12:30 are not turned into booleans or numbers."""
+    path = tmp_path / "unit.yaml"
+    text = MINIMAL.replace("名称: 官塘社区", "名称: 'NO'").replace("上级: 石城街道党工委", "上级: on")
+    text = text.replace("地点: 民主东路", "地点: 0755")
+    text = text.replace("名称: 学雷锋主题宣传活动", "名称: 12:30")
+    path.write_text(text.replace("名称: 'NO'", "名称: NO"), encoding="utf-8")
+    code, stderr, written = _render(runner, path)
+    assert (code, stderr) == (0, "")
+    md = (tmp_path / "NO.md").read_text(encoding="utf-8")
+    assert "NO在on的正确领导下" in md
+    assert "在0755开展12:30" in md
+
+
+def test_sandboxed_user_template(runner: CliRunner, unit_file: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "report.md.j2").write_text("# 标题\n\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n",
+                                            encoding="utf-8")
+    result = runner.invoke(app, ["render", str(unit_file), "--template-dir", str(templates)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{templates / 'report.md.j2'}:3:1: 模板: 模板试图访问不安全的属性，已阻止")
+    assert not list(unit_file.parent.glob("*.docx"))
+
+
+def test_user_template_undefined_variable(runner: CliRunner, unit_file: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "report.md.j2").write_text("# {{ view.title }}\n\n{{ view.nonexistent }}\n",
+                                            encoding="utf-8")
+    result = runner.invoke(app, ["render", str(unit_file), "--template-dir", str(templates)])
+    assert result.exit_code == 1
+    assert result.stderr == (f"{templates / 'report.md.j2'}:3:1: 模板: 模板使用了不存在的变量"
+                             "（'chuangcheng.report.ReportView object' has no attribute 'nonexistent'）\n")
+
+
+def test_user_template_syntax_error(runner: CliRunner, unit_file: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "report.md.j2").write_text("# 标题\n\n{% if %}\n", encoding="utf-8")
+    result = runner.invoke(app, ["render", str(unit_file), "--template-dir", str(templates)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{templates / 'report.md.j2'}:3:1: 模板: 模板语法错误：")
+
+
+def test_output_open_in_word(runner: CliRunner, unit_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Windows a .docx open in Word cannot be replaced: a clear message, nothing half-written."""
+    real_replace = os.replace
+
+    def locked(src: str, dst: str) -> None:
+        if str(dst).endswith(".docx"):
+            raise PermissionError(13, "Permission denied")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", locked)
+    result = runner.invoke(app, ["render", str(unit_file)])
+    assert result.exit_code == 1
+    docx = unit_file.parent / "官塘社区.docx"
+    assert result.stderr == f"{docx}: 无法写入：文件可能正在 Word 或 WPS 中打开，请关闭后重试\n"
+    assert sorted(p.name for p in unit_file.parent.iterdir()) == ["unit.yaml"]
