@@ -76,7 +76,7 @@ def test_undecodable_file(runner: CliRunner, tmp_path: Path) -> None:
 def test_control_characters_are_stripped_with_a_warning(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "unit.yaml"
     path.write_text(MINIMAL.replace("地点: 民主东路", "地点: 民主\x0b东路"), encoding="utf-8")
-    code, stderr, written = _render(runner, path)
+    code, stderr, _ = _render(runner, path)
     assert code == 0
     assert stderr == (f"{path}:11:11: 警告: 宣传发动.第1项.地点: "
                       "含有控制字符 U+000B，已删除（常见于从 Word 粘贴）\n")
@@ -114,7 +114,7 @@ def test_yaml_scalars_stay_text(runner: CliRunner, tmp_path: Path) -> None:
     text = text.replace("地点: 民主东路", "地点: 0755")
     text = text.replace("名称: 学雷锋主题宣传活动", "名称: 12:30")
     path.write_text(text.replace("名称: 'NO'", "名称: NO"), encoding="utf-8")
-    code, stderr, written = _render(runner, path)
+    code, stderr, _ = _render(runner, path)
     assert (code, stderr) == (0, "")
     md = (tmp_path / "NO.md").read_text(encoding="utf-8")
     assert "NO在on的正确领导下" in md

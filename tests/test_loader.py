@@ -91,7 +91,8 @@ def test_defaults(tmp_path: Path) -> None:
 
 
 def test_single_sentence_where_a_list_is_expected(tmp_path: Path) -> None:
-    report = _load(tmp_path, MINIMAL.replace("存在问题:\n  - 部分居民参与度有待提高", "存在问题: 部分居民参与度有待提高"))
+    one = MINIMAL.replace("存在问题:\n  - 部分居民参与度有待提高", "存在问题: 部分居民参与度有待提高")
+    report = _load(tmp_path, one)
     assert report.problems == ["部分居民参与度有待提高"]
 
 

@@ -41,7 +41,7 @@ def test_page_setup(document: Document) -> None:
     got = [section.page_width, section.page_height, section.top_margin, section.bottom_margin,
            section.left_margin, section.right_margin]
     want = [Mm(v) for v in (210, 297, 37, 35, 28, 26)]
-    assert all(abs(g - w) < Mm(0.1) for g, w in zip(got, want)), got  # stored in twips
+    assert all(abs(g - w) < Mm(0.1) for g, w in zip(got, want, strict=True)), got  # stored in twips
     grid = section._sectPr.find(f"{W}docGrid")
     assert grid is not None and grid.get(f"{W}linePitch") == "579"
 

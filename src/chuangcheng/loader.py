@@ -116,10 +116,7 @@ class _Walker:
         pos = self.tree.pos(raw, key=True)
         names = [t for t in key_table(model) if t not in model.model_fields] or list(key_table(model))
         close = difflib.get_close_matches(key, list(key_table(model)), n=1, cutoff=0.4)
-        if close:
-            hint = f"是不是要写“{close[0]}”？"
-        else:
-            hint = "这里可以写：" + "、".join(names)
+        hint = f"是不是要写“{close[0]}”？" if close else "这里可以写：" + "、".join(names)
         self.errors.append(Diagnostic(self.file, pos.line, pos.col, display_path(raw),
                                       f"不认识的键“{key}”；{hint}"))
 
@@ -192,9 +189,9 @@ class _Translator:
         pos = tree.pos(raw, key=err["type"] == "missing")
         shown = display_path((*raw, label) if rest else raw) or "文件"
         message = _message(err, label, description)
-        if isinstance(target, type) and issubclass(target, Section) and target.list_field:
-            if err["type"] in {"model_type", "dict_type", "model_attributes_type"}:
-                message = "应为活动列表（每项另起一行，以“- ”开头），或写“做法”“成效”“活动”的映射"
+        is_section = isinstance(target, type) and issubclass(target, Section) and target.list_field
+        if is_section and err["type"] in {"model_type", "dict_type", "model_attributes_type"}:
+            message = "应为活动列表（每项另起一行，以“- ”开头），或写“做法”“成效”“活动”的映射"
         if err["type"] in {"dict_type", "model_type", "model_attributes_type", "list_type"}:
             colon = self.fullwidth_colon(pos.line)
             if colon:

@@ -145,7 +145,9 @@ class Activity(Model):
             parts = set(PurePosixPath(photo).parts) | set(PureWindowsPath(photo).parts)
             if _BAD_PHOTO.match(photo) or ".." in parts:
                 raise PydanticCustomError(
-                    "photo_path", "照片路径“{path}”指向本文件所在文件夹之外；请把照片放进单位文件所在的文件夹（或其子文件夹），写相对路径，如 photos/0305.jpg",
+                    "photo_path",
+                    "照片路径“{path}”指向本文件所在文件夹之外；"
+                    "请把照片放进单位文件所在的文件夹（或其子文件夹），写相对路径，如 photos/0305.jpg",
                     {"path": photo})
         return value
 
@@ -241,8 +243,10 @@ class Report(Model):
     sanitation: Section | None = Field(None, title="环境整治", description="环境整治")
     volunteering: Volunteering | None = Field(None, title="志愿服务", description="志愿服务")
     infrastructure: Section | None = Field(None, title="基础设施", description="基础设施")
-    civic_morality: Section | None = Field(None, title="道德建设", description="道德建设：道德讲堂、好人评选、文明家庭 …")
-    other: list[OtherSection] = Field(default_factory=list, title="其他工作", description="本单位自设的工作，按顺序排在最后")
+    civic_morality: Section | None = Field(
+        None, title="道德建设", description="道德建设：道德讲堂、好人评选、文明家庭 …")
+    other: list[OtherSection] = Field(
+        default_factory=list, title="其他工作", description="本单位自设的工作，按顺序排在最后")
     problems: list[str] = Field(min_length=1, title="存在问题", description="存在的问题（必填，至少一条）")
     next_steps: list[str] = Field(min_length=1, title="下一步", description="下一步工作打算（必填，至少一条）")
     closing: str | None = Field(None, title="结语", description="结尾段落（可选）")

@@ -29,12 +29,12 @@ def write_all(files: dict[Path, bytes]) -> list[Path]:
         for target, data in files.items():
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".~", suffix=target.suffix)
+                fd, name = tempfile.mkstemp(dir=target.parent, prefix=".~", suffix=target.suffix)
             except PermissionError:
                 raise OutputError(f"{target.parent}: 没有写入权限，请换一个输出文件夹（-o）") from None
             except OSError as exc:
                 raise OutputError(f"{target.parent}: 无法创建文件夹或文件：{exc.strerror}") from None
-            staged.append((Path(tmp), target))
+            staged.append((Path(name), target))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
         for tmp, target in staged:

@@ -70,7 +70,8 @@ def read_source(path: Path, display: str | None = None) -> Source:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise fail(f"文件过大（{size // 1024} KB），单位文件不能超过 {MAX_BYTES // 1024 // 1024} MB；照片请另放，不要写进文件")
+            raise fail(f"文件过大（{size // 1024} KB），单位文件不能超过 {MAX_BYTES // 1024 // 1024} MB；"
+                       "照片请另放，不要写进文件")
         data = path.read_bytes()
     except FileNotFoundError:
         raise fail("文件不存在，请检查路径") from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import io
+import itertools
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -180,7 +181,7 @@ def _footers(doc: DocumentObject, layout: Layout, style: Any) -> None:
     _page_number(section.even_page_footer.paragraphs[0], style, "left", layout.page_number_size)
 
 
-def signoff_indents(signer: str, date: str, chars: int = 2) -> tuple[float, float]:
+def signoff_indents(signer: str, date: str, chars: float = 2) -> tuple[float, float]:
     """Right indents (in characters) of the signer and the date, per GB/T 9704 §7.3.5.2:
     the signer 2 characters from the right margin, the date below it moved 2 characters
     right; a date longer than the signer keeps 2 characters and pushes the signer left."""
@@ -307,8 +308,9 @@ class _Builder:
                  for part in re.split(r"<br\s*/?>", match[1])]
         lines = [line for line in lines if line]
         self.paragraph(BODY)  # one blank line between the body and the sign-off
-        indents = signoff_indents(*lines[:2]) if len(lines) >= 2 else (2, 2)
-        for line, indent in zip(lines, [*indents, *[indents[-1]] * len(lines)]):
+        indents = signoff_indents(lines[0], lines[1]) if len(lines) >= 2 else (2.0, 2.0)
+        for n, line in enumerate(lines):
+            indent = indents[min(n, 1)]
             par = self.paragraph(SIGNOFF, line)
             par.paragraph_format.right_indent = Pt(indent * self.layout.body_size)
 
@@ -318,7 +320,7 @@ class _Builder:
         from docx.shared import Mm
 
         rows: list[list[tuple[str, str]]] = []
-        for tok, nxt in zip(tokens, tokens[1:]):
+        for tok, nxt in itertools.pairwise(tokens):
             if tok.type == "tr_open":
                 rows.append([])
             elif tok.type in {"th_open", "td_open"}:

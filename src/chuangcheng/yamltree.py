@@ -90,7 +90,8 @@ class _Builder:
         return self.tree
 
     def event(self, ev: yaml.Event) -> None:
-        pos = Pos(ev.start_mark.line + 1, ev.start_mark.column + 1)
+        mark = ev.start_mark
+        pos = Pos(mark.line + 1, mark.column + 1) if mark else Pos(1, 1)
         if isinstance(ev, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
@@ -184,7 +185,8 @@ class _Builder:
             top.key, top.key_pos = "", pos
         path = self.add(container, pos)
         if len(self.stack) >= MAX_DEPTH:
-            self.error(pos, display_path(path[:2]) + "…", f"嵌套超过 {MAX_DEPTH} 层，单位文件不需要这么深的结构；请检查缩进")
+            self.error(pos, display_path(path[:2]) + "…",
+                       f"嵌套超过 {MAX_DEPTH} 层，单位文件不需要这么深的结构；请检查缩进")
             raise _TooDeep
         self.stack.append(_Frame(container, path))
 

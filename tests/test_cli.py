@@ -1,0 +1,87 @@
+"""The command line: exact messages and exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from chuangcheng import __version__
+from chuangcheng.cli import app
+
+
+def test_render_writes_both_formats_beside_the_input(runner: CliRunner, unit_file: Path) -> None:
+    result = runner.invoke(app, ["render", str(unit_file)])
+    assert result.exit_code == 0, result.stderr
+    folder = unit_file.parent
+    assert result.stdout == f"已生成 {folder / '官塘社区.docx'}\n已生成 {folder / '官塘社区.md'}\n"
+    assert result.stderr == ""
+
+
+def test_render_into_a_folder_with_one_format(runner: CliRunner, unit_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "输出" / "子文件夹"
+    result = runner.invoke(app, ["render", str(unit_file), "-o", str(out), "-f", "md"])
+    assert result.exit_code == 0
+    assert result.stdout == f"已生成 {out / '官塘社区.md'}\n"
+    assert sorted(p.name for p in out.iterdir()) == ["官塘社区.md"]
+
+
+def test_render_a_folder_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["render", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr == (f"{tmp_path}: 这是一个文件夹；请指定一个单位文件（.yaml），"
+                             f"如 {tmp_path / '官塘社区.yaml'}\n")
+
+
+def test_unknown_format_is_a_usage_error(runner: CliRunner, unit_file: Path) -> None:
+    result = runner.invoke(app, ["render", str(unit_file), "-f", "pdf"])
+    assert result.exit_code == 2
+    assert not list(unit_file.parent.glob("*.md"))
+
+
+def test_missing_template_dir(runner: CliRunner, unit_file: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["render", str(unit_file), "--template-dir", str(tmp_path / "无")])
+    assert result.exit_code == 2
+    assert result.stderr == f"{tmp_path / '无'}: 模板文件夹不存在\n"
+
+
+def test_user_template_overrides_by_name(runner: CliRunner, unit_file: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "tpl"
+    templates.mkdir()
+    (templates / "report.md.j2").write_text(
+        "# {{ view.title }}\n\n{{ view.report.unit.name }}共{{ view.sections|length }}项工作。\n",
+        encoding="utf-8")
+    result = runner.invoke(app, ["render", str(unit_file), "--template-dir", str(templates), "-f", "md"])
+    assert result.exit_code == 0
+    text = (unit_file.parent / "官塘社区.md").read_text(encoding="utf-8")
+    assert text == "# 官塘社区2026年上半年创建全国文明城市工作总结\n\n官塘社区共1项工作。\n"
+
+
+def test_help_is_chinese_with_examples(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["render", "--help"])
+    assert result.exit_code == 0
+    assert "生成一个单位的创城工作总结" in result.stdout
+    assert "chuangcheng render 官塘社区.yaml" in result.stdout
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--version"])
+    assert (result.exit_code, result.stdout) == (0, f"chuangcheng {__version__}\n")
+
+
+def test_python_dash_m(unit_file: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "chuangcheng", "render", str(unit_file), "-f", "md"],
+                          capture_output=True, text=True, encoding="utf-8", check=False)
+    assert done.returncode == 0, done.stderr
+    assert (unit_file.parent / "官塘社区.md").is_file()
+
+
+def test_bad_file_from_a_real_process_has_no_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "u.yaml"
+    path.write_text("单位:\n\t名称: 官塘社区\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "chuangcheng", "render", str(path)],
+                          capture_output=True, text=True, encoding="utf-8", check=False)
+    assert done.returncode == 1
+    assert done.stderr == f"{path}:2:1: YAML: 出现了制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格\n"

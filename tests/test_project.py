@@ -1,0 +1,59 @@
+"""The project keeps its promises: the core is free of CLI libraries, the README's commands are CI's."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORE = [p for p in (ROOT / "src" / "chuangcheng").glob("*.py") if p.name not in {"cli.py", "__main__.py"}]
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_core_imports_neither_typer_nor_rich() -> None:
+    assert CORE
+    for path in CORE:
+        assert not _imports(path) & {"typer", "rich", "click"}, path.name
+
+
+def test_python_docx_is_imported_only_where_needed() -> None:
+    for path in CORE:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = {n.names[0].name.split(".")[0] for n in tree.body if isinstance(n, ast.Import)}
+        top |= {n.module.split(".")[0] for n in tree.body if isinstance(n, ast.ImportFrom) and n.module}
+        assert "docx" not in top, f"{path.name} imports python-docx at module level"
+
+
+def test_readme_commands_are_the_ones_ci_runs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    blocks = re.findall(r"```bash\n(.*?)```", readme, re.S)
+    setup = [b for b in blocks if "pytest" in b or "chuangcheng render" in b]
+    assert len(setup) >= 2
+    for block in setup[:2]:
+        for line in block.strip().splitlines():
+            assert line.strip() in ci, f"README line not run by CI: {line}"
+
+
+def test_readme_example_unit_file_is_valid(tmp_path: Path) -> None:
+    from chuangcheng import render_markdown
+    from chuangcheng.loader import load_unit
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = next(b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if b.startswith("# 官塘社区"))
+    path = tmp_path / "官塘社区.yaml"
+    path.write_text(example, encoding="utf-8")
+    text = render_markdown(load_unit(path).model)
+    assert "3月5日，社区在民主东路开展学雷锋主题宣传活动" in text
+    assert "“周调度、月总结”“网格员包楼栋”" in text
