@@ -73,23 +73,18 @@ def test_undecodable_file(runner: CliRunner, tmp_path: Path) -> None:
     assert stderr == f"{path}:1:1: 文件: 无法识别文件编码，请在记事本或 WPS 中“另存为”UTF-8 编码\n"
 
 
-def test_control_characters_are_stripped_with_a_warning(runner: CliRunner, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("char", "col", "message"), [
+    ("\x0b", 11, "含有控制字符 U+000B，已删除（常见于从 Word 粘贴）"),
+    ("\u200b", 9, "含有看不见的零宽字符，已删除（常见于从网页或 Word 粘贴）"),
+])
+def test_invisible_characters_in_values_are_stripped_with_a_warning(
+        char: str, col: int, message: str, runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "unit.yaml"
-    path.write_text(MINIMAL.replace("地点: 民主东路", "地点: 民主\x0b东路"), encoding="utf-8")
+    path.write_text(MINIMAL.replace("地点: 民主东路", f"地点: 民主{char}东路"), encoding="utf-8")
     code, stderr, _ = _render(runner, path)
     assert code == 0
-    assert stderr == (f"{path}:11:11: 警告: 宣传发动.第1项.地点: "
-                      "含有控制字符 U+000B，已删除（常见于从 Word 粘贴）\n")
+    assert stderr == f"{path}:11:{col}: 警告: 宣传发动.第1项.地点: {message}\n"
     assert "在民主东路开展" in (tmp_path / "官塘社区.md").read_text(encoding="utf-8")
-
-
-def test_zero_width_characters_in_values_are_stripped(runner: CliRunner, tmp_path: Path) -> None:
-    path = tmp_path / "unit.yaml"
-    path.write_text(MINIMAL.replace("地点: 民主东路", "地点: 民主\u200b东路"), encoding="utf-8")
-    code, stderr, _ = _render(runner, path)
-    assert code == 0
-    assert stderr == (f"{path}:11:9: 警告: 宣传发动.第1项.地点: "
-                      "含有看不见的零宽字符，已删除（常见于从网页或 Word 粘贴）\n")
 
 
 def test_oversized_file_is_rejected(runner: CliRunner, tmp_path: Path) -> None:
@@ -121,35 +116,22 @@ def test_yaml_scalars_stay_text(runner: CliRunner, tmp_path: Path) -> None:
     assert "在0755开展12:30" in md
 
 
-def test_sandboxed_user_template(runner: CliRunner, unit_file: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("template", "message"), [
+    ("# 标题\n\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n", "模板试图访问不安全的属性，已阻止"),
+    ("# {{ view.title }}\n\n{{ view.nonexistent }}\n",
+     "模板使用了不存在的变量（'chuangcheng.report.ReportView object' has no attribute 'nonexistent'）"),
+    ("# 标题\n\n{% if %}\n", "模板语法错误："),
+], ids=["sandbox", "undefined", "syntax"])
+def test_bad_user_template(template: str, message: str, runner: CliRunner, unit_file: Path,
+                           tmp_path: Path) -> None:
+    """User templates run sandboxed with StrictUndefined; errors name the template file and line."""
     templates = tmp_path / "templates"
     templates.mkdir()
-    (templates / "report.md.j2").write_text("# 标题\n\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n",
-                                            encoding="utf-8")
+    (templates / "report.md.j2").write_text(template, encoding="utf-8")
     result = runner.invoke(app, ["render", str(unit_file), "--template-dir", str(templates)])
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"{templates / 'report.md.j2'}:3:1: 模板: 模板试图访问不安全的属性，已阻止")
-    assert not list(unit_file.parent.glob("*.docx"))
-
-
-def test_user_template_undefined_variable(runner: CliRunner, unit_file: Path, tmp_path: Path) -> None:
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "report.md.j2").write_text("# {{ view.title }}\n\n{{ view.nonexistent }}\n",
-                                            encoding="utf-8")
-    result = runner.invoke(app, ["render", str(unit_file), "--template-dir", str(templates)])
-    assert result.exit_code == 1
-    assert result.stderr == (f"{templates / 'report.md.j2'}:3:1: 模板: 模板使用了不存在的变量"
-                             "（'chuangcheng.report.ReportView object' has no attribute 'nonexistent'）\n")
-
-
-def test_user_template_syntax_error(runner: CliRunner, unit_file: Path, tmp_path: Path) -> None:
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "report.md.j2").write_text("# 标题\n\n{% if %}\n", encoding="utf-8")
-    result = runner.invoke(app, ["render", str(unit_file), "--template-dir", str(templates)])
-    assert result.exit_code == 1
-    assert result.stderr.startswith(f"{templates / 'report.md.j2'}:3:1: 模板: 模板语法错误：")
+    assert result.stderr.startswith(f"{templates / 'report.md.j2'}:3:1: 模板: {message}")
+    assert sorted(p.name for p in unit_file.parent.iterdir()) == ["unit.yaml"]
 
 
 def test_output_open_in_word(runner: CliRunner, unit_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,6 +14,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -55,20 +56,28 @@ People = Annotated[Amount, PlainValidator(partial(_amount, default_unit="人")),
                    WithJsonSchema({"type": "string", "examples": ["45人"]})]
 
 
-def _date(value: object, info: ValidationInfo) -> dt.date:
-    period = (info.context or {}).get("period")
+def _checked_date(value: object, within: tuple[dt.date, dt.date] | None = None) -> dt.date:
     try:
-        return parse_date(value, (period.start, period.end) if period else None)
+        return parse_date(value, within)
     except DateError as exc:
         raise PydanticCustomError("date", "{reason}", {"reason": str(exc)}) from None
 
 
+def _date(value: object, info: ValidationInfo) -> dt.date:
+    """An activity's date: ``3月5日`` takes its year from the period in the context."""
+    period = (info.context or {}).get("period")
+    return _checked_date(value, (period.start, period.end) if period else None)
+
+
+FullDate = Annotated[dt.date, PlainValidator(_checked_date), WithJsonSchema({"type": "string"})]
+
+
 def _text_list(value: object) -> object:
-    """A single sentence where a list is expected is taken as a list of one."""
     return [value] if isinstance(value, str) else value
 
 
-TextList = Annotated[list[str], Field(default_factory=list)]
+# A single sentence where a list is expected is taken as a list of one.
+TextList = Annotated[list[str], BeforeValidator(_text_list)]
 
 
 class Model(BaseModel):
@@ -89,17 +98,9 @@ class Unit(Model):
 
 
 class Period(Model):
-    start: dt.date = Field(title="开始", description="开始日期，如 2026-01-01")
-    end: dt.date = Field(title="结束", description="结束日期，如 2026-06-30")
+    start: FullDate = Field(title="开始", description="开始日期，如 2026-01-01")
+    end: FullDate = Field(title="结束", description="结束日期，如 2026-06-30")
     label: str | None = Field(None, title="名称", description="报告期名称，如 2026年上半年；不写则按日期生成")
-
-    @field_validator("start", "end", mode="before")
-    @classmethod
-    def _full_date(cls, value: object) -> dt.date:
-        try:
-            return parse_date(value)
-        except DateError as exc:
-            raise PydanticCustomError("date", "{reason}", {"reason": str(exc)}) from None
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -130,13 +131,8 @@ class Activity(Model):
     participants: PeopleTimes | None = Field(None, title="参与", description="参与人数，默认单位“人次”")
     volunteers: People | None = Field(None, title="志愿者", description="志愿者人数，默认单位“人”")
     description: str | None = Field(None, title="说明", description="活动说明，一句或几句话")
-    photos: Annotated[list[str], Field(default_factory=list)] = Field(
-        title="照片", description="照片路径，相对于本文件，不能在本文件所在文件夹之外")
-
-    @field_validator("photos", mode="before")
-    @classmethod
-    def _photo_list(cls, value: object) -> object:
-        return _text_list(value)
+    photos: TextList = Field(
+        default_factory=list, title="照片", description="照片路径，相对于本文件，不能在本文件所在文件夹之外")
 
     @field_validator("photos")
     @classmethod
@@ -165,19 +161,14 @@ class Section(Model):
     list_field: ClassVar[str | None] = "activities"
 
     title: str | None = Field(None, title="标题", description="小标题；不写则用默认标题")
-    measures: TextList = Field(title="做法", description="常规做法，一句一项")
-    results: TextList = Field(title="成效", description="取得的成效，一句一项")
+    measures: TextList = Field(default_factory=list, title="做法", description="常规做法，一句一项")
+    results: TextList = Field(default_factory=list, title="成效", description="取得的成效，一句一项")
     activities: list[Activity] = Field(default_factory=list, title="活动", description="活动列表")
 
     @model_validator(mode="before")
     @classmethod
     def _list_form(cls, value: object) -> object:
         return {"activities": value} if isinstance(value, list) else value
-
-    @field_validator("measures", "results", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: object) -> object:
-        return _text_list(value)
 
     def is_empty(self) -> bool:
         """True when the section has nothing to print."""
@@ -186,12 +177,7 @@ class Section(Model):
 
 class Leadership(Section):
     group: str | None = Field(None, title="领导小组", description="领导小组，如 以社区党委书记为组长的创城工作领导小组")
-    mechanisms: TextList = Field(title="工作机制", description="工作机制，如 周调度、月总结")
-
-    @field_validator("mechanisms", mode="before")
-    @classmethod
-    def _mechanisms(cls, value: object) -> object:
-        return _text_list(value)
+    mechanisms: TextList = Field(default_factory=list, title="工作机制", description="工作机制，如 周调度、月总结")
 
     def is_empty(self) -> bool:
         return super().is_empty() and not (self.group or self.mechanisms)
@@ -199,12 +185,7 @@ class Leadership(Section):
 
 class Volunteering(Section):
     registered: People | None = Field(None, title="注册志愿者", description="注册志愿者人数，如 2900人")
-    teams: TextList = Field(title="队伍", description="志愿服务队伍名称")
-
-    @field_validator("teams", mode="before")
-    @classmethod
-    def _teams(cls, value: object) -> object:
-        return _text_list(value)
+    teams: TextList = Field(default_factory=list, title="队伍", description="志愿服务队伍名称")
 
     def is_empty(self) -> bool:
         return super().is_empty() and self.registered is None and not self.teams
@@ -247,15 +228,10 @@ class Report(Model):
         None, title="道德建设", description="道德建设：道德讲堂、好人评选、文明家庭 …")
     other: list[OtherSection] = Field(
         default_factory=list, title="其他工作", description="本单位自设的工作，按顺序排在最后")
-    problems: list[str] = Field(min_length=1, title="存在问题", description="存在的问题（必填，至少一条）")
-    next_steps: list[str] = Field(min_length=1, title="下一步", description="下一步工作打算（必填，至少一条）")
+    problems: TextList = Field(min_length=1, title="存在问题", description="存在的问题（必填，至少一条）")
+    next_steps: TextList = Field(min_length=1, title="下一步", description="下一步工作打算（必填，至少一条）")
     closing: str | None = Field(None, title="结语", description="结尾段落（可选）")
     signoff: Signoff = Field(default_factory=Signoff, title="落款", description="落款")
-
-    @field_validator("problems", "next_steps", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: object) -> object:
-        return _text_list(value)
 
     @property
     def display_title(self) -> str:
@@ -293,14 +269,6 @@ class District(Model):
 
     name: str = Field(title="区", description="区名称（必填）")
     period: Period = Field(title="报告期", description="报告期（必填）")
-    deadline: dt.date = Field(title="截止日期", description="报送截止日期（必填）")
+    deadline: FullDate = Field(title="截止日期", description="报送截止日期（必填）")
     goal: str = Field("全国文明城市", title="创建目标", description="各单位默认的创建目标")
     roster: list[RosterEntry] = Field(default_factory=list, title="单位名单", description="应报送的单位")
-
-    @field_validator("deadline", mode="before")
-    @classmethod
-    def _full_date(cls, value: object) -> dt.date:
-        try:
-            return parse_date(value)
-        except DateError as exc:
-            raise PydanticCustomError("date", "{reason}", {"reason": str(exc)}) from None
