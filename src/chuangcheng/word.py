@@ -200,6 +200,7 @@ class _Builder:
         self.doc = docx.Document()
         _page_setup(self.doc, layout)
         self.styles = _setup_styles(self.doc, layout)
+        self.style_ids = {name: style.style_id for name, style in self.styles.items()}
         _footers(self.doc, layout, self.styles[PAGE_NUMBER])
         body = self.doc.element.body
         for p in body.findall(f"{{{_W}}}p"):
@@ -209,7 +210,8 @@ class _Builder:
         self.label_next = False  # the next bold-only paragraph is an attachment label
 
     def paragraph(self, style: str, text: str = "") -> Paragraph:
-        par = self.doc.add_paragraph(style=self.styles[style])
+        par = self.doc.add_paragraph()
+        par._p.style = self.style_ids[style]  # by id: python-docx's lookup by object is slow
         if self.after_break:
             par.paragraph_format.page_break_before = True
             self.after_break = False
@@ -341,12 +343,11 @@ class _Builder:
         aligns = {"text-align:center": WD_ALIGN_PARAGRAPH.CENTER,
                   "text-align:right": WD_ALIGN_PARAGRAPH.RIGHT,
                   "text-align:left": WD_ALIGN_PARAGRAPH.LEFT}
-        for r, row in enumerate(rows):
-            for c, (text, style) in enumerate(row[:cols]):
-                cell = table.cell(r, c)
+        for r, (row, table_row) in enumerate(zip(rows, table.rows, strict=True)):
+            for c, ((text, style), cell) in enumerate(zip(row[:cols], table_row.cells, strict=False)):
                 cell.width = Mm(widths[c] * scale)
                 par = cell.paragraphs[0]
-                par.style = self.styles[TABLE_HEAD if r == 0 else TABLE]
+                par._p.style = self.style_ids[TABLE_HEAD if r == 0 else TABLE]
                 if r and style in aligns:
                     par.alignment = aligns[style]
                 par.add_run(_MD_UNESCAPE.sub(r"\1", text))
