@@ -113,7 +113,7 @@ def test_page_numbers_are_fields_odd_right_even_left(document: Document) -> None
 
 def test_statistics_table(document: Document) -> None:
     table = document.tables[0]
-    assert [c.text for c in table.rows[0].cells] == ["序号", "工作类别", "项目", "数量", "涉及活动（次）"]
+    assert [c.text for c in table.rows[0].cells] == ["序号", "工作类别", "项目", "数量", "活动次数"]
     assert table.rows[1].cells[2].text == "发放宣传单"
     assert table.rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None
     assert table.rows[1].cells[0].paragraphs[0].style.name == "表格文字"

@@ -13,6 +13,9 @@ import html
 import io
 import itertools
 import re
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from markdown_it import MarkdownIt
@@ -192,46 +195,103 @@ def signoff_indents(signer: str, date: str, chars: float = 2) -> tuple[float, fl
     return chars + wd + chars - ws, chars
 
 
-class _Builder:
-    def __init__(self, layout: Layout) -> None:
-        import docx
+@dataclass(frozen=True)
+class _Package:
+    """Every part of the .docx but the body, built once per layout with python-docx."""
 
+    parts: dict[str, bytes]
+    section: str  # the body's closing <w:sectPr> (page setup, footer references)
+    style_ids: dict[str, str]
+
+
+_DROP = re.compile(r"^(word/stylesWithEffects\.xml|docProps/thumbnail\.jpeg|customXml/.*)$")
+
+
+@lru_cache(maxsize=8)
+def _package(layout: Layout) -> _Package:
+    """Build the template once: styles, page setup, footers; drop what the default template
+    carries and a report never uses (latent styles, stylesWithEffects, a thumbnail)."""
+    import docx
+
+    doc = docx.Document()
+    _page_setup(doc, layout)
+    styles = _setup_styles(doc, layout)
+    _footers(doc, layout, styles[PAGE_NUMBER])
+    _prune_styles(doc, {s.style_id for s in styles.values()} | {"TableGrid", "TableNormal",
+                                                                  "DefaultParagraphFont", "NoList"})
+    body = doc.element.body
+    for p in body.findall(f"{{{_W}}}p"):
+        body.remove(p)
+    out = io.BytesIO()
+    doc.save(out)
+    with zipfile.ZipFile(out) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist() if not _DROP.match(n)}
+    for name in ("[Content_Types].xml", "_rels/.rels", "word/_rels/document.xml.rels"):
+        parts[name] = re.sub(rb"<(?:Override|Relationship)[^>]*(?:stylesWithEffects|thumbnail|customXml)"
+                             rb"[^>]*/>", b"", parts[name])
+    document = parts.pop("word/document.xml").decode("utf-8")
+    section = document[document.index("<w:sectPr"):document.index("</w:body>")]
+    parts["word/document.xml"] = document[:document.index("<w:body>")].encode("utf-8")
+    return _Package(parts, section, {name: style.style_id for name, style in styles.items()})
+
+
+def _prune_styles(doc: DocumentObject, keep: set[str]) -> None:
+    root = doc.styles.element
+    for latent in root.findall(f"{{{_W}}}latentStyles"):
+        root.remove(latent)
+    for style in root.findall(f"{{{_W}}}style"):
+        if style.get(f"{{{_W}}}styleId") not in keep:
+            root.remove(style)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _run(text: str, bold: bool = False, italic: bool = False) -> str:
+    props = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{_esc(text)}</w:t></w:r>'
+
+
+_BREAK = "<w:r><w:br/></w:r>"
+_ALIGNS = {"text-align:center": "center", "text-align:right": "right", "text-align:left": "left"}
+
+
+class _Builder:
+    """Writes the body's XML straight from the Markdown tokens (python-docx's object API
+    costs tens of milliseconds a page; strings cost almost nothing)."""
+
+    def __init__(self, layout: Layout) -> None:
         self.layout = layout
-        self.doc = docx.Document()
-        _page_setup(self.doc, layout)
-        self.styles = _setup_styles(self.doc, layout)
-        self.style_ids = {name: style.style_id for name, style in self.styles.items()}
-        _footers(self.doc, layout, self.styles[PAGE_NUMBER])
-        body = self.doc.element.body
-        for p in body.findall(f"{{{_W}}}p"):
-            body.remove(p)
+        self.package = _package(layout)
+        self.ids = self.package.style_ids
+        self.out: list[str] = []
         self.titles = 0
         self.after_break = False  # the next paragraph starts a new page
         self.label_next = False  # the next bold-only paragraph is an attachment label
 
-    def paragraph(self, style: str, text: str = "") -> Paragraph:
-        par = self.doc.add_paragraph()
-        par._p.style = self.style_ids[style]  # by id: python-docx's lookup by object is slow
+    def paragraph(self, style: str, runs: str = "", extra: str = "") -> None:
+        ppr = f'<w:pStyle w:val="{self.ids[style]}"/>'
         if self.after_break:
-            par.paragraph_format.page_break_before = True
+            ppr += "<w:pageBreakBefore/>"
             self.after_break = False
-        if text:
-            par.add_run(text)
-        return par
+        self.out.append(f"<w:p><w:pPr>{ppr}{extra}</w:pPr>{runs}</w:p>")
 
-    def inline(self, par: Paragraph, token: Token) -> None:
+    def inline(self, token: Token) -> str:
         bold = italic = False
+        runs = []
         for child in token.children or []:
             kind = child.type
-            if kind in {"text", "code_inline"}:
-                run = par.add_run(child.content)
-                run.bold, run.italic = (True if bold else None), (True if italic else None)
+            if kind in {"text", "code_inline"} and child.content:
+                runs.append(_run(child.content, bold, italic))
             elif kind in {"strong_open", "strong_close"}:
                 bold = kind == "strong_open"
             elif kind in {"em_open", "em_close"}:
                 italic = kind == "em_open"
             elif kind == "hardbreak" or (kind == "html_inline" and child.content.startswith("<br")):
-                par.add_run().add_break()
+                runs.append(_BREAK)
+        return "".join(runs)
 
     def build(self, markdown: str) -> bytes:
         tokens = _PARSER.parse(markdown)
@@ -241,17 +301,15 @@ class _Builder:
             tok = tokens[i]
             kind = tok.type
             if kind == "heading_open":
-                level = int(tok.tag[1])
-                self.heading(level, tokens[i + 1])
+                self.heading(int(tok.tag[1]), tokens[i + 1])
                 i += 3
                 continue
             if kind == "paragraph_open":
-                inline = tokens[i + 1]
                 prefix = ""
                 if list_number:
                     list_number[-1] += 1
                     prefix = f"{list_number[-1]}." if list_number[-1] > 0 else ""
-                self.body(inline, prefix)
+                self.body(tokens[i + 1], prefix)
                 i += 3
                 continue
             if kind == "ordered_list_open":
@@ -261,7 +319,7 @@ class _Builder:
             elif kind in {"ordered_list_close", "bullet_list_close"}:
                 list_number.pop()
             elif kind == "hr":
-                self.page_break()
+                self.after_break = self.label_next = True
             elif kind == "html_block":
                 self.html(tok.content)
             elif kind == "table_open":
@@ -269,40 +327,36 @@ class _Builder:
                 self.table(tokens[i:end + 1])
                 i = end
             i += 1
+        return self.save()
+
+    def save(self) -> bytes:
+        package = self.package
+        document = (package.parts["word/document.xml"].decode("utf-8") + "<w:body>"
+                    + "".join(self.out) + package.section + "</w:body></w:document>")
         out = io.BytesIO()
-        self.doc.save(out)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+            for name, data in package.parts.items():
+                archive.writestr(name, document.encode("utf-8") if name == "word/document.xml" else data)
         return out.getvalue()
 
     def heading(self, level: int, inline: Token) -> None:
         self.label_next = False
         if level == 1:
             self.titles += 1
-            par = self.paragraph(TITLE)
-            lines = title_lines(inline.content, self.layout)
-            for n, line in enumerate(lines):
-                if n:
-                    par.add_run().add_break()
-                par.add_run(_MD_UNESCAPE.sub(r"\1", line))
+            lines = title_lines(_MD_UNESCAPE.sub(r"\1", inline.content), self.layout)
+            self.paragraph(TITLE, _BREAK.join(_run(line) for line in lines))
             if self.titles == 1:
                 self.paragraph(BODY)  # one blank line between title and body
         else:
-            par = self.paragraph(HEADINGS[min(level, 5) - 2])
-            self.inline(par, inline)
+            self.paragraph(HEADINGS[min(level, 5) - 2], self.inline(inline))
 
     def body(self, inline: Token, prefix: str) -> None:
         children = [c for c in inline.children or [] if c.type != "text" or c.content]
         label = self.label_next and len(children) == 3 and children[0].type == "strong_open"
         self.label_next = False
-        par = self.paragraph(LABEL if label else BODY, prefix)
-        self.inline(par, inline)
-
-    def page_break(self) -> None:
-        self.after_break = True
-        self.label_next = True
+        self.paragraph(LABEL if label else BODY, (_run(prefix) if prefix else "") + self.inline(inline))
 
     def html(self, content: str) -> None:
-        from docx.shared import Pt
-
         match = _SIGNOFF.search(content)
         if not match:
             return
@@ -312,54 +366,37 @@ class _Builder:
         self.paragraph(BODY)  # one blank line between the body and the sign-off
         indents = signoff_indents(lines[0], lines[1]) if len(lines) >= 2 else (2.0, 2.0)
         for n, line in enumerate(lines):
-            indent = indents[min(n, 1)]
-            par = self.paragraph(SIGNOFF, line)
-            par.paragraph_format.right_indent = Pt(indent * self.layout.body_size)
+            right = _twips(indents[min(n, 1)] * self.layout.body_size)
+            self.paragraph(SIGNOFF, _run(line), f'<w:ind w:right="{right}"/>')
 
     def table(self, tokens: list[Token]) -> None:
-        from docx.enum.table import WD_TABLE_ALIGNMENT
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import Mm
-
         rows: list[list[tuple[str, str]]] = []
         for tok, nxt in itertools.pairwise(tokens):
             if tok.type == "tr_open":
                 rows.append([])
             elif tok.type in {"th_open", "td_open"}:
                 style = str(tok.attrs.get("style", ""))
-                rows[-1].append((nxt.content if nxt.type == "inline" else "", style))
+                rows[-1].append((_MD_UNESCAPE.sub(r"\1", nxt.content if nxt.type == "inline" else ""), style))
         if not rows:
             return
         cols = len(rows[0])
-        table = self.doc.add_table(rows=len(rows), cols=cols)
-        table.style = self.doc.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
         widths = [max(text_width(r[c][0]) for r in rows if c < len(r)) + 1.5 for c in range(cols)]
-        scale = self.layout.text_width_mm / sum(widths)
-        for c, column in enumerate(table.columns):
-            column.width = Mm(widths[c] * scale)
-        _repeat_header(table.rows[0])
-        aligns = {"text-align:center": WD_ALIGN_PARAGRAPH.CENTER,
-                  "text-align:right": WD_ALIGN_PARAGRAPH.RIGHT,
-                  "text-align:left": WD_ALIGN_PARAGRAPH.LEFT}
-        for r, (row, table_row) in enumerate(zip(rows, table.rows, strict=True)):
-            for c, ((text, style), cell) in enumerate(zip(row[:cols], table_row.cells, strict=False)):
-                cell.width = Mm(widths[c] * scale)
-                par = cell.paragraphs[0]
-                par._p.style = self.style_ids[TABLE_HEAD if r == 0 else TABLE]
-                if r and style in aligns:
-                    par.alignment = aligns[style]
-                par.add_run(_MD_UNESCAPE.sub(r"\1", text))
+        total = self.layout.text_width_mm / 25.4 * 1440  # twips
+        twips = [round(w / sum(widths) * total) for w in widths]
+        xml = ['<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
+               '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>',
+               *(f'<w:gridCol w:w="{w}"/>' for w in twips), "</w:tblGrid>"]
+        for r, row in enumerate(rows):
+            xml.append("<w:tr>" + ("<w:trPr><w:tblHeader/></w:trPr>" if r == 0 else ""))
+            for c, (text, style) in enumerate(row[:cols]):
+                align = f'<w:jc w:val="{_ALIGNS[style]}"/>' if r and style in _ALIGNS else ""
+                head = self.ids[TABLE_HEAD if r == 0 else TABLE]
+                xml.append(f'<w:tc><w:tcPr><w:tcW w:w="{twips[c]}" w:type="dxa"/><w:vAlign w:val="center"/>'
+                           f'</w:tcPr><w:p><w:pPr><w:pStyle w:val="{head}"/>{align}</w:pPr>{_run(text)}</w:p></w:tc>')
+            xml.append("</w:tr>")
+        xml.append("</w:tbl>")
+        self.out.append("".join(xml))
         self.label_next = False
-
-
-def _repeat_header(row: Any) -> None:
-    """Repeat the header row on every page the table runs over."""
-    from docx.oxml import parse_xml
-
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(parse_xml(f'<w:tblHeader xmlns:w="{_W}"/>'))
 
 
 def title_lines(title: str, layout: Layout) -> list[str]:
