@@ -23,6 +23,7 @@ class RenderResult:
     """What one render wrote, and the warnings met on the way."""
 
     source: Path
+    report: Report
     outputs: list[Path] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
 
@@ -56,4 +57,4 @@ def render_unit(
             files[folder / f"{stem}.docx"] = build_docx(markdown, layout)
         else:
             files[folder / f"{stem}.md"] = markdown.encode("utf-8")
-    return RenderResult(path, write_all(files), loaded.warnings)
+    return RenderResult(path, loaded.model, write_all(files), loaded.warnings)

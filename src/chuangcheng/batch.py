@@ -1,0 +1,259 @@
+"""A whole district folder: every unit rendered in parallel, bad files reported, work cached.
+
+Each unit is rendered in a worker process by :func:`chuangcheng.render.render_unit` (so a
+failed unit writes nothing) and comes back as a small, picklable :class:`UnitSummary` that
+the district roll-up is computed from. A cache beside the output keeps the summaries of
+units whose input, templates and version have not changed, so a second run renders nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .amounts import Amount
+from .errors import ChuangchengError, UsageError
+from .render import FORMATS, render_unit
+
+DISTRICT_FILES = ("district.yaml", "区.yaml", "district.yml", "区.yml")
+CACHE_FILE = ".chuangcheng-cache.json"
+_SKIP_DIRS = {".git", ".venv", "venv", "__pycache__", "node_modules"}
+
+
+@dataclass
+class UnitSummary:
+    """What the roll-up needs of one rendered unit (plain data: it crosses processes and the cache)."""
+
+    file: str
+    name: str
+    type: str
+    period: tuple[str, str]
+    activities: int
+    participants: list[tuple[str, str, str]]  # value, unit, approx
+    volunteers: list[tuple[str, str, str]]
+    amounts: list[tuple[str, str, str, str]]  # item, value, unit, approx
+    highlights: list[tuple[str, str, str]]  # date, sentence, participants value
+    problems: list[str]
+    outputs: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class UnitFailure:
+    """A unit file that could not be rendered, with its messages."""
+
+    file: str
+    messages: list[str]
+
+
+@dataclass
+class BatchResult:
+    """The outcome of one folder run."""
+
+    folder: Path
+    summaries: list[UnitSummary] = field(default_factory=list)
+    failures: list[UnitFailure] = field(default_factory=list)
+    rendered: int = 0
+    cached: int = 0
+    stopped: bool = False  # --fail-fast stopped the run early
+    state: str = ""  # a hash of every input file: the roll-up is rewritten when it changes
+    cache: Cache | None = None
+
+    @property
+    def total(self) -> int:
+        return len(self.summaries) + len(self.failures)
+
+
+def find_unit_files(folder: Path) -> list[Path]:
+    """Unit files under ``folder`` (sub-folders too), the district file and hidden files left out."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+        for name in sorted(files):
+            if name.endswith((".yaml", ".yml")) and not name.startswith((".", "~$")):
+                path = Path(root) / name
+                if not (path.parent == folder and name in DISTRICT_FILES):
+                    found.append(path)
+    return found
+
+
+def district_file(folder: Path) -> Path | None:
+    """The district file at the root of ``folder``, if there is one."""
+    return next((folder / n for n in DISTRICT_FILES if (folder / n).is_file()), None)
+
+
+def _amount_data(amount: Amount) -> tuple[str, str, str]:
+    return (str(amount.value), amount.unit, amount.approx)
+
+
+def summarize(path: Path, display: str, formats: Sequence[str], out_dir: Path | None) -> UnitSummary:
+    """Render one unit and describe it for the roll-up (runs in a worker process)."""
+    from .report import build_view
+
+    result = render_unit(path, out_dir, formats, display=display)
+    report = result.report
+    view = build_view(report)
+    acts = report.activities()
+    ranked = sorted(((v.activity.participants, v) for s in view.sections for v in s.activities
+                     if v.activity.participants), key=lambda pair: -pair[0].value)
+    return UnitSummary(
+        file=display,
+        name=report.unit.name,
+        type=report.unit.type,
+        period=(report.period.start.isoformat(), report.period.end.isoformat()),
+        activities=len(acts),
+        participants=[_amount_data(a.participants) for _, a in acts if a.participants],
+        volunteers=[_amount_data(a.volunteers) for _, a in acts if a.volunteers],
+        amounts=[(item, *_amount_data(amt)) for _, a in acts for item, amt in a.quantities.items()],
+        highlights=[(v.activity.date.isoformat(), v.text, str(people.value)) for people, v in ranked[:3]],
+        problems=list(view.problems),
+        outputs=[str(p) for p in result.outputs],
+        warnings=[str(w) for w in result.warnings],
+    )
+
+
+def _work(job: tuple[Path, str, tuple[str, ...], Path | None]) -> UnitSummary | UnitFailure:
+    path, display, formats, out_dir = job
+    try:
+        return summarize(path, display, formats, out_dir)
+    except ChuangchengError as exc:
+        return UnitFailure(display, exc.lines())
+
+
+def fingerprint(template_dir: Path | None, formats: Sequence[str]) -> str:
+    """What else a report depends on besides its input: version, templates, formats."""
+    from .templating import builtin_template_dir
+
+    digest = hashlib.sha256(f"{__version__}|{','.join(sorted(formats))}".encode())
+    for folder in (builtin_template_dir(), template_dir):
+        if folder is not None:
+            for path in sorted(folder.glob("*.j2")):
+                digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+class Cache:
+    """``.chuangcheng-cache.json``: per unit file, the hash of what it was rendered from and its summary."""
+
+    def __init__(self, path: Path, salt: str) -> None:
+        self.path = path
+        self.salt = salt
+        self.entries: dict[str, dict[str, object]] = {}
+        self.rollup = ""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and data.get("salt") == salt:
+                self.entries = data.get("units", {})
+                self.rollup = str(data.get("rollup", ""))
+        except (OSError, ValueError):
+            pass
+
+    def key(self, path: Path) -> str:
+        return hashlib.sha256(path.read_bytes() + self.salt.encode()).hexdigest()
+
+    def get(self, display: str, key: str) -> UnitSummary | None:
+        entry = self.entries.get(display)
+        if not entry or entry.get("key") != key:
+            return None
+        summary = UnitSummary(**entry["summary"])  # type: ignore[arg-type]
+        summary.period = tuple(summary.period)  # type: ignore[assignment]
+        if not all(Path(p).is_file() for p in summary.outputs):
+            return None
+        return summary
+
+    def put(self, display: str, key: str, summary: UnitSummary) -> None:
+        self.entries[display] = {"key": key, "summary": asdict(summary)}
+
+    def save(self, keep: set[str]) -> None:
+        units = {k: v for k, v in self.entries.items() if k in keep}
+        data = json.dumps({"salt": self.salt, "units": units, "rollup": self.rollup}, ensure_ascii=False)
+        from .output import write_all
+
+        write_all({self.path: data.encode("utf-8")})
+
+
+Progress = Callable[[int, int, str], None]
+
+
+def _as_completed(futures: dict[Future[UnitSummary | UnitFailure], str]) -> Iterator[UnitSummary | UnitFailure]:
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            yield future.result()
+
+
+def render_folder(
+    folder: Path,
+    out_dir: Path | None = None,
+    formats: Sequence[str] = FORMATS,
+    *,
+    force: bool = False,
+    fail_fast: bool = False,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Render every unit file under ``folder``; carry on past bad files unless ``fail_fast``."""
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: 文件夹不存在")
+    files = find_unit_files(folder)
+    result = BatchResult(folder)
+    if not files:
+        return result
+    root_out = out_dir or folder
+    cache = Cache(root_out / CACHE_FILE, fingerprint(None, formats))
+    jobs_todo: list[tuple[Path, str, tuple[str, ...], Path | None]] = []
+    keys: dict[str, str] = {}
+    for path in files:
+        display = str(path)
+        rel = path.parent.relative_to(folder)
+        keys[display] = cache.key(path)
+        cached = None if force else cache.get(display, keys[display])
+        if cached is not None:
+            result.summaries.append(cached)
+            result.cached += 1
+        else:
+            jobs_todo.append((path, display, tuple(formats), (out_dir / rel) if out_dir else None))
+    done = result.cached
+    total = len(files)
+    if progress:
+        progress(done, total, "")
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(jobs_todo)))
+    outcomes: Iterator[UnitSummary | UnitFailure]
+    executor = ProcessPoolExecutor(workers) if workers > 1 and len(jobs_todo) > 1 else None
+    try:
+        if executor is None:
+            outcomes = (_work(job) for job in jobs_todo)
+        else:
+            outcomes = _as_completed({executor.submit(_work, job): job[1] for job in jobs_todo})
+        for outcome in outcomes:
+            done += 1
+            if isinstance(outcome, UnitFailure):
+                result.failures.append(outcome)
+            else:
+                result.summaries.append(outcome)
+                cache.put(outcome.file, keys[outcome.file], outcome)
+                result.rendered += 1
+            if progress:
+                progress(done, total, outcome.file)
+            if fail_fast and result.failures:
+                result.stopped = True
+                break
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+    state = hashlib.sha256()
+    for display in sorted(keys):
+        state.update(f"{display}|{keys[display]}|".encode())
+    result.state, result.cache = state.hexdigest(), cache
+    if result.rendered or not cache.path.exists():
+        cache.save({s.file for s in result.summaries})
+    result.summaries.sort(key=lambda s: s.file)
+    result.failures.sort(key=lambda f: f.file)
+    return result

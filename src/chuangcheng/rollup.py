@@ -1,0 +1,220 @@
+"""The district's roll-up (区级汇总): submissions against the roster, totals, units, highlights."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from .amounts import Amount, sum_amounts
+from .batch import BatchResult, Progress, UnitSummary, district_file, render_folder
+from .dates import cn_date, period_label
+from .errors import Diagnostic
+from .layout import Layout
+from .models import District
+from .output import safe_filename
+
+# Problems units report, sorted into the themes a district office reads them by.
+THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("群众参与和宣传", ("参与", "认识", "意识", "知晓", "宣传", "积极性")),
+    ("环境卫生和长效管理", ("环境", "卫生", "垃圾", "楼道", "堆物", "死角", "反弹", "长效", "保洁")),
+    ("基础设施和经费", ("设施", "用房", "经费", "资金", "场地", "老旧", "改造", "路面")),
+    ("志愿服务", ("志愿",)),
+    ("文明行为和秩序", ("停车", "交通", "不文明", "秩序", "占道", "吸烟")),
+)
+OTHER_THEME = "其他"
+MAIN_ITEMS = 4
+
+
+@dataclass
+class UnitRow:
+    """One row of the per-unit table."""
+
+    name: str
+    type: str
+    activities: int
+    participants: str
+    volunteers: str
+    main: list[str]
+    file: str
+
+
+@dataclass
+class DistrictView:
+    """Everything the roll-up template prints."""
+
+    title: str
+    district: str
+    period: str
+    goal: str
+    deadline: str
+    expected: int
+    submitted: int
+    valid: int
+    activities: int
+    participants: str
+    volunteers: str
+    totals: list[tuple[str, str, int]]  # item, amount, units reporting it
+    headline: list[str]  # the amounts most units report, for the opening
+    main_items: list[str]
+    units: list[UnitRow]
+    highlights: list[tuple[str, str]]  # unit, sentence
+    problems: list[tuple[str, list[tuple[str, str]]]]  # theme, [(unit, problem)]
+    missing: list[str]
+    invalid: list[tuple[str, str]]  # file, first message
+    unlisted: list[str]
+    duplicates: list[str]
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def _amount(data: tuple[str, str, str] | list[str]) -> Amount:
+    value, unit, approx = data
+    return Amount(Decimal(value), unit, approx)
+
+
+def _people(values: list[tuple[str, str, str]], times: bool = False) -> str:
+    amounts = [_amount(v) for v in values]
+    if times:
+        amounts = [Amount(a.value, "人次", a.approx) if a.unit == "人" else a for a in amounts]
+    return "、".join(str(a) for a in sum_amounts(("", a) for a in amounts).values())
+
+
+def theme_of(problem: str) -> str:
+    """The theme a problem belongs to (the first whose keywords it mentions)."""
+    return next((name for name, words in THEMES if any(w in problem for w in words)), OTHER_THEME)
+
+
+def build_district_view(result: BatchResult, district: District | None) -> DistrictView:
+    """Compute the roll-up from the units' summaries (fresh or cached) and the district file."""
+    units = result.summaries
+    by_name: dict[str, list[UnitSummary]] = defaultdict(list)
+    for unit in units:
+        by_name[unit.name].append(unit)
+    item_totals = sum_amounts((item, _amount((v, u, a))) for s in units for item, v, u, a in s.amounts)
+    reporting = Counter(key for s in units for key in {(item, u) for item, _, u, _ in s.amounts})
+    ranked = sorted(item_totals, key=lambda k: (-reporting[k], list(item_totals).index(k)))
+    main_keys = ranked[:MAIN_ITEMS]
+    roster_order = {entry.name: i for i, entry in enumerate(district.roster)} if district else {}
+    rows = []
+    for s in sorted(units, key=lambda u: (roster_order.get(u.name, len(roster_order)), u.file)):
+        mine = sum_amounts((item, _amount((v, u, a))) for item, v, u, a in s.amounts)
+        rows.append(UnitRow(s.name, s.type, s.activities, _people(s.participants) or "—",
+                            _people(s.volunteers, True) or "—",
+                            [str(mine[k]) if k in mine else "—" for k in main_keys], s.file))
+    highlights = sorted(((Decimal(h[2]), s.name, h[1]) for s in units for h in s.highlights), reverse=True)
+    grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for s in units:
+        for problem in s.problems:
+            grouped[theme_of(problem)].append((s.name, problem))
+    order = [name for name, _ in THEMES] + [OTHER_THEME]
+    roster = [entry.name for entry in district.roster] if district else []
+    name = district.name if district else result.folder.name
+    period = (district.period.name if district else
+              period_label(date.fromisoformat(units[0].period[0]), date.fromisoformat(units[0].period[1]))
+              if units else "")
+    goal = district.goal if district else "全国文明城市"
+    return DistrictView(
+        title=f"{name}{period}创建{goal}工作汇总",
+        district=name, period=period, goal=goal,
+        deadline=cn_date(district.deadline) if district else "",
+        expected=len(roster),
+        submitted=len(units) + len(result.failures),
+        valid=len(units),
+        activities=sum(s.activities for s in units),
+        participants=_people([p for s in units for p in s.participants]),
+        volunteers=_people([v for s in units for v in s.volunteers], True),
+        totals=[(item, str(total), reporting[(item, unit)]) for (item, unit), total in item_totals.items()],
+        headline=[f"{k[0]}{item_totals[k]}" for k in ranked[:6]],
+        main_items=[k[0] for k in main_keys],
+        units=rows,
+        highlights=[(unit, text) for _, unit, text in highlights[:8]],
+        problems=[(theme, grouped[theme]) for theme in order if grouped.get(theme)],
+        missing=[n for n in roster if n not in by_name],
+        invalid=[(f.file, f.messages[0] if f.messages else "") for f in result.failures],
+        unlisted=[n for n in by_name if roster and n not in roster],
+        duplicates=[f"{n}（{'、'.join(s.file for s in same)}）" for n, same in by_name.items() if len(same) > 1],
+    )
+
+
+def load_district_for(folder: Path) -> tuple[District | None, list[Diagnostic]]:
+    """The folder's district file, if any; its problems are returned, not raised."""
+    from .errors import InputError
+    from .loader import load_district
+
+    path = district_file(folder)
+    if path is None:
+        return None, []
+    try:
+        loaded = load_district(path)
+    except InputError as exc:
+        return None, list(exc.diagnostics)
+    return loaded.model, loaded.warnings
+
+
+ROLLUP_TEMPLATE = "district.md.j2"
+WORKBOOK = "汇总表.xlsx"
+
+
+def write_rollup(result: BatchResult, district: District | None, out_root: Path,
+                 formats: Sequence[str], layout: Layout | None = None) -> list[Path]:
+    """Write the roll-up (Word, Markdown) and 汇总表.xlsx into ``out_root``."""
+    from .output import write_all
+    from .templating import render_template
+    from .workbook import build_workbook
+
+    view = build_district_view(result, district)
+    markdown = render_template(ROLLUP_TEMPLATE, None, d=view)
+    stem = safe_filename(f"{view.district}汇总")
+    files: dict[Path, bytes] = {}
+    if "docx" in formats:
+        from .word import build_docx
+
+        files[out_root / f"{stem}.docx"] = build_docx(markdown, layout)
+    if "md" in formats:
+        files[out_root / f"{stem}.md"] = markdown.encode("utf-8")
+    files[out_root / WORKBOOK] = build_workbook(result.summaries, view.title)
+    return write_all(files)
+
+
+@dataclass
+class DistrictResult:
+    """A folder run: the units' outcome, the district file's problems, what the roll-up wrote."""
+
+    batch: BatchResult
+    district_problems: list[Diagnostic]
+    rollup: list[Path]
+    rollup_unchanged: bool = False
+
+
+def render_district(folder: Path, out_dir: Path | None = None, formats: Sequence[str] = ("docx", "md"),
+                    *, force: bool = False, fail_fast: bool = False, jobs: int | None = None,
+                    progress: Progress | None = None) -> DistrictResult:
+    """Render every unit under ``folder``, then the roll-up unless nothing changed since last time."""
+    import hashlib
+
+    from .errors import UsageError
+
+    district, problems = load_district_for(folder)
+    batch = render_folder(folder, out_dir, formats, force=force, fail_fast=fail_fast, jobs=jobs,
+                          progress=progress)
+    if batch.total == 0:
+        raise UsageError(f"{folder}: 文件夹中没有单位文件（.yaml）")
+    if batch.stopped:
+        return DistrictResult(batch, problems, [])
+    root = out_dir or folder
+    source = district_file(folder)
+    state = hashlib.sha256((batch.state + ",".join(formats)).encode()
+                           + (source.read_bytes() if source else b"")).hexdigest()
+    stem = safe_filename(f"{district.name if district else folder.name}汇总")
+    expected = [root / f"{stem}.{fmt}" for fmt in formats] + [root / WORKBOOK]
+    cache = batch.cache
+    if not force and cache is not None and cache.rollup == state and all(p.is_file() for p in expected):
+        return DistrictResult(batch, problems, expected, rollup_unchanged=True)
+    written = write_rollup(batch, district, root, formats)
+    if cache is not None:
+        cache.rollup = state
+        cache.save({s.file for s in batch.summaries})
+    return DistrictResult(batch, problems, written)
