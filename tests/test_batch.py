@@ -1,0 +1,151 @@
+"""A district folder: parallel render, roll-up, workbook, cache, bad files, Ctrl-C."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from chuangcheng.batch import CACHE_FILE, find_unit_files
+from chuangcheng.cli import app
+from chuangcheng.rollup import render_district, theme_of
+
+from .conftest import EXAMPLES
+
+NAMES = ["官塘社区", "石城街道办事处", "桃源村", "江城区人民医院", "江城区实验小学", "江城燃气有限公司"]
+
+
+@pytest.fixture
+def district(tmp_path: Path) -> Path:
+    folder = tmp_path / "江城区"
+    shutil.copytree(EXAMPLES, folder)
+    return folder
+
+
+def test_finds_unit_files_but_not_the_district_file(district: Path) -> None:
+    files = [p.relative_to(district).as_posix() for p in find_unit_files(district)]
+    assert "district.yaml" not in files
+    assert "石城街道/官塘社区.yaml" in files and len(files) == 6
+
+
+def test_renders_every_unit_mirrors_folders_and_writes_the_rollup(district: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = render_district(district, out, jobs=2)
+    assert (result.batch.rendered, result.batch.cached, result.batch.failures) == (6, 0, [])
+    assert (out / "石城街道" / "官塘社区.docx").is_file() and (out / "桃源镇" / "桃源村.md").is_file()
+    assert sorted(p.name for p in result.rollup) == sorted(["江城区汇总.docx", "江城区汇总.md", "汇总表.xlsx"])
+    text = (out / "江城区汇总.md").read_text(encoding="utf-8")
+    assert text.startswith("# 江城区2026年上半年创建全国文明城市工作汇总\n")
+    assert "全区应报送创建工作总结的单位6个，已报送6个，其中格式完整、可以汇总的6个。" in text
+    activities = sum(s.activities for s in result.batch.summaries)
+    assert f"各单位共开展各类创建活动{activities}次" in text
+    order = [text.index(f"| {name} | ") for name in NAMES]
+    assert order == sorted(order), "units follow the roster's order"
+    assert "## 三、重点活动" in text and "各单位反映的问题" in text
+
+
+def test_workbook(district: Path, tmp_path: Path) -> None:
+    result = render_district(district, tmp_path / "out", jobs=1)
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "汇总表.xlsx").active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    assert header[:6] == ["单位", "类型", "文件", "活动次数", "参与人次", "志愿者（人次）"]
+    assert "发放宣传单（份）" in header
+    assert sheet.freeze_panes == "B2"
+    names = [sheet.cell(r, 1).value for r in range(2, 8)]
+    assert sorted(names) == sorted(NAMES)  # type: ignore[type-var]
+    assert sheet.cell(8, 1).value == "合计" and sheet.cell(8, 4).value == "=SUM(D2:D7)"
+    leaflets = header.index("发放宣传单（份）") + 1
+    values = [sheet.cell(r, leaflets).value or 0 for r in range(2, 8)]
+    assert sum(values) == sum(  # type: ignore[arg-type]
+        float(v) for s in result.batch.summaries for i, v, u, _ in s.amounts if i == "发放宣传单")
+
+
+def test_second_run_renders_nothing_and_a_change_renders_one(district: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    render_district(district, out)
+    again = render_district(district, out)
+    assert (again.batch.rendered, again.batch.cached, again.rollup_unchanged) == (0, 6, True)
+    assert (out / CACHE_FILE).is_file()
+    unit = district / "江城区人民医院.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace("职工人数: ", "职工人数: 1"), encoding="utf-8")
+    changed = render_district(district, out)
+    assert (changed.batch.rendered, changed.batch.cached, changed.rollup_unchanged) == (1, 5, False)
+    forced = render_district(district, out, force=True)
+    assert forced.batch.rendered == 6
+
+
+def test_deleted_output_is_rendered_again(district: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    render_district(district, out)
+    (out / "桃源镇" / "桃源村.docx").unlink()
+    assert render_district(district, out).batch.rendered == 1
+
+
+def test_bad_files_are_reported_and_the_rest_rendered(district: Path, runner: CliRunner, tmp_path: Path) -> None:
+    (district / "坏.yaml").write_text("单位:\n\t名称: 坏社区\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["render", str(district), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "共 7 个：成功 6，失败 1（本次生成 6，未改动 0）\n" in result.stdout
+    assert result.stderr == (f"{district / '坏.yaml'}:2:1: YAML: 出现了制表符（Tab）："
+                             "YAML 只能用空格缩进，请把 Tab 换成空格\n")
+    assert not (out / "坏社区.docx").exists()
+    rollup = (out / "江城区汇总.md").read_text(encoding="utf-8")
+    assert "需要退回修改（1个）" in rollup and "已报送7个" in rollup
+
+
+def test_fail_fast_stops_and_writes_no_rollup(district: Path, runner: CliRunner, tmp_path: Path) -> None:
+    (district / "坏.yaml").write_text("单位: [\n", encoding="utf-8")
+    result = runner.invoke(app, ["render", str(district), "-o", str(tmp_path / "out"), "--fail-fast", "-j", "1"])
+    assert result.exit_code == 1
+    assert "已按 --fail-fast 停止" in result.stderr
+    assert not (tmp_path / "out" / "江城区汇总.md").exists()
+
+
+def test_missing_and_unlisted_units(district: Path, tmp_path: Path) -> None:
+    roster = district / "district.yaml"
+    roster.write_text(roster.read_text(encoding="utf-8") + "  - {名称: 花园社区, 类型: 社区}\n", encoding="utf-8")
+    (district / "江城燃气有限公司.yaml").rename(district / "燃气.yml")
+    text = (district / "燃气.yml").read_text(encoding="utf-8")
+    text = text.replace("名称: 江城燃气有限公司", "名称: 江城燃气公司", 1)
+    (district / "燃气.yml").write_text(text, encoding="utf-8")
+    render_district(district, tmp_path / "out")
+    rollup = (tmp_path / "out" / "江城区汇总.md").read_text(encoding="utf-8")
+    assert "尚未报送（2个）：江城燃气有限公司、花园社区。" in rollup
+    assert "不在单位名单中：江城燃气公司。" in rollup
+
+
+def test_ctrl_c_exits_130_and_leaves_no_half_written_file(district: Path, runner: CliRunner,
+                                                          tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import chuangcheng.batch as batch
+
+    real = batch.summarize
+    calls = {"n": 0}
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "summarize", interrupted)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["render", str(district), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 130
+    assert "已中断" in result.stderr
+    assert not [p for p in out.rglob(".~*")], "temp files are cleaned up"
+    assert not (out / "江城区汇总.md").exists()
+
+
+@pytest.mark.parametrize(("problem", "theme"), [
+    ("部分居民参与度有待提高", "群众参与和宣传"),
+    ("老旧小区楼道堆物问题反复出现", "环境卫生和长效管理"),
+    ("社区办公用房面积不足", "基础设施和经费"),
+    ("营业厅高峰时段排队", "其他"),
+])
+def test_problem_themes(problem: str, theme: str) -> None:
+    assert theme_of(problem) == theme
