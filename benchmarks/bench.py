@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate  # noqa: E402
+from generate import generate
 
-from chuangcheng.loader import load_unit  # noqa: E402
-from chuangcheng.render import render_markdown  # noqa: E402
-from chuangcheng.word import build_docx  # noqa: E402
+from chuangcheng.loader import load_unit
+from chuangcheng.render import render_markdown
+from chuangcheng.word import build_docx
 
 CLI = [sys.executable, "-m", "chuangcheng"]
 
@@ -111,7 +111,8 @@ def main() -> None:
         ("render one unit file (CLI, median of 5)", f"{single:.2f} s", ""),
         ("Markdown + Word per unit, in-process (median)", ms(statistics.median(pipeline)), ""),
         ("Word per document: chuangcheng (median)", ms(our_doc), ""),
-        ("Word per document: docxtpl baseline (median)", ms(their_doc), f"chuangcheng {their_doc / our_doc:.1f}× faster"),
+        ("Word per document: docxtpl baseline (median)", ms(their_doc),
+         f"chuangcheng {their_doc / our_doc:.1f}× faster"),
         ("peak memory of one process", f"{peak:.0f} MB", ""),
     ]
     width = max(len(r[0]) for r in rows)

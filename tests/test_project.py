@@ -57,3 +57,19 @@ def test_readme_example_unit_file_is_valid(tmp_path: Path) -> None:
     text = render_markdown(load_unit(path).model)
     assert "3月5日，社区在民主东路开展学雷锋主题宣传活动" in text
     assert "“周调度、月总结”“网格员包楼栋”" in text
+
+
+def test_public_api_names_resolve() -> None:
+    import chuangcheng
+
+    assert sorted(chuangcheng.__all__) == sorted(["__version__", *chuangcheng._EXPORTS])
+    for name in chuangcheng.__all__:
+        assert getattr(chuangcheng, name) is not None
+
+
+def test_version_matches_the_package_metadata() -> None:
+    from importlib.metadata import version
+
+    import chuangcheng
+
+    assert chuangcheng.__version__ == version("chuangcheng")

@@ -94,11 +94,8 @@ def _amount_data(amount: Amount) -> tuple[str, str, str]:
 
 def summarize(path: Path, display: str, formats: Sequence[str], out_dir: Path | None) -> UnitSummary:
     """Render one unit and describe it for the roll-up (runs in a worker process)."""
-    from .report import build_view
-
     result = render_unit(path, out_dir, formats, display=display)
-    report = result.report
-    view = build_view(report)
+    report, view = result.report, result.view
     acts = report.activities()
     ranked = sorted(((v.activity.participants, v) for s in view.sections for v in s.activities
                      if v.activity.participants), key=lambda pair: -pair[0].value)
@@ -118,12 +115,20 @@ def summarize(path: Path, display: str, formats: Sequence[str], out_dir: Path | 
     )
 
 
-def _work(job: tuple[Path, str, tuple[str, ...], Path | None]) -> UnitSummary | UnitFailure:
+Job = tuple[Path, str, tuple[str, ...], Path | None]
+
+
+def _work(job: Job) -> UnitSummary | UnitFailure:
     path, display, formats, out_dir = job
     try:
         return summarize(path, display, formats, out_dir)
     except ChuangchengError as exc:
         return UnitFailure(display, exc.lines())
+
+
+def _work_chunk(jobs: list[Job]) -> list[UnitSummary | UnitFailure]:
+    """Several units per task: one round trip to the worker instead of one per unit."""
+    return [_work(job) for job in jobs]
 
 
 def fingerprint(template_dir: Path | None, formats: Sequence[str]) -> str:
@@ -181,12 +186,12 @@ class Cache:
 Progress = Callable[[int, int, str], None]
 
 
-def _as_completed(futures: dict[Future[UnitSummary | UnitFailure], str]) -> Iterator[UnitSummary | UnitFailure]:
+def _as_completed(futures: list[Future[list[UnitSummary | UnitFailure]]]) -> Iterator[UnitSummary | UnitFailure]:
     pending = set(futures)
     while pending:
         done, pending = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
-            yield future.result()
+            yield from future.result()
 
 
 def render_folder(
@@ -208,7 +213,7 @@ def render_folder(
         return result
     root_out = out_dir or folder
     cache = Cache(root_out / CACHE_FILE, fingerprint(None, formats))
-    jobs_todo: list[tuple[Path, str, tuple[str, ...], Path | None]] = []
+    jobs_todo: list[Job] = []
     keys: dict[str, str] = {}
     for path in files:
         display = str(path)
@@ -231,7 +236,9 @@ def render_folder(
         if executor is None:
             outcomes = (_work(job) for job in jobs_todo)
         else:
-            outcomes = _as_completed({executor.submit(_work, job): job[1] for job in jobs_todo})
+            size = max(1, min(16, len(jobs_todo) // (workers * 4)))
+            chunks = [jobs_todo[i:i + size] for i in range(0, len(jobs_todo), size)]
+            outcomes = _as_completed([executor.submit(_work_chunk, chunk) for chunk in chunks])
         for outcome in outcomes:
             done += 1
             if isinstance(outcome, UnitFailure):

@@ -11,7 +11,7 @@ from .layout import Layout
 from .loader import load_unit
 from .models import Report
 from .output import safe_filename, write_all
-from .report import build_view
+from .report import ReportView, build_view
 from .templating import render_template
 
 FORMATS = ("docx", "md")
@@ -24,13 +24,14 @@ class RenderResult:
 
     source: Path
     report: Report
+    view: ReportView
     outputs: list[Path] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
-def render_markdown(report: Report, template_dir: Path | None = None) -> str:
+def render_markdown(report: Report, template_dir: Path | None = None, view: ReportView | None = None) -> str:
     """The report as Markdown: the text both output formats share."""
-    return render_template(REPORT_TEMPLATE, template_dir, view=build_view(report))
+    return render_template(REPORT_TEMPLATE, template_dir, view=view or build_view(report))
 
 
 def render_unit(
@@ -46,7 +47,8 @@ def render_unit(
     if unknown:
         raise UsageError(f"不支持的格式：{'、'.join(unknown)}（可选：{'、'.join(FORMATS)}）")
     loaded = load_unit(path, display)
-    markdown = render_markdown(loaded.model, template_dir)
+    view = build_view(loaded.model)
+    markdown = render_markdown(loaded.model, template_dir, view)
     stem = safe_filename(loaded.model.unit.name)
     folder = out_dir if out_dir is not None else path.parent
     files: dict[Path, bytes] = {}
@@ -57,4 +59,4 @@ def render_unit(
             files[folder / f"{stem}.docx"] = build_docx(markdown, layout)
         else:
             files[folder / f"{stem}.md"] = markdown.encode("utf-8")
-    return RenderResult(path, loaded.model, write_all(files), loaded.warnings)
+    return RenderResult(path, loaded.model, view, write_all(files), loaded.warnings)

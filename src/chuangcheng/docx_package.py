@@ -1,0 +1,171 @@
+"""The parts of a .docx that are the same for every report of one layout, written as XML text.
+
+Styles (with every East Asian font named, no theme fonts), settings, the two page-number
+footers, the page setup: a few kilobytes built once per :class:`Layout`, with no
+python-docx (its default template alone is a 349 KB styles.xml to parse and save).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .layout import Layout
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+# Style ids and the names Word shows (built-in names keep the outline and navigation pane).
+TITLE, BODY = "Title", "Normal"
+HEADINGS = ("Heading1", "Heading2", "Heading3", "Heading4")
+SIGNOFF, LABEL, TABLE, TABLE_HEAD, PAGE_NUMBER = "Signoff", "AttachmentLabel", "TableText", "TableHead", "PageNumber"
+_NAMES = {TITLE: "Title", BODY: "Normal", "Heading1": "heading 1", "Heading2": "heading 2",
+          "Heading3": "heading 3", "Heading4": "heading 4", SIGNOFF: "落款", LABEL: "附件标识",
+          TABLE: "表格文字", TABLE_HEAD: "表格标题行", PAGE_NUMBER: "页码"}
+
+
+def twips(points: float) -> int:
+    return round(points * 20)
+
+
+def rpr(font: str, size: float, layout: Layout, bold: bool = False) -> str:
+    """Run properties: the font in every slot (and the East Asian hint for quotes and dashes)."""
+    latin = layout.latin_font or font
+    return (
+        f'<w:rPr><w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{font}" w:cs="{latin}" '
+        f'w:hint="eastAsia"/>'
+        + ("<w:b/><w:bCs/>" if bold else '<w:b w:val="0"/><w:bCs w:val="0"/>')
+        + f'<w:color w:val="000000"/><w:kern w:val="0"/><w:sz w:val="{round(size * 2)}"/>'
+        f'<w:szCs w:val="{round(size * 2)}"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr>'
+    )
+
+
+def ppr(layout: Layout, *, align: str = "both", first_chars: int = 2, exact: bool = True,
+        keep_next: bool = False, outline: int | None = None, size: float | None = None) -> str:
+    """Paragraph properties: exact line spacing on the grid, a first-line indent in characters."""
+    size = size or layout.body_size
+    spacing = (f'<w:spacing w:before="0" w:after="0" w:line="{twips(layout.line_spacing)}" '
+               'w:lineRule="exact"/>' if exact else
+               '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>')
+    indent = (f'<w:ind w:firstLineChars="{first_chars * 100}" w:firstLine="{twips(size * first_chars)}"/>'
+              if first_chars else '<w:ind w:firstLineChars="0" w:firstLine="0"/>')
+    return ("<w:pPr>" + ("<w:keepNext/>" if keep_next else "") + '<w:widowControl w:val="0"/>'
+            + ("" if exact else '<w:snapToGrid w:val="0"/>') + spacing + indent + f'<w:jc w:val="{align}"/>'
+            + (f'<w:outlineLvl w:val="{outline}"/>' if outline is not None else "") + "</w:pPr>")
+
+
+def _style(style_id: str, p: str, r: str, *, default: bool = False) -> str:
+    based = "" if style_id == BODY else f'<w:basedOn w:val="{BODY}"/><w:next w:val="{BODY}"/>'
+    flag = ' w:default="1"' if default else ""
+    return (f'<w:style w:type="paragraph"{flag} w:styleId="{style_id}"><w:name w:val="{_NAMES[style_id]}"/>'
+            f"{based}<w:qFormat/>{p}{r}</w:style>")
+
+
+def styles_xml(layout: Layout) -> str:
+    """Every style a report uses; fonts are set here once, never on runs."""
+    body_r = rpr(layout.body_font, layout.body_size, layout)
+    table_p = ppr(layout, align="center", first_chars=0, exact=False)
+    parts = [
+        _style(BODY, ppr(layout), body_r, default=True),
+        _style(TITLE, ppr(layout, align="center", first_chars=0, size=layout.title_size),
+               rpr(layout.title_font, layout.title_size, layout)),
+        *(_style(HEADINGS[level], ppr(layout, keep_next=True, outline=level),
+                 rpr(layout.heading_fonts[level], layout.body_size, layout, layout.heading_bold[level]))
+          for level in range(4)),
+        _style(SIGNOFF, ppr(layout, align="right", first_chars=0), body_r),
+        _style(LABEL, ppr(layout, align="left", first_chars=0, keep_next=True),
+               rpr(layout.heading_fonts[0], layout.body_size, layout)),
+        _style(TABLE, table_p, rpr(layout.table_font, layout.table_size, layout)),
+        _style(TABLE_HEAD, table_p, rpr(layout.table_header_font, layout.table_size, layout)),
+        _style(PAGE_NUMBER, ppr(layout, align="right", first_chars=0, exact=False),
+               rpr(layout.page_number_font, layout.page_number_size, layout)),
+    ]
+    border = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                     for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    tables = (
+        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
+        '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>'
+        '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
+        '<w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar>'
+        '<w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
+        '<w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
+        '<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/>'
+        f'<w:basedOn w:val="TableNormal"/><w:tblPr><w:tblBorders>{border}</w:tblBorders></w:tblPr></w:style>'
+    )
+    return (f'{_HEAD}<w:styles xmlns:w="{W_NS}"><w:docDefaults><w:rPrDefault>{body_r}</w:rPrDefault>'
+            f"<w:pPrDefault/></w:docDefaults>{''.join(parts)}{tables}</w:styles>")
+
+
+def _page_number(align: str, layout: Layout) -> str:
+    """``— N —`` with a PAGE field: Word counts the pages, nothing is typed."""
+    indent = twips(layout.page_number_size)
+    props = {"right": f'<w:ind w:right="{indent}"/>',
+             "left": f'<w:ind w:left="{indent}"/><w:jc w:val="left"/>',
+             "center": '<w:jc w:val="center"/>'}[align]
+    runs = ('<w:r><w:t xml:space="preserve">— </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> —</w:t></w:r>')
+    return (f'{_HEAD}<w:ftr xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:p><w:pPr>'
+            f'<w:pStyle w:val="{PAGE_NUMBER}"/>{props}</w:pPr>{runs}</w:p></w:ftr>')
+
+
+def _mm(value: float) -> int:
+    return round(value / 25.4 * 1440)
+
+
+@dataclass(frozen=True)
+class Package:
+    """The fixed parts (name → bytes), the document's opening tag and its closing section."""
+
+    parts: dict[str, bytes]
+    document_start: str
+    section: str
+
+
+@lru_cache(maxsize=8)
+def package(layout: Layout) -> Package:
+    """Build the fixed parts for ``layout`` (once per process and layout)."""
+    outside = layout.page_number_position != "center"
+    footers = {"footer1.xml": _page_number("right" if outside else "center", layout)}
+    refs = '<w:footerReference w:type="default" r:id="rIdFooter1"/>'
+    if outside:
+        footers["footer2.xml"] = _page_number("left", layout)
+        refs += '<w:footerReference w:type="even" r:id="rIdFooter2"/>'
+    width, height = layout.paper_mm
+    top, bottom, left, right = layout.margins_mm
+    section = (f'<w:sectPr>{refs}<w:pgSz w:w="{_mm(width)}" w:h="{_mm(height)}"/>'
+               f'<w:pgMar w:top="{_mm(top)}" w:right="{_mm(right)}" w:bottom="{_mm(bottom)}" '
+               f'w:left="{_mm(left)}" w:header="{_mm(15)}" w:footer="{_mm(layout.footer_mm)}" w:gutter="0"/>'
+               f'<w:docGrid w:type="lines" w:linePitch="{twips(layout.line_spacing)}"/></w:sectPr>')
+    settings = (f'{_HEAD}<w:settings xmlns:w="{W_NS}">' + ("<w:evenAndOddHeaders/>" if outside else "")
+                + '<w:defaultTabStop w:val="420"/><w:characterSpacingControl w:val="compressPunctuation"/>'
+                + '<w:compat><w:compatSetting w:name="compatibilityMode" '
+                'w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>')
+    doc_rels = (f'<Relationship Id="rIdStyles" Type="{_REL}/styles" Target="styles.xml"/>'
+                f'<Relationship Id="rIdSettings" Type="{_REL}/settings" Target="settings.xml"/>'
+                + "".join(f'<Relationship Id="rIdFooter{n}" Type="{_REL}/footer" Target="{name}"/>'
+                          for n, name in enumerate(footers, 1)))
+    overrides = "".join(f'<Override PartName="/word/{name}" ContentType="{_CT}.footer+xml"/>' for name in footers)
+    content_types = (
+        f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/word/document.xml" ContentType="{_CT}.document.main+xml"/>'
+        f'<Override PartName="/word/styles.xml" ContentType="{_CT}.styles+xml"/>'
+        f'<Override PartName="/word/settings.xml" ContentType="{_CT}.settings+xml"/>{overrides}</Types>')
+    parts = {
+        "[Content_Types].xml": content_types,
+        "_rels/.rels": (f'{_HEAD}<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
+                        f'Type="{_REL}/officeDocument" Target="word/document.xml"/></Relationships>'),
+        "word/_rels/document.xml.rels": f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{doc_rels}</Relationships>',
+        "word/styles.xml": styles_xml(layout),
+        "word/settings.xml": settings,
+        **{f"word/{name}": xml for name, xml in footers.items()},
+    }
+    start = f'{_HEAD}<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}">'
+    return Package({k: v.encode("utf-8") for k, v in parts.items()}, start, section)
