@@ -40,39 +40,30 @@ def build_workbook(units: list[UnitSummary], title: str) -> bytes:
     sheet.set_column(1, 1, 8)
     sheet.set_column(2, 2, 30)
     sheet.set_column(3, len(columns) - 1, 12)
+    totals = [Decimal(0)] * len(columns)
     for r, unit in enumerate(units, 1):
         mine: dict[tuple[str, str], Decimal] = {}
         for item, value, measure, _ in unit.amounts:
             mine[(item, measure)] = mine.get((item, measure), Decimal(0)) + Decimal(value)
         row: list[object] = [unit.name, unit.type, unit.file, unit.activities,
-                             _number(_people(unit.participants)), _number(_people(unit.volunteers))]
-        row += [_number(mine[key]) if key in mine else None for key in items]
+                             _people(unit.participants), _people(unit.volunteers)]
+        row += [mine.get(key) for key in items]
         for c, entry in enumerate(row):
-            if entry is None:
-                sheet.write_blank(r, c, None, cell)
-            else:
-                sheet.write(r, c, entry, cell)
+            if isinstance(entry, Decimal):
+                totals[c] += entry
+                sheet.write_number(r, c, _number(entry), cell)
+            elif isinstance(entry, int):
+                totals[c] += entry
+                sheet.write_number(r, c, entry, cell)
+            elif entry is not None:
+                sheet.write_string(r, c, str(entry), cell)
     last = len(units) + 1
     sheet.write(last, 0, "合计", total)
-    for c in (1, 2):
-        sheet.write_blank(last, c, None, total)
     for c in range(3, len(columns)):
         first, end = xl_rowcol_to_cell(1, c), xl_rowcol_to_cell(last - 1, c)
-        sheet.write_formula(last, c, f"=SUM({first}:{end})", total, _number(_cell_value(units, items, c)))
+        sheet.write_formula(last, c, f"=SUM({first}:{end})", total, _number(totals[c]))
     sheet.freeze_panes(1, 1)
     sheet.autofilter(0, 0, last - 1, len(columns) - 1)
     book.set_properties({"title": title})
     book.close()
     return out.getvalue()
-
-
-def _cell_value(units: list[UnitSummary], items: dict[tuple[str, str], None], column: int) -> Decimal:
-    """The sum a formula in ``column`` of the totals row computes (cached for readers without Excel)."""
-    if column == 3:
-        return Decimal(sum(u.activities for u in units))
-    if column == 4:
-        return sum((_people(u.participants) for u in units), Decimal(0))
-    if column == 5:
-        return sum((_people(u.volunteers) for u in units), Decimal(0))
-    key = list(items)[column - 6]
-    return sum((Decimal(v) for u in units for i, v, m, _ in u.amounts if (i, m) == key), Decimal(0))
