@@ -26,7 +26,7 @@ THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("文明行为和秩序", ("停车", "交通", "不文明", "秩序", "占道", "吸烟")),
 )
 OTHER_THEME = "其他"
-MAIN_ITEMS = 4
+MAIN_ITEMS = 3
 
 
 @dataclass

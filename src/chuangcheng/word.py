@@ -174,7 +174,9 @@ class _Builder:
         if not rows:
             return
         cols = len(rows[0])
-        widths = [max(text_width(r[c][0]) for r in rows if c < len(r)) + 1.5 for c in range(cols)]
+        # Columns as wide as their values; a long header may wrap onto two lines.
+        widths = [max([min(text_width(rows[0][c][0]), 4.0), *(text_width(r[c][0]) for r in rows[1:] if c < len(r))])
+                  + 1.5 for c in range(cols)]
         total = self.layout.text_width_mm / 25.4 * 1440  # twips
         twips = [round(w / sum(widths) * total) for w in widths]
         xml = ['<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
