@@ -50,7 +50,7 @@ def _guard() -> Iterator[None]:
             err.print(exc.message, style="red", markup=False)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
-        err.print("已中断，未写入任何文件。", style="yellow")
+        err.print("已中断；已写完的文件保留，没有留下写了一半的文件。", style="yellow")
         raise typer.Exit(130) from None
 
 
