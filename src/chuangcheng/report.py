@@ -237,7 +237,7 @@ def build_view(report: Report) -> ReportView:
         participants = sum_amounts(("参与", a.participants) for a in acts if a.participants)
         if participants:
             opening.append(f"参与{noun}{_people(participants)}")
-        volunteers = sum_amounts(("志愿者", _times(a.volunteers)) for a in acts if a.volunteers)
+        volunteers = sum_amounts(("志愿者", person_times(a.volunteers)) for a in acts if a.volunteers)
         if volunteers:
             opening.append(f"出动志愿者{_people(volunteers)}")
         opening += _highlights(report)
@@ -259,7 +259,7 @@ def build_view(report: Report) -> ReportView:
     )
 
 
-def _times(amount: Amount) -> Amount:
+def person_times(amount: Amount) -> Amount:
     """Volunteers summed over activities are person-times: 人 becomes 人次."""
     return Amount(amount.value, "人次", amount.approx) if amount.unit == "人" else amount
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +16,7 @@ from .errors import Diagnostic
 from .layout import Layout
 from .models import District
 from .output import safe_filename
+from .report import person_times
 
 # Problems units report, sorted into the themes a district office reads them by.
 THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -67,7 +68,6 @@ class DistrictView:
     invalid: list[tuple[str, str]]  # file, first message
     unlisted: list[str]
     duplicates: list[str]
-    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 def _amount(data: tuple[str, str, str] | list[str]) -> Amount:
@@ -76,9 +76,7 @@ def _amount(data: tuple[str, str, str] | list[str]) -> Amount:
 
 
 def _people(values: list[tuple[str, str, str]], times: bool = False) -> str:
-    amounts = [_amount(v) for v in values]
-    if times:
-        amounts = [Amount(a.value, "人次", a.approx) if a.unit == "人" else a for a in amounts]
+    amounts = [person_times(_amount(v)) if times else _amount(v) for v in values]
     return "、".join(str(a) for a in sum_amounts(("", a) for a in amounts).values())
 
 
@@ -95,7 +93,7 @@ def build_district_view(result: BatchResult, district: District | None) -> Distr
         by_name[unit.name].append(unit)
     item_totals = sum_amounts((item, _amount((v, u, a))) for s in units for item, v, u, a in s.amounts)
     reporting = Counter(key for s in units for key in {(item, u) for item, _, u, _ in s.amounts})
-    ranked = sorted(item_totals, key=lambda k: (-reporting[k], list(item_totals).index(k)))
+    ranked = sorted(item_totals, key=lambda k: -reporting[k])  # stable: first seen first on a tie
     main_keys = ranked[:MAIN_ITEMS]
     roster_order = {entry.name: i for i, entry in enumerate(district.roster)} if district else {}
     rows = []
