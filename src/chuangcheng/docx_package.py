@@ -7,8 +7,10 @@ python-docx (its default template alone is a 349 KB styles.xml to parse and save
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .layout import Layout
 
@@ -125,6 +127,15 @@ class Package:
     parts: dict[str, bytes]
     document_start: str
     section: str
+
+    @cached_property
+    def archive(self) -> bytes:
+        """The fixed parts already zipped: each document appends its own part to a copy."""
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+            for name, data in self.parts.items():
+                archive.writestr(name, data)
+        return out.getvalue()
 
 
 @lru_cache(maxsize=8)

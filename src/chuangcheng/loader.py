@@ -46,6 +46,11 @@ def key_table(model: type[BaseModel]) -> dict[str, str]:
     return table
 
 
+@cache
+def _annotations(model: type[BaseModel]) -> dict[str, Any]:
+    return {name: info.annotation for name, info in model.model_fields.items()}
+
+
 def _model_in(annotation: Any) -> Any:
     """Strip ``Annotated`` and ``X | None`` so that what is left can be walked."""
     while True:
@@ -61,6 +66,29 @@ def _model_in(annotation: Any) -> Any:
             return annotation
 
 
+_SHAPES: dict[int, tuple[Any, str, Any]] = {}
+
+
+def _shape(annotation: Any) -> tuple[str, Any]:
+    """What a field holds, worked out once per annotation: ``("model", M)``, ``("list", item)``,
+    ``("dict", value)`` or ``("leaf", None)``."""
+    known = _SHAPES.get(id(annotation))
+    if known is not None and known[0] is annotation:
+        return known[1], known[2]
+    target = _model_in(annotation)
+    origin = typing.get_origin(target)
+    if isinstance(target, type) and issubclass(target, BaseModel):
+        shape: tuple[str, Any] = ("model", target)
+    elif origin is list:
+        shape = ("list", typing.get_args(target)[0])
+    elif origin is dict:
+        shape = ("dict", typing.get_args(target)[1])
+    else:
+        shape = ("leaf", None)
+    _SHAPES[id(annotation)] = (annotation, *shape)  # keeps the annotation alive, so its id stays its own
+    return shape
+
+
 class _Walker:
     """Maps user keys to field names, recording which raw path each canonical path came from."""
 
@@ -72,16 +100,13 @@ class _Walker:
 
     def walk(self, data: object, annotation: Any, raw: Path, canon: Path) -> object:
         self.raw_of[canon] = raw
-        target = _model_in(annotation)
-        origin = typing.get_origin(target)
-        if isinstance(target, type) and issubclass(target, BaseModel):
-            return self.model(data, target, raw, canon)
-        if origin is list and isinstance(data, list):
-            (item,) = typing.get_args(target)
-            return [self.walk(v, item, (*raw, i), (*canon, i)) for i, v in enumerate(data)]
-        if origin is dict and isinstance(data, dict):
-            value_type = typing.get_args(target)[1]
-            return {k: self.walk(v, value_type, (*raw, k), (*canon, k)) for k, v in data.items()}
+        kind, inner = _shape(annotation)
+        if kind == "model":
+            return self.model(data, inner, raw, canon)
+        if kind == "list" and isinstance(data, list):
+            return [self.walk(v, inner, (*raw, i), (*canon, i)) for i, v in enumerate(data)]
+        if kind == "dict" and isinstance(data, dict):
+            return {k: self.walk(v, inner, (*raw, k), (*canon, k)) for k, v in data.items()}
         return data
 
     def model(self, data: object, model: type[BaseModel], raw: Path, canon: Path) -> object:
@@ -93,6 +118,7 @@ class _Walker:
         if not isinstance(data, dict):
             return data
         table = key_table(model)
+        annotations = _annotations(model)
         out: dict[str, object] = {}
         seen: dict[str, str] = {}
         for key, value in data.items():
@@ -108,8 +134,7 @@ class _Walker:
                     f"与第 {first.line} 行的“{seen[name]}”是同一个键（中英文写法等同）；请只保留一个"))
                 continue
             seen[name] = key
-            annotation = model.model_fields[name].annotation
-            out[name] = self.walk(value, annotation, (*raw, key), (*canon, name))
+            out[name] = self.walk(value, annotations[name], (*raw, key), (*canon, name))
         return out
 
     def unknown(self, model: type[BaseModel], key: str, raw: Path) -> None:

@@ -10,6 +10,7 @@ _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "("
 _PUNCT_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s*([,;:?!()])|([,;:?!()])\s*(?=[{_CJK}])")
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0]+|[ \t\u00a0]+(?=[{_CJK}])")
 _STRAIGHT_QUOTES = re.compile(r'"([^"\n]*)"')
+_UNTIDY = re.compile(r'[\s,;:?!()"]|。。')
 _END_PUNCT = "。；，、：,;.:"
 _FINAL = ("。", "！", "？", "…", "”", "）")
 _DIGITS = "零一二三四五六七八九"
@@ -17,6 +18,8 @@ _DIGITS = "零一二三四五六七八九"
 
 def tidy(text: str) -> str:
     """Full-width punctuation next to Chinese, no stray spaces around Chinese, curly quotes."""
+    if _UNTIDY.search(text) is None:  # most report text: nothing to do
+        return text
     text = " ".join(text.split())
     text = _STRAIGHT_QUOTES.sub(lambda m: f"“{m[1]}”", text)
     text = _PUNCT_NEAR_CJK.sub(lambda m: _HALF_TO_FULL[m[1] or m[2]], text)

@@ -8,7 +8,9 @@ anchors and aliases, duplicate keys and deep nesting are errors; nothing can blo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
@@ -27,6 +29,7 @@ _ODD_SPACE = {
     "\u2060": "零宽字符（U+2060）",
     "\ufeff": "零宽字符（U+FEFF）",
 }
+_ODD_SPACE_RE = re.compile("[" + "".join(_ODD_SPACE) + "]")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -85,46 +88,55 @@ class _Builder:
         self.errors.append(Diagnostic(self.source.path, pos.line, pos.col, field_, message))
 
     def run(self) -> Tree:
-        for event in yaml.parse(self.source.text, Loader=_Loader):
-            self.event(event)
+        handlers: dict[type, Callable[[Any, Pos], None]] = {
+            yaml.ScalarEvent: self.scalar,
+            yaml.MappingStartEvent: self.open_mapping,
+            yaml.SequenceStartEvent: self.open_sequence,
+            yaml.MappingEndEvent: self.close,
+            yaml.SequenceEndEvent: self.close,
+            yaml.AliasEvent: self.alias,
+            yaml.DocumentStartEvent: self.document,
+        }
+        for ev in yaml.parse(self.source.text, Loader=_Loader):
+            handler = handlers.get(type(ev))
+            if handler is None or (self.documents > 1 and handler != self.document):
+                continue
+            mark = ev.start_mark
+            pos = Pos(mark.line + 1, mark.column + 1) if mark else Pos(1, 1)
+            if getattr(ev, "anchor", None):
+                self.anchor(pos)
+            handler(ev, pos)
         return self.tree
 
-    def event(self, ev: yaml.Event) -> None:
-        mark = ev.start_mark
-        pos = Pos(mark.line + 1, mark.column + 1) if mark else Pos(1, 1)
-        if isinstance(ev, yaml.DocumentStartEvent):
-            self.documents += 1
-            if self.documents > 1:
-                self.error(pos, "文件", "一个文件只能写一个单位：请删除“---”分隔线后的第二部分，另存为单独的文件")
-            return
-        if isinstance(ev, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
-            return
+    def document(self, ev: yaml.Event, pos: Pos) -> None:
+        self.documents += 1
         if self.documents > 1:
-            return
-        if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            self.stack.pop()
-            return
-        if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None):
-            if not self.anchors:  # one message is enough; each use would repeat it
-                where = display_path(self.stack[-1].path) if self.stack else "文件"
-                self.error(pos, where, "不支持 YAML 锚点和别名（& 和 *）：请把内容直接写出来")
-            self.anchors += 1
-            if isinstance(ev, yaml.AliasEvent):
-                self.add(None, pos)
-                return
-        if isinstance(ev, yaml.ScalarEvent):
-            self.scalar(ev, pos)
-        elif isinstance(ev, yaml.MappingStartEvent):
-            self.open({}, pos)
-        elif isinstance(ev, yaml.SequenceStartEvent):
-            self.open([], pos)
+            self.error(pos, "文件", "一个文件只能写一个单位：请删除“---”分隔线后的第二部分，另存为单独的文件")
+
+    def anchor(self, pos: Pos) -> None:
+        if not self.anchors:  # one message is enough; each use would repeat it
+            where = display_path(self.stack[-1].path) if self.stack else "文件"
+            self.error(pos, where, "不支持 YAML 锚点和别名（& 和 *）：请把内容直接写出来")
+        self.anchors += 1
+
+    def alias(self, ev: yaml.Event, pos: Pos) -> None:
+        self.add(None, pos)  # its name is its anchor: already reported
+
+    def close(self, ev: yaml.Event, pos: Pos) -> None:
+        self.stack.pop()
+
+    def open_mapping(self, ev: yaml.Event, pos: Pos) -> None:
+        self.open({}, pos)
+
+    def open_sequence(self, ev: yaml.Event, pos: Pos) -> None:
+        self.open([], pos)
 
     def scalar(self, ev: yaml.ScalarEvent, pos: Pos) -> None:
         value: str | None = ev.value
         if ev.implicit[0] and ev.value in _NULLS:
             value = None
         top = self.stack[-1] if self.stack else None
-        if isinstance(top, _Frame) and isinstance(top.container, dict) and top.key is None:
+        if top is not None and top.key is None and isinstance(top.container, dict):
             self.key(top, value, pos)
             return
         if value and _ZERO_WIDTH.search(value):
@@ -136,16 +148,14 @@ class _Builder:
         self.add(value, pos)
 
     def key(self, frame: _Frame, value: str | None, pos: Pos) -> None:
-        where = display_path(frame.path) or "文件"
         if value is None:
-            self.error(pos, where, "键不能为空：冒号前要写键名")
+            self.error(pos, display_path(frame.path) or "文件", "键不能为空：冒号前要写键名")
             value = ""
-        for ch, name in _ODD_SPACE.items():
-            if ch in value:
-                visible = "".join(c for c in value if c not in _ODD_SPACE).strip()
-                self.error(pos, display_path((*frame.path, visible)),
-                           f"键中含有{name}，常见于从 Word 或网页粘贴的缩进；请删除它，缩进只用半角空格")
-                break
+        odd = _ODD_SPACE_RE.search(value)
+        if odd:
+            visible = "".join(c for c in value if c not in _ODD_SPACE).strip()
+            self.error(pos, display_path((*frame.path, visible)),
+                       f"键中含有{_ODD_SPACE[odd[0]]}，常见于从 Word 或网页粘贴的缩进；请删除它，缩进只用半角空格")
         assert isinstance(frame.container, dict)
         if value in frame.container:
             first = self.tree.keys[(*frame.path, value)]
