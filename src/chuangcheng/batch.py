@@ -231,7 +231,11 @@ def render_folder(
         progress(done, total, "")
     workers = max(1, min(jobs or os.cpu_count() or 1, len(jobs_todo)))
     outcomes: Iterator[UnitSummary | UnitFailure]
-    executor = ProcessPoolExecutor(workers) if workers > 1 and len(jobs_todo) > 1 else None
+    executor = None
+    if workers > 1 and len(jobs_todo) > 1:
+        if "docx" in formats:
+            from . import word  # noqa: F401  # imported once here, inherited by forked workers
+        executor = ProcessPoolExecutor(workers)
     try:
         if executor is None:
             outcomes = (_work(job) for job in jobs_todo)
