@@ -59,7 +59,7 @@ def test_other_encodings_render_with_a_warning(encoded: bytes, label: str, runne
     path.write_bytes(encoded)
     code, stderr, written = _render(runner, path)
     assert code == 0
-    assert stderr == (f"{path}:1:1: 警告: 文件编码: 文件是 {label} 编码，已自动识别；"
+    assert stderr == (f"{path}:1:1: CC107 警告 文件编码: 文件是 {label} 编码，已自动识别；"
                       "建议在记事本中“另存为”时选择 UTF-8\n")
     assert written == ["官塘社区.docx", "官塘社区.md"]
     assert "官塘社区" in (tmp_path / "官塘社区.md").read_text(encoding="utf-8")
@@ -70,7 +70,7 @@ def test_undecodable_file(runner: CliRunner, tmp_path: Path) -> None:
     path.write_bytes(b"\x81\x30\xff\xff" * 10)
     code, stderr, written = _render(runner, path)
     assert (code, written) == (1, [])
-    assert stderr == f"{path}:1:1: 文件: 无法识别文件编码，请在记事本或 WPS 中“另存为”UTF-8 编码\n"
+    assert stderr == f"{path}:1:1: CC101 文件: 无法识别文件编码，请在记事本或 WPS 中“另存为”UTF-8 编码\n"
 
 
 @pytest.mark.parametrize(("char", "col", "message"), [
@@ -83,7 +83,7 @@ def test_invisible_characters_in_values_are_stripped_with_a_warning(
     path.write_text(MINIMAL.replace("地点: 民主东路", f"地点: 民主{char}东路"), encoding="utf-8")
     code, stderr, _ = _render(runner, path)
     assert code == 0
-    assert stderr == f"{path}:11:{col}: 警告: 宣传发动.第1项.地点: {message}\n"
+    assert stderr == f"{path}:11:{col}: CC108 警告 宣传发动.第1项.地点: {message}\n"
     assert "在民主东路开展" in (tmp_path / "官塘社区.md").read_text(encoding="utf-8")
 
 
@@ -92,14 +92,14 @@ def test_oversized_file_is_rejected(runner: CliRunner, tmp_path: Path) -> None:
     path.write_text(MINIMAL + "# " + "很" * 1_000_000 + "\n", encoding="utf-8")
     code, stderr, written = _render(runner, path)
     assert (code, written) == (1, [])
-    assert stderr == (f"{path}:1:1: 文件: 文件过大（2930 KB），单位文件不能超过 2 MB；"
+    assert stderr == (f"{path}:1:1: CC101 文件: 文件过大（2930 KB），单位文件不能超过 2 MB；"
                       "照片请另放，不要写进文件\n")
 
 
 def test_missing_file(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["render", str(tmp_path / "无此文件.yaml")])
     assert result.exit_code == 1
-    assert result.stderr == f"{tmp_path / '无此文件.yaml'}:1:1: 文件: 文件不存在，请检查路径\n"
+    assert result.stderr == f"{tmp_path / '无此文件.yaml'}:1:1: CC101 文件: 文件不存在，请检查路径\n"
 
 
 def test_yaml_scalars_stay_text(runner: CliRunner, tmp_path: Path) -> None:

@@ -91,7 +91,7 @@ def test_bad_files_are_reported_and_the_rest_rendered(district: Path, runner: Cl
     result = runner.invoke(app, ["render", str(district), "-o", str(out)])
     assert result.exit_code == 1
     assert "共 7 个：成功 6，失败 1（本次生成 6，未改动 0）\n" in result.stdout
-    assert result.stderr == (f"{district / '坏.yaml'}:2:1: YAML: 出现了制表符（Tab）："
+    assert result.stderr == (f"{district / '坏.yaml'}:2:1: CC102 YAML: 出现了制表符（Tab）："
                              "YAML 只能用空格缩进，请把 Tab 换成空格\n")
     assert not (out / "坏社区.docx").exists()
     rollup = (out / "江城区汇总.md").read_text(encoding="utf-8")

@@ -83,4 +83,4 @@ def test_bad_file_from_a_real_process_has_no_traceback(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "chuangcheng", "render", str(path)],
                           capture_output=True, text=True, encoding="utf-8", check=False)
     assert done.returncode == 1
-    assert done.stderr == f"{path}:2:1: YAML: 出现了制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格\n"
+    assert done.stderr == f"{path}:2:1: CC102 YAML: 出现了制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格\n"

@@ -105,16 +105,16 @@ def test_every_field_has_a_chinese_key() -> None:
 
 def test_unknown_key_names_the_nearest(tmp_path: Path) -> None:
     errors = _errors(tmp_path, MINIMAL.replace("    地点: 民主东路", "    地址: 民主东路"))
-    assert errors == ["11:5: 宣传发动.第1项.地址: 不认识的键“地址”；是不是要写“地点”？"]
+    assert errors == ["11:5: CC103 宣传发动.第1项.地址: 不认识的键“地址”；是不是要写“地点”？"]
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     text = MINIMAL.replace("类型: 社区", "类型: 小区").replace("10条", "10").replace("3月5日", "3月35日")
     errors = _errors(tmp_path, text)
     assert len(errors) == 3
-    assert errors[0].startswith("3:7: 单位.类型:")
-    assert errors[1].startswith("9:9: 宣传发动.第1项.日期:")
-    assert errors[2].startswith("13:13: 宣传发动.第1项.数量.悬挂横幅:")
+    assert errors[0].startswith("3:7: CC105 单位.类型:")
+    assert errors[1].startswith("9:9: CC105 宣传发动.第1项.日期:")
+    assert errors[2].startswith("13:13: CC105 宣传发动.第1项.数量.悬挂横幅:")
 
 
 def test_district_file() -> None:

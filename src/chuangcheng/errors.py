@@ -1,8 +1,9 @@
 """Diagnostics and the one exception hierarchy of chuangcheng.
 
-Every problem a user can cause is a :class:`Diagnostic` that points at a place
-(``path:line:col: 字段: 说明``). Exceptions carry diagnostics; the CLI has one
-handler that prints them and maps the exception class to an exit code.
+Every problem a user can cause is a :class:`Diagnostic` that points at a place and names its
+rule (``path:line:col: CC105 字段: 说明``; the rules are listed in :mod:`chuangcheng.rules`).
+Exceptions carry diagnostics; the CLI has one handler that prints them and maps the
+exception class to an exit code.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ class Severity(str, Enum):
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """One problem at one place of one file (line and column are 1-based)."""
+    """One problem at one place of one file (line and column are 1-based), and its rule."""
 
     path: str
     line: int
@@ -28,12 +29,15 @@ class Diagnostic:
     field: str
     message: str
     severity: Severity = Severity.ERROR
+    code: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.col}"
+        head = f"{self.path}:{self.line}:{self.col}:"
+        if self.code:
+            head += f" {self.code}"
         if self.severity is Severity.WARNING:
-            where += ": 警告"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+            head += " 警告"
+        return f"{head} {self.field}: {self.message}" if self.field else f"{head} {self.message}"
 
 
 class ChuangchengError(Exception):

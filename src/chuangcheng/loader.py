@@ -131,7 +131,8 @@ class _Walker:
                 here = self.tree.pos((*raw, key), key=True)
                 self.errors.append(Diagnostic(
                     self.file, here.line, here.col, display_path((*raw, key)),
-                    f"与第 {first.line} 行的“{seen[name]}”是同一个键（中英文写法等同）；请只保留一个"))
+                    f"与第 {first.line} 行的“{seen[name]}”是同一个键（中英文写法等同）；请只保留一个",
+                    code="CC103"))
                 continue
             seen[name] = key
             out[name] = self.walk(value, annotations[name], (*raw, key), (*canon, name))
@@ -143,8 +144,12 @@ class _Walker:
         close = difflib.get_close_matches(key, list(key_table(model)), n=1, cutoff=0.4)
         hint = f"是不是要写“{close[0]}”？" if close else "这里可以写：" + "、".join(names)
         self.errors.append(Diagnostic(self.file, pos.line, pos.col, display_path(raw),
-                                      f"不认识的键“{key}”；{hint}"))
+                                      f"不认识的键“{key}”；{hint}", code="CC103"))
 
+
+# The rule (:mod:`chuangcheng.rules`) of each pydantic error type; any other type is CC105.
+_CODES = {"missing": "CC104", "too_short": "CC104", "string_too_short": "CC104",
+          "extra_forbidden": "CC103", "photo_path": "CC106", "date_order": "CC205", "period": "CC205"}
 
 _MESSAGES = {
     "missing": "缺少必填项“{label}”",
@@ -221,8 +226,9 @@ class _Translator:
             colon = self.fullwidth_colon(pos.line)
             if colon:
                 return Diagnostic(self.walker.file, colon[0], colon[1], shown,
-                                  "这一行用了中文冒号“：”，键和值之间要用英文冒号加空格“: ”")
-        return Diagnostic(self.walker.file, pos.line, pos.col, shown, message)
+                                  "这一行用了中文冒号“：”，键和值之间要用英文冒号加空格“: ”", code="CC102")
+        return Diagnostic(self.walker.file, pos.line, pos.col, shown, message,
+                          code=_CODES.get(err["type"], "CC105"))
 
     def fullwidth_colon(self, line: int) -> tuple[int, int] | None:
         for n in range(line, min(line + 3, len(self.lines) + 1)):
@@ -241,10 +247,10 @@ def _validate(walker: _Walker, data: object, text: str, model: type[M],
         colon = next(((n, c) for n, line in enumerate(lines, 1) if (c := fullwidth_colon_key(line))), None)
         if colon:
             message = "这一行用了中文冒号“：”，键和值之间要用英文冒号加空格“: ”"
-            errors.append(Diagnostic(file, colon[0], colon[1], "文件", message))
+            errors.append(Diagnostic(file, colon[0], colon[1], "文件", message, code="CC102"))
         else:
             message = "文件内容应为“键: 值”的映射，第一行一般是“单位:”" if data is not None else "文件是空的"
-            errors.append(Diagnostic(file, 1, 1, "文件", message))
+            errors.append(Diagnostic(file, 1, 1, "文件", message, code="CC102" if data is not None else "CC101"))
         raise InputError(errors)
     try:
         result = model.model_validate(data, context=context)

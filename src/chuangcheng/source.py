@@ -65,7 +65,7 @@ def read_source(path: Path, display: str | None = None) -> Source:
     shown = display or str(path)
 
     def fail(message: str) -> InputError:
-        return InputError([Diagnostic(shown, 1, 1, "文件", message)])
+        return InputError([Diagnostic(shown, 1, 1, "文件", message, code="CC101")])
 
     try:
         size = path.stat().st_size
@@ -91,7 +91,7 @@ def read_source(path: Path, display: str | None = None) -> Source:
         source.warnings.append(Diagnostic(
             shown, 1, 1, "文件编码",
             f"文件是 {label} 编码，已自动识别；建议在记事本中“另存为”时选择 UTF-8",
-            Severity.WARNING))
+            Severity.WARNING, "CC107"))
     if _CONTROL.search(text):
         source.text = _strip_controls(source)
     source.text = unicodedata.normalize("NFC", source.text)

@@ -84,8 +84,8 @@ class _Builder:
         self.documents = 0
         self.anchors = 0
 
-    def error(self, pos: Pos, field_: str, message: str) -> None:
-        self.errors.append(Diagnostic(self.source.path, pos.line, pos.col, field_, message))
+    def error(self, pos: Pos, field_: str, message: str, code: str = "CC102") -> None:
+        self.errors.append(Diagnostic(self.source.path, pos.line, pos.col, field_, message, code=code))
 
     def run(self) -> Tree:
         handlers: dict[type, Callable[[Any, Pos], None]] = {
@@ -144,23 +144,25 @@ class _Builder:
             path = self.child_path()
             self.tree.warnings.append(Diagnostic(
                 self.source.path, pos.line, pos.col, display_path(path),
-                "含有看不见的零宽字符，已删除（常见于从网页或 Word 粘贴）", Severity.WARNING))
+                "含有看不见的零宽字符，已删除（常见于从网页或 Word 粘贴）", Severity.WARNING, "CC108"))
         self.add(value, pos)
 
     def key(self, frame: _Frame, value: str | None, pos: Pos) -> None:
         if value is None:
-            self.error(pos, display_path(frame.path) or "文件", "键不能为空：冒号前要写键名")
+            self.error(pos, display_path(frame.path) or "文件", "键不能为空：冒号前要写键名", "CC103")
             value = ""
         odd = _ODD_SPACE_RE.search(value)
         if odd:
             visible = "".join(c for c in value if c not in _ODD_SPACE).strip()
             self.error(pos, display_path((*frame.path, visible)),
-                       f"键中含有{_ODD_SPACE[odd[0]]}，常见于从 Word 或网页粘贴的缩进；请删除它，缩进只用半角空格")
+                       f"键中含有{_ODD_SPACE[odd[0]]}，常见于从 Word 或网页粘贴的缩进；请删除它，缩进只用半角空格",
+                       "CC103")
         assert isinstance(frame.container, dict)
         if value in frame.container:
             first = self.tree.keys[(*frame.path, value)]
             self.error(pos, display_path((*frame.path, value)),
-                       f"键“{value}”重复：第 {first.line} 行已经写过，第 {pos.line} 行又写了一次；请删除或合并其中一处")
+                       f"键“{value}”重复：第 {first.line} 行已经写过，第 {pos.line} 行又写了一次；请删除或合并其中一处",
+                       "CC103")
         frame.key, frame.key_pos = value, pos
 
     def child_path(self) -> Path:
@@ -215,7 +217,7 @@ def parse_yaml(source: Source) -> Tree:
     except yaml.MarkedYAMLError as exc:
         raise InputError([*builder.errors, _syntax_error(source, exc)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml always gives a mark
-        raise InputError([Diagnostic(source.path, 1, 1, "YAML", f"无法解析：{exc}")]) from None
+        raise InputError([Diagnostic(source.path, 1, 1, "YAML", f"无法解析：{exc}", code="CC102")]) from None
     if builder.errors:
         raise InputError(builder.errors)
     tree.warnings.extend(_stripped_warnings(source, tree))
@@ -228,7 +230,8 @@ def _stripped_warnings(source: Source, tree: Tree) -> list[Diagnostic]:
         on_line = [p for p, pos in tree.values.items() if pos.line == item.line]
         where = display_path(max(on_line, key=len)) if on_line else "文件"
         out.append(Diagnostic(source.path, item.line, item.col, where,
-                              f"含有控制字符 {item.name}，已删除（常见于从 Word 粘贴）", Severity.WARNING))
+                              f"含有控制字符 {item.name}，已删除（常见于从 Word 粘贴）", Severity.WARNING,
+                              "CC108"))
     return out
 
 
@@ -259,13 +262,14 @@ def _syntax_error(source: Source, exc: yaml.MarkedYAMLError) -> Diagnostic:
     if "\t" in "".join(lines[max(0, line - 2):line]):
         tab_line = next(n for n in range(line, 0, -1) if "\t" in lines[n - 1])
         return Diagnostic(source.path, tab_line, lines[tab_line - 1].index("\t") + 1, "YAML",
-                          "出现了制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格")
+                          "出现了制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格", code="CC102")
     colon = _fullwidth_colon_near(lines, line)
     if colon:
         return Diagnostic(source.path, colon[0], colon[1], "YAML",
-                          "这一行用了中文冒号“：”，键和值之间要用英文冒号加空格“: ”")
+                          "这一行用了中文冒号“：”，键和值之间要用英文冒号加空格“: ”", code="CC102")
     return Diagnostic(source.path, line, col, "YAML",
-                      message or f"YAML 格式错误（{(exc.problem or '').strip()}），请检查这一行及上一行")
+                      message or f"YAML 格式错误（{(exc.problem or '').strip()}），请检查这一行及上一行",
+                      code="CC102")
 
 
 _KEY_WITH_FULLWIDTH_COLON = re.compile(r"^\s*(?:-\s+)?([^\s:：#'\"\[\]{}-][^\s:：#'\"]{0,19})\s*：")
