@@ -27,6 +27,10 @@ class AmountError(ValueError):
     """An amount that cannot be understood; the message says what to write instead."""
 
 
+class NegativeAmount(AmountError):
+    """A negative amount: understood, but no report counts below zero (rule CC208)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Amount:
     """A quantity with its measure word; ``approx`` is ``""``, ``"余"`` or ``"多"``."""
@@ -96,7 +100,7 @@ def parse_amount(raw: object, default_unit: str | None = None) -> Amount:
     text = unicodedata.normalize("NFKC", str(raw)).strip()
     text = re.sub(r"(?<=\d)[,，\s](?=\d{3})", "", text)
     if text.startswith("-"):
-        raise AmountError("数量不能为负数")
+        raise NegativeAmount("数量不能为负数")
     match = _AMOUNT_RE.fullmatch(text)
     if not match:
         raise AmountError(_hint(text))
@@ -132,7 +136,7 @@ def _parse_mapping(raw: Mapping[object, object], default_unit: str | None) -> Am
     except InvalidOperation:
         raise AmountError(f"“数值”应为数字，而不是“{text}”") from None
     if value < 0:
-        raise AmountError("数量不能为负数")
+        raise NegativeAmount("数量不能为负数")
     unit = str(fields.get("unit") or default_unit or "").strip()
     if not unit:
         raise AmountError("映射写法缺少“单位”（量词），如 单位: 条")

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
 from .amounts import Amount
+from .discover import district_file, find_unit_files
 from .errors import ChuangchengError, UsageError
+from .parallel import map_chunked, workers_for
 from .render import FORMATS, render_unit
 
-DISTRICT_FILES = ("district.yaml", "区.yaml", "district.yml", "区.yml")
+__all__ = ["CACHE_FILE", "BatchResult", "UnitFailure", "UnitSummary", "district_file", "find_unit_files",
+           "render_folder"]
+
 CACHE_FILE = ".chuangcheng-cache.json"
-_SKIP_DIRS = {".git", ".venv", "venv", "__pycache__", "node_modules"}
 
 
 @dataclass
@@ -70,24 +71,6 @@ class BatchResult:
         return len(self.summaries) + len(self.failures)
 
 
-def find_unit_files(folder: Path) -> list[Path]:
-    """Unit files under ``folder`` (sub-folders too), the district file and hidden files left out."""
-    found = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
-        for name in sorted(files):
-            if name.endswith((".yaml", ".yml")) and not name.startswith((".", "~$")):
-                path = Path(root) / name
-                if not (path.parent == folder and name in DISTRICT_FILES):
-                    found.append(path)
-    return found
-
-
-def district_file(folder: Path) -> Path | None:
-    """The district file at the root of ``folder``, if there is one."""
-    return next((folder / n for n in DISTRICT_FILES if (folder / n).is_file()), None)
-
-
 def _amount_data(amount: Amount) -> tuple[str, str, str]:
     return (str(amount.value), amount.unit, amount.approx)
 
@@ -124,11 +107,6 @@ def _work(job: Job) -> UnitSummary | UnitFailure:
         return summarize(path, display, formats, out_dir)
     except ChuangchengError as exc:
         return UnitFailure(display, exc.lines())
-
-
-def _work_chunk(jobs: list[Job]) -> list[UnitSummary | UnitFailure]:
-    """Several units per task: one round trip to the worker instead of one per unit."""
-    return [_work(job) for job in jobs]
 
 
 def fingerprint(template_dir: Path | None, formats: Sequence[str]) -> str:
@@ -186,14 +164,6 @@ class Cache:
 Progress = Callable[[int, int, str], None]
 
 
-def _as_completed(futures: list[Future[list[UnitSummary | UnitFailure]]]) -> Iterator[UnitSummary | UnitFailure]:
-    pending = set(futures)
-    while pending:
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for future in done:
-            yield from future.result()
-
-
 def render_folder(
     folder: Path,
     out_dir: Path | None = None,
@@ -229,20 +199,11 @@ def render_folder(
     total = len(files)
     if progress:
         progress(done, total, "")
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(jobs_todo)))
-    outcomes: Iterator[UnitSummary | UnitFailure]
-    executor = None
-    if workers > 1 and len(jobs_todo) > 1:
-        if "docx" in formats:
-            from . import word  # noqa: F401  # imported once here, inherited by forked workers
-        executor = ProcessPoolExecutor(workers)
+    workers = workers_for(jobs, len(jobs_todo))
+    if workers > 1 and len(jobs_todo) > 1 and "docx" in formats:
+        from . import word  # noqa: F401  # imported once here, inherited by forked workers
+    outcomes = map_chunked(_work, jobs_todo, workers)
     try:
-        if executor is None:
-            outcomes = (_work(job) for job in jobs_todo)
-        else:
-            size = max(1, min(16, len(jobs_todo) // (workers * 4)))
-            chunks = [jobs_todo[i:i + size] for i in range(0, len(jobs_todo), size)]
-            outcomes = _as_completed([executor.submit(_work_chunk, chunk) for chunk in chunks])
         for outcome in outcomes:
             done += 1
             if isinstance(outcome, UnitFailure):
@@ -257,8 +218,7 @@ def render_folder(
                 result.stopped = True
                 break
     finally:
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+        outcomes.close()
     state = hashlib.sha256()
     for display in sorted(keys):
         state.update(f"{display}|{keys[display]}|".encode())

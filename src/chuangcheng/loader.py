@@ -33,6 +33,39 @@ class Loaded(typing.Generic[M]):
     model: M
     path: FsPath
     warnings: list[Diagnostic] = field(default_factory=list)
+    places: Places | None = None
+
+
+class Places:
+    """Where each part of a loaded model was written: field paths (``("publicity",
+    "activities", 0, "title")``) to line, column and the path as the user spelled it."""
+
+    def __init__(self, file: str, tree: Tree, raw_of: dict[Path, Path], lines: list[str]) -> None:
+        self.file = file
+        self._tree = tree
+        self._raw_of = raw_of
+        self._lines = lines
+
+    def raw(self, canon: Path) -> Path:
+        """The path as written (Chinese or English keys) of ``canon`` or of its nearest ancestor."""
+        for cut in range(len(canon), -1, -1):
+            raw = self._raw_of.get(canon[:cut])
+            if raw is not None:
+                return (*raw, *canon[cut:])
+        return canon
+
+    def at(self, canon: Path, *, key: bool = False, offset: int | None = None) -> tuple[int, int, str]:
+        """Line, column and display path of a value (or of its key); ``offset`` moves the column
+        to a character inside a plain one-line scalar, when the line holds it as written."""
+        raw = self.raw(canon)
+        pos = self._tree.pos(raw, key=key)
+        col = pos.col
+        if offset is not None and 0 < pos.line <= len(self._lines):
+            value = raw[-1] if key and raw else self._tree.value_at(raw)
+            text = self._lines[pos.line - 1]
+            if isinstance(value, str) and text[pos.col - 1:pos.col - 1 + len(value)] == value:
+                col += offset
+        return pos.line, col, display_path(raw) or "文件"
 
 
 @cache
@@ -149,7 +182,8 @@ class _Walker:
 
 # The rule (:mod:`chuangcheng.rules`) of each pydantic error type; any other type is CC105.
 _CODES = {"missing": "CC104", "too_short": "CC104", "string_too_short": "CC104",
-          "extra_forbidden": "CC103", "photo_path": "CC106", "date_order": "CC205", "period": "CC205"}
+          "extra_forbidden": "CC103", "photo_path": "CC106", "date_order": "CC205", "period": "CC205",
+          "amount_negative": "CC208"}
 
 _MESSAGES = {
     "missing": "缺少必填项“{label}”",
@@ -238,12 +272,11 @@ class _Translator:
         return None
 
 
-def _validate(walker: _Walker, data: object, text: str, model: type[M],
+def _validate(walker: _Walker, data: object, lines: list[str], model: type[M],
               context: dict[str, Any]) -> M:
     errors = list(walker.errors)
     file = walker.file
     if not isinstance(data, dict):
-        lines = text.split("\n")
         colon = next(((n, c) for n, line in enumerate(lines, 1) if (c := fullwidth_colon_key(line))), None)
         if colon:
             message = "这一行用了中文冒号“：”，键和值之间要用英文冒号加空格“: ”"
@@ -255,7 +288,7 @@ def _validate(walker: _Walker, data: object, text: str, model: type[M],
     try:
         result = model.model_validate(data, context=context)
     except ValidationError as exc:
-        translator = _Translator(walker, model, text.split("\n"))
+        translator = _Translator(walker, model, lines)
         known = {(d.line, d.col, d.field) for d in errors}
         for err in exc.errors(include_url=False):
             diag = translator.diagnostic(err)
@@ -285,8 +318,9 @@ def load_model(path: FsPath, model: type[M], display: str | None = None) -> Load
     walker = _Walker(tree, source.path)
     data = walker.walk(tree.data, model, (), ())
     context = _period_context(data) if model is Report else {}
-    result = _validate(walker, data, source.text, model, context)
-    return Loaded(result, path, [*source.warnings, *tree.warnings])
+    lines = source.text.split("\n")
+    result = _validate(walker, data, lines, model, context)
+    return Loaded(result, path, [*source.warnings, *tree.warnings], Places(source.path, tree, walker.raw_of, lines))
 
 
 def load_unit(path: FsPath, display: str | None = None) -> Loaded[Report]:

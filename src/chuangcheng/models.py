@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal, InvalidOperation
 from functools import partial
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Annotated, ClassVar, Literal
@@ -26,7 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .amounts import Amount, AmountError, parse_amount
+from .amounts import Amount, AmountError, NegativeAmount, parse_amount
 from .dates import DateError, parse_date, period_label
 
 UNIT_TYPES = ("社区", "街道", "村", "医院", "学校", "幼儿园", "企业", "机关", "其他")
@@ -37,7 +38,8 @@ def _amount(value: object, default_unit: str | None = None) -> Amount:
     try:
         return parse_amount(value, default_unit)
     except AmountError as exc:
-        raise PydanticCustomError("amount", "“{value}”不是有效的数量：{reason}",
+        kind = "amount_negative" if isinstance(exc, NegativeAmount) else "amount"
+        raise PydanticCustomError(kind, "“{value}”不是有效的数量：{reason}",
                                   {"value": _show(value), "reason": str(exc)}) from None
 
 
@@ -264,6 +266,64 @@ class RosterEntry(Model):
     type: UnitType | None = Field(None, title="类型", description="单位类型")
 
 
+def _percent(value: object) -> Decimal:
+    text = str(value).strip().rstrip("%％").strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise PydanticCustomError("percent", "“{value}”不是百分比，应写作 8%", {"value": str(value)}) from None
+    if not 0 < number <= 100:
+        raise PydanticCustomError("percent", "百分比应在 0% 到 100% 之间", {})
+    return number
+
+
+_YES = {"是", "要", "true", "yes", "on", "1"}
+_NO = {"否", "不", "不要", "false", "no", "off", "0"}
+
+
+def _yes_no(value: object) -> bool:
+    text = str(value).strip().lower()
+    if text in _YES | _NO:
+        return text in _YES
+    raise PydanticCustomError("yes_no", "应为 是 或 否", {})
+
+
+def _section_key(value: object) -> str:
+    text = str(value).strip()
+    for key in SECTION_KEYS:
+        if text in (key, Report.model_fields[key].title):
+            return key
+    names = "、".join(str(Report.model_fields[k].title) for k in SECTION_KEYS)
+    raise PydanticCustomError("section", "“{value}”不是核心板块，应为：{names}", {"value": text, "names": names})
+
+
+Percent = Annotated[Decimal, PlainValidator(_percent), PlainSerializer(lambda d: f"{d}%", return_type=str),
+                    WithJsonSchema({"type": "string", "examples": ["8%"]})]
+YesNo = Annotated[bool, PlainValidator(_yes_no), WithJsonSchema({"type": "string", "enum": ["是", "否"]})]
+SectionKey = Annotated[str, PlainValidator(_section_key), WithJsonSchema({"type": "string"})]
+
+
+class Indicators(Model):
+    """``指标``: the 测评体系 bars units are checked against (rules CC301–CC303)."""
+
+    volunteer_share: Percent = Field(Decimal(8), title="志愿者占比",
+                                     description="注册志愿者占常住人口的最低比例，默认 8%")
+    publicity_every_quarter: YesNo = Field(True, title="每季度宣传",
+                                           description="报告期内每个季度都要有宣传活动，默认 是")
+    core_sections: list[SectionKey] = Field(
+        default_factory=lambda: list(SECTION_KEYS), title="核心板块",
+        description="每个板块至少要有一次活动，默认六个板块都要")
+    as_errors: YesNo = Field(False, title="不达标为错误", description="指标不达标算作错误（默认只是警告）")
+
+
+class Checks(Model):
+    """``检查``: which rules ``chuangcheng validate`` applies in this district, as ruff's select/ignore."""
+
+    select: TextList = Field(default_factory=list, title="选择", description="只检查这些规则，如 [CC2, CC3]；默认全部")
+    ignore: TextList = Field(default_factory=list, title="忽略", description="不检查这些规则，如 [CC213]")
+    strict: YesNo = Field(False, title="严格", description="有警告也算不通过，同 --strict")
+
+
 class District(Model):
     """``district.yaml`` (or ``区.yaml``): the district, its period, deadline and roster."""
 
@@ -272,3 +332,5 @@ class District(Model):
     deadline: FullDate = Field(title="截止日期", description="报送截止日期（必填）")
     goal: str = Field("全国文明城市", title="创建目标", description="各单位默认的创建目标")
     roster: list[RosterEntry] = Field(default_factory=list, title="单位名单", description="应报送的单位")
+    indicators: Indicators = Field(default_factory=Indicators, title="指标", description="测评体系指标（可选）")
+    checks: Checks = Field(default_factory=Checks, title="检查", description="检查哪些规则（可选）")

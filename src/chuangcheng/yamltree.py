@@ -61,6 +61,18 @@ class Tree:
                 return found
         return Pos(1, 1)
 
+    def value_at(self, path: Path) -> object:
+        """The raw value at ``path``, or ``None`` when there is none."""
+        node = self.data
+        for part in path:
+            if isinstance(node, dict) and isinstance(part, str):
+                node = node.get(part)
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            else:
+                return None
+        return node
+
 
 def display_path(path: Path) -> str:
     """``宣传发动.第2项.数量.悬挂横幅``: a path as the user wrote it, items counted from 1."""

@@ -1,0 +1,249 @@
+"""The checks on one loaded unit file: content (CC2xx) and the 测评体系 bars (CC3xx).
+
+Every diagnostic points at the value it is about, down to the character when the value is
+written on one line. Checks return every problem; which rules count is decided later
+(:mod:`chuangcheng.validate`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path as FsPath
+
+from pydantic import BaseModel
+
+from .amounts import Amount
+from .dates import cn_date, cn_date_range
+from .errors import Diagnostic, Severity
+from .loader import Loaded, Places
+from .models import SECTION_KEYS, Indicators, Period, Report, Section
+from .report import resident_population
+from .rules import RULES
+from .yamltree import Path
+
+_PLACEHOLDER = re.compile(
+    r"20[XxＸｘ_＿]{1,2}(?=年)|20[XxＸｘ]{2}"        # 20xx年, 20_年
+    r"|(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])"       # XX, xx, XXX
+    r"|_{2,}|＿{2,}|某某|[＊*]{2,}|\*\s\*\s\*|[□○]{2,}"
+    r"|(?:请|待)(?:填写|补充|填入)"
+)
+_JUNK = re.compile(
+    r"小编|范文|篇[0-9０-９]+|以下是.{0,30}?(?:整理|收集|精选|分享)的?|仅供参考|欢迎(?:阅读|下载|借鉴)"
+    r"|文章来源|相关推荐|本文(?:由|来自)|[Ww][Oo][Rr][Dd]版|点击下载"
+)
+_NUMERAL = "0-9０-９零〇一二三四五六七八九十百千万亿两几余多半数"
+_NO_NUMBER = re.compile(
+    rf"(?<![{_NUMERAL}.．%])(?:万元|平方米|平米|平方公里|立方米|万人次)"
+    r"|(?:约|计|投资|达到|超过)(?:米|条|份|吨|人次|元|公里|余[条份人个处])(?=[的，。、；：）,;.\s]|$)"
+)
+_APOSTROPHE = re.compile(r"(?<=[\u4e00-\u9fff])'|'(?=[\u4e00-\u9fff])")
+_EMPTY_WORDS = {"无", "暂无", "没有", "略", "同上", "待定", "待补充", "无问题", "暂无问题", "没有问题",
+                "无计划", "暂无计划", "不详"}
+_PUNCT = re.compile(r"[\s。，、；：！？.,;:!?…—\-/（）()]+")
+_MONEY = {"元", "美元"}
+HUGE = Decimal(10_000_000)
+
+
+@dataclass
+class Context:
+    """What a unit is checked against: the district's bars and period, and today's date."""
+
+    today: dt.date
+    indicators: Indicators = field(default_factory=Indicators)
+    district_period: Period | None = None
+
+
+class _Checker:
+    def __init__(self, loaded: Loaded[Report], context: Context) -> None:
+        assert loaded.places is not None
+        self.report = loaded.model
+        self.places: Places = loaded.places
+        self.folder = FsPath(loaded.path).parent
+        self.context = context
+        self.out: list[Diagnostic] = []
+
+    def add(self, code: str, canon: Path, message: str, *, key: bool = False, offset: int | None = None,
+            severity: Severity | None = None) -> None:
+        line, col, shown = self.places.at(canon, key=key, offset=offset)
+        self.out.append(Diagnostic(self.places.file, line, col, shown, message,
+                                   severity or RULES[code].severity, code))
+
+    def run(self) -> list[Diagnostic]:
+        self.texts()
+        self.activities()
+        self.plausible()
+        self.empty_items()
+        self.indicators()
+        self.period()
+        return self.out
+
+    # CC201, CC202, CC203, CC213: every piece of text, keys included
+    def texts(self) -> None:
+        for canon, text, is_key in _texts(self.report, ()):
+            for code, pattern, message in _TEXT_RULES:
+                for match in pattern.finditer(text):
+                    self.add(code, canon, message.format(match[0]), key=is_key, offset=match.start())
+
+    # CC204, CC206, CC207, CC208, CC211
+    def activities(self) -> None:
+        period = self.report.period
+        span = cn_date_range(period.start, period.end)
+        seen: dict[tuple[dt.date, str], int] = {}
+        for prefix, section in _sections(self.report):
+            for i, act in enumerate(section.activities):
+                at = (*prefix, "activities", i)
+                for name, day in (("date", act.date), ("end_date", act.end_date)):
+                    if day is None:
+                        continue
+                    if not period.start <= day <= period.end:
+                        self.add("CC204", (*at, name), f"{cn_date(day)}不在报告期（{span}）内")
+                    if day > self.context.today:
+                        self.add("CC206", (*at, name),
+                                 f"{cn_date(day)}晚于今天（{cn_date(self.context.today)}）：总结只写已经做过的事")
+                ident = (act.date, _PUNCT.sub("", act.title))
+                if ident in seen:
+                    self.add("CC207", at, f"与第 {seen[ident]} 行的活动同日同名（{cn_date(act.date)} {act.title}），"
+                                          "是否重复粘贴？")
+                else:
+                    seen[ident] = self.places.at(at)[0]
+                for item, amount in act.quantities.items():
+                    if amount.value == 0:
+                        self.add("CC208", (*at, "quantities", item), f"“{item}”的数量为 0；没有做的事项请删除")
+                for name in ("participants", "volunteers"):
+                    amount = getattr(act, name)
+                    if amount is not None and amount.value == 0:
+                        self.add("CC208", (*at, name), "人数为 0；没有就不写这一项")
+                for j, photo in enumerate(act.photos):
+                    if not (self.folder / photo).is_file():
+                        self.add("CC211", (*at, "photos", j), f"照片“{photo}”不存在（相对于 {self.folder}）")
+
+    # CC208 (registered), CC209
+    def plausible(self) -> None:
+        population = resident_population(self.report)
+        volunteering = self.report.volunteering
+        registered = volunteering.registered if volunteering else None
+        if registered is not None and registered.value == 0:
+            self.add("CC208", ("volunteering", "registered"), "注册志愿者为 0；没有就不写这一项")
+        if population is not None and registered is not None and registered.value > population.value:
+            self.add("CC209", ("volunteering", "registered"),
+                     f"注册志愿者 {registered} 多于常住人口 {population}，请核对")
+        for prefix, section in _sections(self.report):
+            for i, act in enumerate(section.activities):
+                at = (*prefix, "activities", i)
+                if population is not None and population.value > 0:
+                    if act.participants is not None and act.participants.value > 2 * population.value:
+                        self.add("CC209", (*at, "participants"),
+                                 f"参与 {act.participants}，超过常住人口 {population} 的 2 倍，请核对")
+                    if act.volunteers is not None and act.volunteers.value > population.value:
+                        self.add("CC209", (*at, "volunteers"),
+                                 f"志愿者 {act.volunteers} 多于常住人口 {population}，请核对")
+                for item, amount in act.quantities.items():
+                    if amount.value >= HUGE and amount.unit not in _MONEY:
+                        self.add("CC209", (*at, "quantities", item), f"“{item}”{amount}，数量上千万，请核对")
+
+    # CC210
+    def empty_items(self) -> None:
+        for name, label in (("problems", "存在问题"), ("next_steps", "下一步")):
+            items = getattr(self.report, name)
+            for i, item in enumerate(items):
+                if _PUNCT.sub("", item) in _EMPTY_WORDS:
+                    self.add("CC210", (name, i), f"“{item}”不是实际内容：请如实写出{label}")
+
+    # CC301, CC302, CC303
+    def indicators(self) -> None:
+        bars = self.context.indicators
+        severity = Severity.ERROR if bars.as_errors else Severity.WARNING
+        report = self.report
+        population = resident_population(report)
+        volunteering = report.volunteering
+        registered = volunteering.registered if volunteering else None
+        if population is not None and population.value > 0 and registered is not None and registered.unit == "人":
+            share = registered.value / population.value * 100
+            if share < bars.volunteer_share:
+                self.add("CC301", ("volunteering", "registered"),
+                         f"注册志愿者 {registered} 占常住人口 {population} 的 {share:.1f}%，"
+                         f"低于测评体系的 {_plain(bars.volunteer_share)}%", severity=severity)
+        if bars.publicity_every_quarter:
+            days = [(a.date, a.end_date or a.date) for a in (report.publicity.activities if report.publicity else [])]
+            where: Path = ("publicity",) if report.publicity else ("period",)
+            for label, first, last in quarters(report.period.start, report.period.end):
+                if not any(start <= last and end >= first for start, end in days):
+                    self.add("CC302", where, f"{label}（{cn_date_range(first, last)}）没有宣传发动活动",
+                             severity=severity)
+        for key in bars.core_sections:
+            section = getattr(report, key)
+            if section is None or not section.activities:
+                title = Report.model_fields[key].title
+                where = (key,) if section is not None else ()
+                self.add("CC303", where, f"“{title}”没有活动：测评体系要求每个核心板块都有工作实绩",
+                         severity=severity)
+
+    # CC404
+    def period(self) -> None:
+        theirs = self.context.district_period
+        ours = self.report.period
+        if theirs is not None and (ours.start, ours.end) != (theirs.start, theirs.end):
+            self.add("CC404", ("period",), f"报告期 {cn_date_range(ours.start, ours.end)} 与区里要求的"
+                                           f"{theirs.name}（{cn_date_range(theirs.start, theirs.end)}）不一致")
+
+
+_TEXT_RULES = (
+    ("CC201", _PLACEHOLDER, "含有占位符“{}”：请写上实际内容"),
+    ("CC202", _JUNK, "含有网页范文的字句“{}”：请删除，写本单位的实际情况"),
+    ("CC203", _NO_NUMBER, "“{}”：量词前面缺少数字，请补上"),
+    ("CC213", _APOSTROPHE, "中文里夹着英文撇号“{}”：请删除或改用中文引号"),
+)
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _texts(node: object, path: Path) -> Iterator[tuple[Path, str, bool]]:
+    """Every string in a model with its field path; ``True`` marks a mapping's key."""
+    if isinstance(node, str):
+        yield path, node, False
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            if name != "photos":
+                yield from _texts(getattr(node, name), (*path, name))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _texts(item, (*path, i))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield (*path, key), key, True
+            if not isinstance(value, Amount):
+                yield from _texts(value, (*path, key))
+
+
+def _sections(report: Report) -> Iterator[tuple[Path, Section]]:
+    for key in SECTION_KEYS:
+        section = getattr(report, key)
+        if section is not None:
+            yield (key,), section
+    for i, section in enumerate(report.other):
+        yield ("other", i), section
+
+
+def quarters(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """The calendar quarters that overlap ``start``–``end``, cut to it: (2026年第一季度, first, last)."""
+    out: list[tuple[str, dt.date, dt.date]] = []
+    year, q = start.year, (start.month - 1) // 3
+    while True:
+        first = dt.date(year, q * 3 + 1, 1)
+        if first > end:
+            return out
+        nxt = dt.date(year + (q == 3), (q + 1) % 4 * 3 + 1, 1)
+        out.append((f"{year}年第{'一二三四'[q]}季度", max(first, start), min(nxt - dt.timedelta(days=1), end)))
+        year, q = (year + 1, 0) if q == 3 else (year, q + 1)
+
+
+def check_unit(loaded: Loaded[Report], context: Context) -> list[Diagnostic]:
+    """Every content and indicator problem of one loaded unit file, in file order."""
+    found = _Checker(loaded, context).run()
+    return sorted(found, key=lambda d: (d.line, d.col, d.code))
