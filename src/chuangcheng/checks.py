@@ -174,22 +174,23 @@ class _Checker:
             for label, first, last in quarters(report.period.start, report.period.end):
                 if not any(start <= last and end >= first for start, end in days):
                     self.add("CC302", where, f"{label}（{cn_date_range(first, last)}）没有宣传发动活动",
-                             severity=severity)
+                             severity=severity, key=True)
         for key in bars.core_sections:
             section = getattr(report, key)
             if section is None or not section.activities:
                 title = Report.model_fields[key].title
                 where = (key,) if section is not None else ()
                 self.add("CC303", where, f"“{title}”没有活动：测评体系要求每个核心板块都有工作实绩",
-                         severity=severity, shown=title)
+                         severity=severity, shown=title, key=True)
 
     # CC404
     def period(self) -> None:
         theirs = self.context.district_period
         ours = self.report.period
         if theirs is not None and (ours.start, ours.end) != (theirs.start, theirs.end):
-            self.add("CC404", ("period",), f"报告期 {cn_date_range(ours.start, ours.end)} 与区里要求的"
-                                           f"{theirs.name}（{cn_date_range(theirs.start, theirs.end)}）不一致")
+            message = (f"报告期 {cn_date_range(ours.start, ours.end)} 与区里要求的"
+                       f"{theirs.name}（{cn_date_range(theirs.start, theirs.end)}）不一致")
+            self.add("CC404", ("period",), message, key=True)
 
 
 _TEXT_RULES = (

@@ -1,0 +1,348 @@
+"""chuangcheng validate: each rule has an input that triggers it (at the right place) and a
+near miss that does not; the district rules, selection, exit codes and the JSON output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from chuangcheng.cli import app
+from chuangcheng.checks import quarters
+from chuangcheng.rules import RULES, Selection
+from chuangcheng.validate import validate_paths
+
+from .conftest import EXAMPLES
+
+TODAY = dt.date(2026, 7, 8)
+
+# A unit that breaks no rule: every core section has an activity, publicity in both quarters,
+# 3000 registered volunteers of 35000 residents (8.6%).
+CLEAN = """\
+单位:
+  名称: 官塘社区
+  类型: 社区
+  基本情况:
+    常住人口: 35000人
+报告期:
+  开始: 2026-01-01
+  结束: 2026-06-30
+组织领导:
+  - {日期: 1月10日, 名称: 创城工作推进会, 参与: 40人次}
+宣传发动:
+  - 日期: 3月5日
+    名称: 学雷锋主题宣传活动
+    说明: 投资12万元新建长约30米的科普画廊
+    数量: {悬挂横幅: 10条, 发放宣传单: 3000余份}
+    参与: 2万余人次
+    志愿者: 45人
+  - {日期: 5月12日, 名称: 防灾减灾宣传, 参与: 800人次}
+环境整治:
+  - {日期: 4月2日, 名称: 背街小巷清洁行动, 数量: {清运垃圾: 12吨}}
+志愿服务:
+  注册志愿者: 3000人
+  活动:
+    - {日期: 3月12日, 名称: 植树志愿活动, 志愿者: 60人}
+基础设施:
+  - {日期: 5月20日, 名称: 改造老旧小区路灯, 数量: {更换路灯: 40盏}}
+道德建设:
+  - {日期: 6月8日, 名称: 道德讲堂, 参与: 120人次}
+存在问题:
+  - 老旧小区停车位不足，车辆乱停乱放现象时有发生
+下一步:
+  - 与物业协商新增停车泊位，规范车辆停放秩序
+"""
+
+# code, (text to replace, replacement) that triggers it, a marker of the line it is reported at
+# (default: the replacement's first line), and a near miss: a replacement that must not trigger it.
+CASES = [
+    ("CC201", ("名称: 道德讲堂", "名称: XX道德讲堂"), None, ("名称: 道德讲堂", "名称: XL码文化衫发放")),
+    ("CC201", ("防灾减灾宣传", "20xx年防灾减灾宣传"), None, ("防灾减灾宣传", "2026年防灾减灾宣传")),
+    ("CC202", ("说明: 投资12万元", "说明: 以下是小编整理的，投资12万元"), None,
+     ("说明: 投资12万元", "说明: 编好宣传手册，投资12万元")),
+    ("CC203", ("投资12万元新建长约30米", "投资万元新建长约米"), None, ("投资12万元", "投资12.5万元")),
+    ("CC204", ("日期: 6月8日", "日期: 2026-07-02"), None, ("日期: 6月8日", "日期: 2026-06-30")),
+    ("CC206", ("日期: 6月8日", "日期: 2026-07-20"), None, ("日期: 6月8日", "日期: 2026-06-08")),
+    ("CC207", ("{日期: 5月12日, 名称: 防灾减灾宣传", "{日期: 3月5日, 名称: 学雷锋主题宣传活动"), None,
+     ("{日期: 5月12日, 名称: 防灾减灾宣传", "{日期: 3月6日, 名称: 学雷锋主题宣传活动")),
+    ("CC208", ("清运垃圾: 12吨", "清运垃圾: 0吨"), None, ("清运垃圾: 12吨", "清运垃圾: 0.5吨")),
+    ("CC209", ("参与: 800人次", "参与: 8万人次"), None, ("参与: 800人次", "参与: 6万人次")),
+    ("CC210", ("  - 老旧小区停车位不足，车辆乱停乱放现象时有发生", "  - 暂无。"), None,
+     ("  - 老旧小区停车位不足，车辆乱停乱放现象时有发生", "  - 无障碍设施不完善")),
+    ("CC211", ("志愿者: 45人", "志愿者: 45人\n    照片: [photos/0305.jpg]"), "照片:", None),
+    ("CC213", ("名称: 道德讲堂", "名称: 社区的'道德讲堂"), None, ("名称: 道德讲堂", "名称: 社区“道德讲堂”")),
+    ("CC301", ("注册志愿者: 3000人", "注册志愿者: 2000人"), None, ("注册志愿者: 3000人", "注册志愿者: 2800人")),
+    ("CC302", ("{日期: 5月12日, 名称: 防灾减灾宣传", "{日期: 3月12日, 名称: 防灾减灾宣传"), "宣传发动:",
+     ("{日期: 5月12日, 名称: 防灾减灾宣传", "{日期: 4月1日, 名称: 防灾减灾宣传")),
+    ("CC303", ("  - {日期: 6月8日, 名称: 道德讲堂, 参与: 120人次}", "  []"), "道德建设:",
+     ("  - {日期: 6月8日, 名称: 道德讲堂, 参与: 120人次}", "  - {日期: 6月8日, 名称: 评选好人}")),
+]
+
+
+def _line_of(text: str, marker: str) -> int:
+    """1-based number of the first line of ``text`` that holds ``marker``."""
+    return next(n for n, line in enumerate(text.split("\n"), 1) if marker in line)
+
+
+def _check(tmp_path: Path, text: str, *args: str) -> list[str]:
+    path = tmp_path / "官塘社区.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = validate_paths([path], today=TODAY)
+    return [f"{d.line}:{d.code}" for f in result.files for d in f.diagnostics]
+
+
+def test_clean_unit_breaks_no_rule(tmp_path: Path) -> None:
+    assert _check(tmp_path, CLEAN) == []
+
+
+@pytest.mark.parametrize(("code", "change", "marker", "near_miss"), CASES, ids=[c[0] for c in CASES])
+def test_rule_triggers_at_its_line(tmp_path: Path, code: str, change: tuple[str, str], marker: str | None,
+                                   near_miss: tuple[str, str] | None) -> None:
+    assert change[0] in CLEAN
+    text = CLEAN.replace(change[0], change[1], 1)
+    found = _check(tmp_path, text)
+    assert f"{_line_of(text, marker or change[1].split(chr(10))[0].strip())}:{code}" in found, found
+    if near_miss is not None:
+        assert near_miss[0] in CLEAN
+        missed = _check(tmp_path, CLEAN.replace(near_miss[0], near_miss[1], 1))
+        assert not [f for f in missed if f.endswith(code)], missed
+
+
+def test_photo_that_exists_passes(tmp_path: Path) -> None:
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "0305.jpg").write_bytes(b"\xff\xd8")
+    text = CLEAN.replace("志愿者: 45人", "志愿者: 45人\n    照片: [photos/0305.jpg]")
+    assert _check(tmp_path, text) == []
+
+
+def test_placeholder_column_points_inside_the_value(tmp_path: Path) -> None:
+    path = tmp_path / "u.yaml"
+    path.write_text(CLEAN.replace("投资12万元", "共清理垃圾广告XX余条，投资12万元"), encoding="utf-8")
+    (diag,) = validate_paths([path], today=TODAY).files[0].diagnostics
+    line = CLEAN.split("\n")[13]
+    assert (diag.line, diag.col, diag.code) == (14, line.index("投资") + 1 + len("共清理垃圾广告"), "CC201")
+    assert diag.field == "宣传发动.第1项.说明"
+    assert diag.message == "含有占位符“XX”：请写上实际内容"
+
+
+@pytest.mark.parametrize(("code", "change", "marker"), [
+    ("CC101", ("单位:", ""), None),
+    ("CC102", ("  名称: 官塘社区", "  名称：官塘社区"), "名称：官塘社区"),
+    ("CC103", ("    名称: 学雷锋主题宣传活动", "    名字: 学雷锋主题宣传活动"), "名字:"),
+    ("CC104", ("  名称: 官塘社区\n", ""), "单位:"),
+    ("CC105", ("清运垃圾: 12吨", "清运垃圾: 12"), "清运垃圾"),
+    ("CC106", ("志愿者: 45人", "志愿者: 45人\n    照片: [../x.jpg]"), "照片:"),
+    ("CC205", ("{日期: 4月2日,", "{日期: 4月2日, 结束日期: 4月1日,"), "结束日期"),
+    ("CC208", ("清运垃圾: 12吨", "清运垃圾: -12吨"), "清运垃圾"),
+])
+def test_format_rules_stop_the_file(tmp_path: Path, code: str, change: tuple[str, str], marker: str | None) -> None:
+    text = (CLEAN if code != "CC101" else "").replace(change[0], change[1], 1)
+    found = _check(tmp_path, text)
+    assert any(f.endswith(code) for f in found), found
+    if marker:
+        assert f"{_line_of(text, marker)}:{code}" in found, found
+    path = tmp_path / "官塘社区.yaml"
+    assert validate_paths([path], today=TODAY, ignore=[code]).files[0].status == "无法读取"
+
+
+def test_format_warnings(tmp_path: Path) -> None:
+    path = tmp_path / "u.yaml"
+    path.write_bytes(CLEAN.replace("主题宣传", "主题\x0b宣传").encode("gb18030"))
+    codes = [d.code for d in validate_paths([path], today=TODAY).files[0].diagnostics]
+    assert codes == ["CC107", "CC108"]
+    path.write_text(CLEAN, encoding="utf-8")
+    assert validate_paths([path], today=TODAY).files[0].diagnostics == []
+
+
+# --- a district folder ---
+
+@pytest.fixture
+def district(tmp_path: Path) -> Path:
+    folder = tmp_path / "江城区"
+    shutil.copytree(EXAMPLES, folder)
+    return folder
+
+
+def _codes(folder: Path, **kw: object) -> dict[str, list[str]]:
+    result = validate_paths([folder], today=kw.pop("today", TODAY), **kw)  # type: ignore[arg-type]
+    found: dict[str, list[str]] = {}
+    for d in result.all_diagnostics():
+        found.setdefault(d.code, []).append(f"{Path(d.path).name}:{d.line}")
+    return found
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def test_examples_validate_clean(district: Path) -> None:
+    result = validate_paths([district], today=TODAY)
+    assert result.all_diagnostics() == []
+    assert result.passed and result.days_left == 2
+    assert [r.status for r in result.status_rows()] == ["通过"] * 6
+
+
+def test_roster_rules(district: Path) -> None:
+    (district / "桃源镇" / "桃源村.yaml").unlink()  # CC401
+    gt = district / "石城街道" / "官塘社区.yaml"
+    shutil.copy(gt, district / "官塘社区(1).yaml")  # CC403
+    text = gt.read_text(encoding="utf-8")
+    (district / "新社区.yaml").write_text(text.replace("名称: 官塘社区", "名称: 新华社区", 1), encoding="utf-8")
+    hospital = district / "江城区人民医院.yaml"
+    h = hospital.read_text(encoding="utf-8").replace("类型: 医院", "类型: 机关", 1)
+    hospital.write_text(h.replace("2026-06-30", "2026-05-31", 1), encoding="utf-8")
+    found = _codes(district)
+    assert found["CC401"] == [f"district.yaml:{_line_of(_text(district / 'district.yaml'), '桃源村')}"]
+    assert sorted(found["CC403"]) == ["官塘社区(1).yaml:3", "官塘社区.yaml:3"]
+    assert found["CC402"] == ["新社区.yaml:3"]
+    assert found["CC404"] == [f"江城区人民医院.yaml:{_line_of(h, '报告期')}"]
+    assert found["CC405"] == [f"江城区人民医院.yaml:{_line_of(h, '名称: 江城区人民医院')}"]
+    assert "CC406" not in found
+    late = _codes(district, today=dt.date(2026, 7, 12))
+    assert late["CC406"] == ["district.yaml:4"]
+
+
+def test_roster_rules_do_not_fire_on_the_examples(district: Path) -> None:
+    found = _codes(district, today=dt.date(2026, 7, 12))  # past the deadline, but nobody is late
+    assert found == {}
+
+
+def test_folder_without_district_file(district: Path) -> None:
+    (district / "district.yaml").unlink()
+    assert _codes(district) == {"CC407": ["江城区:1"]}
+
+
+def test_sentence_copied_into_many_units(district: Path) -> None:
+    copied = "社区志愿服务队伍结构老化，年轻志愿者参与不足"
+    files = sorted(p for p in district.rglob("*.yaml") if p.name != "district.yaml")
+    for path in files[:3]:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("存在问题:\n", f"存在问题:\n  - {copied}\n", 1), encoding="utf-8")
+    found = _codes(district)
+    assert len(found["CC212"]) == 3
+    path = files[0]  # two units share it: not yet "many"
+    path.write_text(path.read_text(encoding="utf-8").replace(f"  - {copied}\n", "", 1), encoding="utf-8")
+    assert "CC212" not in _codes(district)
+
+
+def test_district_file_sets_bars_and_selection(district: Path) -> None:
+    dfile = district / "district.yaml"
+    base = dfile.read_text(encoding="utf-8")
+    dfile.write_text(base + "指标:\n  志愿者占比: 95%\n  不达标为错误: 是\n", encoding="utf-8")
+    result = validate_paths([district], today=TODAY)
+    shortfalls = [d for d in result.all_diagnostics() if d.code == "CC301"]
+    assert shortfalls and all(d.severity.value == "error" for d in shortfalls)
+    assert not result.passed
+    dfile.write_text(base + "指标:\n  志愿者占比: 95%\n检查:\n  忽略: [CC3]\n", encoding="utf-8")
+    assert validate_paths([district], today=TODAY).all_diagnostics() == []
+    dfile.write_text(base + "检查:\n  忽略: [CC999]\n", encoding="utf-8")
+    with pytest.raises(Exception, match="没有规则“CC999”"):
+        validate_paths([district], today=TODAY)
+
+
+def test_selection_works_as_ruff() -> None:
+    assert Selection.parse().enabled == frozenset(RULES)
+    assert Selection.parse(["CC2"]).enabled == {c for c in RULES if c.startswith("CC2")}
+    assert "CC213" not in Selection.parse(["CC2,CC3"], ["CC213"])
+    assert "CC212" in Selection.parse(["CC2,CC3"], ["CC213"])
+
+
+def test_quarters_are_cut_to_the_period() -> None:
+    got = quarters(dt.date(2025, 11, 15), dt.date(2026, 2, 10))
+    assert got == [("2025年第四季度", dt.date(2025, 11, 15), dt.date(2025, 12, 31)),
+                   ("2026年第一季度", dt.date(2026, 1, 1), dt.date(2026, 2, 10))]
+
+
+# --- the command line ---
+
+def test_cli_text_output_and_exit_codes(district: Path, runner: CliRunner) -> None:
+    ok = runner.invoke(app, ["validate", str(district), "--today", "2026-07-08"])
+    assert ok.exit_code == 0, ok.output
+    assert "江城区：应报 6 个，已报 6 个；距截止日期（2026年7月10日）还有 2 天" in ok.stdout
+    assert ok.stdout.rstrip().endswith("共检查 6 个文件：错误 0 处，警告 0 处；通过")
+    path = district / "江城区实验小学.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("存在问题:\n", "存在问题:\n  - 的'问题\n", 1),
+                    encoding="utf-8")
+    warned = runner.invoke(app, ["validate", str(district), "--today", "2026-07-08"])
+    assert warned.exit_code == 0
+    line = next(x for x in warned.stdout.split("\n") if "CC213" in x)
+    assert line.startswith(f"{path}:") and " CC213 警告 存在问题.第1项: " in line
+    assert runner.invoke(app, ["validate", str(district), "--today", "2026-07-08", "--strict"]).exit_code == 1
+    assert runner.invoke(app, ["validate", str(district), "--today", "2026-07-08", "--strict",
+                               "--ignore", "CC213"]).exit_code == 0
+    bad = runner.invoke(app, ["validate", str(district), "--select", "CC9"])
+    assert bad.exit_code == 2 and "没有规则“CC9”" in bad.stderr
+
+
+def test_status_table_worst_first(district: Path, runner: CliRunner) -> None:
+    (district / "桃源镇" / "桃源村.yaml").unlink()
+    (district / "坏.yaml").write_text("单位:\n\t名称: 坏\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(district), "--today", "2026-07-08"])
+    assert result.exit_code == 1
+    table = result.stdout.split("报送情况\n", 1)[1].split("\n")
+    assert table[0].split() == ["单位", "状态", "错误", "警告", "文件"]
+    assert table[2].split()[:2] == ["桃源村", "未报送"]
+    assert table[3].split()[:3] == ["—", "无法读取", "1"]
+    assert table[4].split()[1] == "通过"
+
+
+def test_json_output(district: Path, runner: CliRunner) -> None:
+    path = district / "江城区实验小学.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("存在问题:\n", "存在问题:\n  - XX问题\n", 1),
+                    encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(district), "--today", "2026-07-08", "--format", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert set(data) == {"schema", "tool", "today", "strict", "passed", "counts", "district",
+                         "district_diagnostics", "files", "status"}
+    assert data["schema"] == 1 and data["passed"] is False and data["today"] == "2026-07-08"
+    assert data["counts"] == {"files": 6, "errors": 1, "warnings": 0, "passed_files": 5, "missing_units": 0}
+    assert data["district"]["days_left"] == 2 and data["district"]["deadline"] == "2026-07-10"
+    (bad,) = [f for f in data["files"] if f["errors"]]
+    assert bad["unit"] == "江城区实验小学" and bad["status"] == "有错误"
+    (diag,) = bad["diagnostics"]
+    assert set(diag) == {"path", "line", "column", "code", "severity", "rule", "field", "message"}
+    assert (diag["code"], diag["severity"], diag["rule"]) == ("CC201", "error", "占位符")
+    assert data["status"][0]["unit"] == "江城区实验小学"
+
+
+def test_rules_command_lists_every_rule(runner: CliRunner) -> None:
+    listed = runner.invoke(app, ["rules"])
+    assert listed.exit_code == 0
+    for code in RULES:
+        assert f"  {code}  " in listed.stdout
+    one = runner.invoke(app, ["rules", "cc201"])
+    assert one.exit_code == 0 and one.stdout.startswith("CC201 占位符（内容，错误）")
+    assert runner.invoke(app, ["rules", "CC999"]).exit_code == 2
+
+
+def test_every_rule_is_in_the_readme_and_every_code_used_is_a_rule() -> None:
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for code in RULES:
+        assert f"| {code} |" in readme, code
+    used = set()
+    for source in (root / "src" / "chuangcheng").glob("*.py"):
+        used |= set(re.findall(r'"(CC\d{3})"', source.read_text(encoding="utf-8")))
+    assert used <= set(RULES), used - set(RULES)
+    tested = {c[0] for c in CASES} | {"CC101", "CC102", "CC103", "CC104", "CC105", "CC106", "CC107", "CC108",
+                                      "CC205", "CC212", "CC401", "CC402", "CC403", "CC404", "CC405", "CC406",
+                                      "CC407"}
+    assert tested == set(RULES)
+
+
+def test_validate_does_not_import_the_renderer(district: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from chuangcheng.cli import main; sys.argv = ['chuangcheng', 'validate', sys.argv[1]]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('docx', 'jinja2', 'markdown_it', 'xlsxwriter') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, str(district)], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().endswith("[]")
