@@ -35,6 +35,15 @@ def wall(cmd: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def wall_rc(cmd: list[str]) -> float:
+    """Like :func:`wall`, for a command whose exit code reports findings (validate)."""
+    start = time.perf_counter()
+    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed with exit code {done.returncode}")
+    return time.perf_counter() - start
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
@@ -105,11 +114,15 @@ def main() -> None:
         single = statistics.median(wall([*CLI, "render", str(files[0]), "-o", str(root / "one")])
                                    for _ in range(5))
         floor = statistics.median(wall([sys.executable, "-c", FLOOR]) for _ in range(5))
+        checks = [wall_rc([*CLI, "validate", str(root / "district"), "--format", "json"]) for _ in range(3)]
+        folder_check = statistics.median(checks)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     our_doc, their_doc = statistics.median(ours), statistics.median(theirs)
     rows = [
-        ("validate (load + check), per unit", ms(validate / count), f"{count / validate:.0f} units/s"),
+        ("load a unit file, per unit (one process)", ms(validate / count), f"{count / validate:.0f} units/s"),
+        ("validate the whole folder (CLI, all rules, median of 3)", f"{folder_check:.2f} s",
+         f"{count / folder_check:.0f} units/s, {ms(folder_check / count)} per unit"),
         ("render docx+md, whole folder, cold (median of 3)", f"{cold:.2f} s",
          f"{count / cold:.0f} units/s, {ms(cold / count)} per unit; runs {', '.join(f'{c:.2f}' for c in colds)}"),
         ("render, unchanged re-run (median of 3)", f"{warm:.2f} s", ""),

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chuangcheng.cli import app
 from chuangcheng.checks import quarters
+from chuangcheng.cli import app
 from chuangcheng.rules import RULES, Selection
 from chuangcheng.validate import validate_paths
 

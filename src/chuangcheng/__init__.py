@@ -1,6 +1,6 @@
 """chuangcheng（创城）：单位创建文明城市工作总结的生成与检查。
 
-The public API: load a unit file, render its report or a whole district folder. Names are
+The public API: load a unit file, render its report or a whole district folder, validate them. Names are
 imported on first use, so that ``chuangcheng --help`` does not pay for pydantic or Jinja.
 """
 
@@ -20,6 +20,7 @@ _EXPORTS = {
     "District": "models", "Report": "models",
     "render_markdown": "render", "render_unit": "render",
     "render_district": "rollup",
+    "validate_paths": "validate", "Validation": "validate",
 }
 
 if TYPE_CHECKING:
@@ -30,11 +31,12 @@ if TYPE_CHECKING:
     from .models import District, Report
     from .render import render_markdown, render_unit
     from .rollup import render_district
+    from .validate import Validation, validate_paths
 
 __all__ = [
     "Amount", "ChuangchengError", "Diagnostic", "District", "InputError", "Layout", "OutputError",
-    "Report", "TemplateError", "__version__", "load_district", "load_unit", "parse_amount",
-    "render_district", "render_markdown", "render_unit",
+    "Report", "TemplateError", "Validation", "__version__", "load_district", "load_unit", "parse_amount",
+    "render_district", "render_markdown", "render_unit", "validate_paths",
 ]
 
 
