@@ -84,6 +84,8 @@ class _Checker:
 
     # CC201, CC202, CC203, CC213: every piece of text, keys included
     def texts(self) -> None:
+        if _ANY_TEXT_RULE.search(self.places.text) is None:  # most files: one scan of the whole text
+            return
         for canon, text, is_key in _texts(self.report, ()):
             for match in _ANY_TEXT_RULE.finditer(text):  # one scan of each text for all four rules
                 code = match.lastgroup or ""

@@ -294,13 +294,16 @@ def _copied_sentences(result: Validation) -> None:
     for f in result.files:
         for key, *_ in f.sentences:
             units_of[key].add(f.unit or f.path)
+    ordered = {key: sorted(units) for key, units in units_of.items() if len(units) >= COPIED_MIN_UNITS}
     for f in result.files:
+        me = f.unit or f.path
         for key, line, col, shown in f.sentences:
-            others = sorted(units_of[key] - {f.unit or f.path})
-            if len(others) + 1 >= COPIED_MIN_UNITS:
-                names = "、".join(others[:3]) + ("等" if len(others) > 3 else "")
-                message = f"与另外 {len(others)} 个单位（{names}）写的一字不差：请写本单位的实际情况"
-                f.diagnostics.append(Diagnostic(f.path, line, col, shown, message, RULES["CC212"].severity, "CC212"))
+            if key not in ordered:
+                continue
+            others = [u for u in ordered[key] if u != me]
+            names = "、".join(others[:3]) + ("等" if len(others) > 3 else "")
+            message = f"与另外 {len(others)} 个单位（{names}）写的一字不差：请写本单位的实际情况"
+            f.diagnostics.append(Diagnostic(f.path, line, col, shown, message, RULES["CC212"].severity, "CC212"))
 
 
 def _apply(result: Validation, selection: Selection) -> None:
