@@ -312,6 +312,75 @@ def rules(
     typer.echo("\n默认级别如上；测评体系指标（CC3xx）可由区文件“指标: {不达标为错误: 是}”改为错误。")
 
 
+class UnitTypeOption(str, Enum):
+    社区 = "社区"
+    街道 = "街道"
+    村 = "村"
+    医院 = "医院"
+    学校 = "学校"
+    幼儿园 = "幼儿园"
+    企业 = "企业"
+    机关 = "机关"
+    其他 = "其他"
+
+
+@app.command("init", help="""写一个新的单位文件：各个部分齐全，每个键都有中文注释。
+
+把其中的 XX 换成实际内容、0 换成实际数量后，用 chuangcheng validate 检查（没填完的地方会被指出）。
+同时在旁边写一个 chuangcheng-unit.schema.json，编辑器（如装了 YAML 插件的 VS Code）据此补全键名、标出错误。
+
+示例：
+
+  chuangcheng init 官塘社区.yaml --type 社区
+""")
+def init(
+    path: Annotated[Path, typer.Argument(help="要写的单位文件", metavar="[单位文件.yaml]")] = Path("单位.yaml"),
+    unit_type: Annotated[UnitTypeOption, typer.Option("--type", "-t", help="单位类型。")] = UnitTypeOption.社区,
+    force: Annotated[bool, typer.Option("--force", help="文件已存在时覆盖。")] = False,
+) -> None:
+    import datetime as dt
+    import json
+
+    from .output import write_all
+    from .schema import unit_schema
+    from .starter import SCHEMA_FILE, starter
+
+    with _guard():
+        if path.suffix not in {".yaml", ".yml"}:
+            raise UsageError(f"{path}: 单位文件的扩展名应为 .yaml")
+        if path.exists() and not force:
+            raise UsageError(f"{path}: 文件已存在；换一个文件名，或加 --force 覆盖")
+        schema = json.dumps(unit_schema(), ensure_ascii=False, indent=2) + "\n"
+        written = write_all({path: starter(unit_type.value, dt.date.today()).encode("utf-8"),
+                             path.parent / SCHEMA_FILE: schema.encode("utf-8")})
+    typer.echo(f"已生成 {written[0]}（编辑器用的 {written[1].name} 在同一文件夹）")
+    typer.echo(f"下一步：把 XX 和 0 换成实际内容，然后运行 chuangcheng validate {path}")
+
+
+class SchemaKind(str, Enum):
+    unit = "unit"
+    district = "district"
+
+
+@app.command("schema", help="""输出单位文件（或区文件）的 JSON Schema，供编辑器补全键名、检查写法。
+
+示例：
+
+  chuangcheng schema > chuangcheng-unit.schema.json
+
+  chuangcheng schema district
+""")
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(help="unit（单位文件，默认）或 district（区文件）")] = SchemaKind.unit,
+) -> None:
+    import json
+
+    from .schema import district_schema, unit_schema
+
+    data = unit_schema() if kind is SchemaKind.unit else district_schema()
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
 def main() -> None:
     """Entry point of the ``chuangcheng`` command."""
     try:

@@ -50,12 +50,19 @@ def _show(value: object) -> str:
 
 
 _AS_TEXT = PlainSerializer(str, return_type=str)
-AmountField = Annotated[Amount, PlainValidator(_amount), _AS_TEXT,
-                        WithJsonSchema({"type": "string", "examples": ["3000余份"]})]
+
+
+def _amount_schema(example: str) -> WithJsonSchema:
+    """An amount as text (``3000余份``) or as the mapping ``{数值, 单位, 约数}``."""
+    mapping = {"type": "object", "additionalProperties": False,
+               "properties": {k: {"type": "string"} for k in ("数值", "value", "单位", "unit", "约数", "approx")}}
+    return WithJsonSchema({"anyOf": [{"type": "string", "examples": [example]}, mapping]})
+
+
+AmountField = Annotated[Amount, PlainValidator(_amount), _AS_TEXT, _amount_schema("3000余份")]
 PeopleTimes = Annotated[Amount, PlainValidator(partial(_amount, default_unit="人次")), _AS_TEXT,
-                        WithJsonSchema({"type": "string", "examples": ["2万余人次"]})]
-People = Annotated[Amount, PlainValidator(partial(_amount, default_unit="人")), _AS_TEXT,
-                   WithJsonSchema({"type": "string", "examples": ["45人"]})]
+                        _amount_schema("2万余人次")]
+People = Annotated[Amount, PlainValidator(partial(_amount, default_unit="人")), _AS_TEXT, _amount_schema("45人")]
 
 
 def _checked_date(value: object, within: tuple[dt.date, dt.date] | None = None) -> dt.date:
@@ -79,7 +86,8 @@ def _text_list(value: object) -> object:
 
 
 # A single sentence where a list is expected is taken as a list of one.
-TextList = Annotated[list[str], BeforeValidator(_text_list)]
+TextList = Annotated[list[str], BeforeValidator(_text_list), WithJsonSchema(
+    {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]})]
 
 
 class Model(BaseModel):
