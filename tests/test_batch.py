@@ -149,3 +149,22 @@ def test_ctrl_c_exits_130_and_leaves_no_half_written_file(district: Path, runner
 ])
 def test_problem_themes(problem: str, theme: str) -> None:
     assert theme_of(problem) == theme
+
+
+def test_own_templates_for_a_whole_folder(district: Path, tmp_path: Path) -> None:
+    """--template-dir works for a folder too: units and roll-up use it, and changing it re-renders."""
+    from chuangcheng.templating import builtin_template_dir
+
+    templates = tmp_path / "模板"
+    templates.mkdir()
+    own = (builtin_template_dir() / "report.md.j2").read_text(encoding="utf-8")
+    (templates / "report.md.j2").write_text(own.replace("存在的问题", "存在的不足"), encoding="utf-8")
+    out = tmp_path / "out"
+    first = render_district(district, out, jobs=2, template_dir=templates)
+    assert first.batch.rendered == 6
+    assert "存在的不足" in (out / "石城街道" / "官塘社区.md").read_text(encoding="utf-8")
+    assert render_district(district, out, jobs=2, template_dir=templates).batch.rendered == 0
+    (templates / "report.md.j2").write_text(own.replace("存在的问题", "主要问题"), encoding="utf-8")
+    again = render_district(district, out, jobs=2, template_dir=templates)
+    assert again.batch.rendered == 6
+    assert "主要问题" in (out / "石城街道" / "官塘社区.md").read_text(encoding="utf-8")

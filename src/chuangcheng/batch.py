@@ -75,9 +75,10 @@ def _amount_data(amount: Amount) -> tuple[str, str, str]:
     return (str(amount.value), amount.unit, amount.approx)
 
 
-def summarize(path: Path, display: str, formats: Sequence[str], out_dir: Path | None) -> UnitSummary:
+def summarize(path: Path, display: str, formats: Sequence[str], out_dir: Path | None,
+              template_dir: Path | None = None) -> UnitSummary:
     """Render one unit and describe it for the roll-up (runs in a worker process)."""
-    result = render_unit(path, out_dir, formats, display=display)
+    result = render_unit(path, out_dir, formats, template_dir, display=display)
     report, view = result.report, result.view
     acts = report.activities()
     ranked = sorted(((v.activity.participants, v) for s in view.sections for v in s.activities
@@ -98,13 +99,13 @@ def summarize(path: Path, display: str, formats: Sequence[str], out_dir: Path | 
     )
 
 
-Job = tuple[Path, str, tuple[str, ...], Path | None]
+Job = tuple[Path, str, tuple[str, ...], Path | None, Path | None]
 
 
 def _work(job: Job) -> UnitSummary | UnitFailure:
-    path, display, formats, out_dir = job
+    path, display, formats, out_dir, template_dir = job
     try:
-        return summarize(path, display, formats, out_dir)
+        return summarize(path, display, formats, out_dir, template_dir)
     except ChuangchengError as exc:
         return UnitFailure(display, exc.lines())
 
@@ -173,6 +174,7 @@ def render_folder(
     fail_fast: bool = False,
     jobs: int | None = None,
     progress: Progress | None = None,
+    template_dir: Path | None = None,
 ) -> BatchResult:
     """Render every unit file under ``folder``; carry on past bad files unless ``fail_fast``."""
     if not folder.is_dir():
@@ -182,7 +184,7 @@ def render_folder(
     if not files:
         return result
     root_out = out_dir or folder
-    cache = Cache(root_out / CACHE_FILE, fingerprint(None, formats))
+    cache = Cache(root_out / CACHE_FILE, fingerprint(template_dir, formats))
     jobs_todo: list[Job] = []
     keys: dict[str, str] = {}
     for path in files:
@@ -194,7 +196,7 @@ def render_folder(
             result.summaries.append(cached)
             result.cached += 1
         else:
-            jobs_todo.append((path, display, tuple(formats), (out_dir / rel) if out_dir else None))
+            jobs_todo.append((path, display, tuple(formats), (out_dir / rel) if out_dir else None, template_dir))
     done = result.cached
     total = len(files)
     if progress:

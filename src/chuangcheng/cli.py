@@ -122,9 +122,8 @@ def render(
         if template_dir is not None and not template_dir.is_dir():
             raise UsageError(f"{template_dir}: 模板文件夹不存在")
         if path.is_dir():
-            if template_dir is not None:
-                raise UsageError("--template-dir 目前只能用于单个单位文件")
-            _render_folder(path, output, chosen, force=force, fail_fast=fail_fast, jobs=jobs)
+            _render_folder(path, output, chosen, force=force, fail_fast=fail_fast, jobs=jobs,
+                           template_dir=template_dir)
             return
         result = render_unit(path, output, chosen, template_dir)
         _print_diagnostics(result.warnings)
@@ -133,7 +132,7 @@ def render(
 
 
 def _render_folder(folder: Path, output: Path | None, formats: list[str], *, force: bool,
-                   fail_fast: bool, jobs: int | None) -> None:
+                   fail_fast: bool, jobs: int | None, template_dir: Path | None) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .rollup import render_district
@@ -146,7 +145,7 @@ def _render_folder(folder: Path, output: Path | None, formats: list[str], *, for
             bar.update(task, completed=done, total=total)
 
         result = render_district(folder, output, formats, force=force, fail_fast=fail_fast, jobs=jobs,
-                                 progress=advance)
+                                 progress=advance, template_dir=template_dir)
     batch = result.batch
     _print_diagnostics(result.district_problems)
     for summary in batch.summaries:

@@ -157,14 +157,15 @@ WORKBOOK = "汇总表.xlsx"
 
 
 def write_rollup(result: BatchResult, district: District | None, out_root: Path,
-                 formats: Sequence[str], layout: Layout | None = None) -> list[Path]:
+                 formats: Sequence[str], layout: Layout | None = None, template_dir: Path | None = None
+                 ) -> list[Path]:
     """Write the roll-up (Word, Markdown) and 汇总表.xlsx into ``out_root``."""
     from .output import write_all
     from .templating import render_template
     from .workbook import build_workbook
 
     view = build_district_view(result, district)
-    markdown = render_template(ROLLUP_TEMPLATE, None, d=view)
+    markdown = render_template(ROLLUP_TEMPLATE, template_dir, d=view)
     stem = safe_filename(f"{view.district}汇总")
     files: dict[Path, bytes] = {}
     if "docx" in formats:
@@ -189,7 +190,7 @@ class DistrictResult:
 
 def render_district(folder: Path, out_dir: Path | None = None, formats: Sequence[str] = ("docx", "md"),
                     *, force: bool = False, fail_fast: bool = False, jobs: int | None = None,
-                    progress: Progress | None = None) -> DistrictResult:
+                    progress: Progress | None = None, template_dir: Path | None = None) -> DistrictResult:
     """Render every unit under ``folder``, then the roll-up unless nothing changed since last time."""
     import hashlib
 
@@ -197,7 +198,7 @@ def render_district(folder: Path, out_dir: Path | None = None, formats: Sequence
 
     district, problems = load_district_for(folder)
     batch = render_folder(folder, out_dir, formats, force=force, fail_fast=fail_fast, jobs=jobs,
-                          progress=progress)
+                          progress=progress, template_dir=template_dir)
     if batch.total == 0:
         raise UsageError(f"{folder}: 文件夹中没有单位文件（.yaml）")
     if batch.stopped:
@@ -211,7 +212,7 @@ def render_district(folder: Path, out_dir: Path | None = None, formats: Sequence
     cache = batch.cache
     if not force and cache is not None and cache.rollup == state and all(p.is_file() for p in expected):
         return DistrictResult(batch, problems, expected, rollup_unchanged=True)
-    written = write_rollup(batch, district, root, formats)
+    written = write_rollup(batch, district, root, formats, template_dir=template_dir)
     if cache is not None:
         cache.rollup = state
         cache.save({s.file for s in batch.summaries})
