@@ -346,3 +346,68 @@ def test_validate_does_not_import_the_renderer(district: Path) -> None:
             "print(sorted(m for m in ('docx', 'jinja2', 'markdown_it', 'xlsxwriter') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code, str(district)], capture_output=True, text=True, check=True)
     assert done.stdout.strip().endswith("[]")
+
+
+# --- regressions found in review ---
+
+@pytest.mark.parametrize("text", [
+    "开展规范文明养犬宣传", "创建省级示范文明城区", "台账资料有待补充完善", "邀请居民填写满意度问卷",
+    "自二○○八年成立以来", "投资 12 万元新建停车位 300 平方米", "累计服务上万人次", "吸引近万人次参与",
+    "按每平方米5元标准补贴", "（单位：万元）",
+])
+def test_everyday_wording_is_not_flagged(tmp_path: Path, text: str) -> None:
+    assert _check(tmp_path, CLEAN.replace("投资12万元新建长约30米的科普画廊", text)) == []
+
+
+def test_text_rules_see_the_cleaned_values(tmp_path: Path) -> None:
+    escaped = CLEAN.replace("说明: 投资12万元新建长约30米的科普画廊", '说明: "\\u6295\\u8D44\\u4E07\\u5143"')
+    assert "14:CC203" in _check(tmp_path, escaped)
+    hidden = CLEAN.replace("投资12万元", "共清理垃圾广告X\u200bX余条")
+    assert "14:CC201" in _check(tmp_path, hidden)
+
+
+def test_population_is_the_resident_one_and_ming_counts_as_people(tmp_path: Path) -> None:
+    text = CLEAN.replace("    常住人口: 35000人", "    流动人口: 800人\n    常住人口: 35000人")
+    assert _check(tmp_path, text.replace("志愿者: 45人", "志愿者: 900人")) == []
+    changed = text.replace("注册志愿者: 3000人", "注册志愿者: 2000名")
+    assert _check(tmp_path, changed) == [f"{_line_of(changed, '注册志愿者')}:CC301"]
+
+
+def test_a_broken_file_is_submitted_not_missing(district: Path) -> None:
+    path = district / "桃源镇" / "桃源村.yaml"
+    path.write_text(_text(path).replace("存在问题:", "存在问题2:", 1), encoding="utf-8")
+    result = validate_paths([district], today=dt.date(2026, 7, 12))
+    assert result.missing == []
+    (row,) = [r for r in result.status_rows() if r.status == "无法读取"]
+    assert row.unit == "桃源村"
+    (late,) = [d for d in result.district_diagnostics if d.code == "CC406"]
+    assert "还有 1 个单位" in late.message
+
+
+def test_deadline_counts_only_selected_rules(district: Path) -> None:
+    path = district / "江城区实验小学.yaml"
+    path.write_text(_text(path).replace("存在问题:\n", "存在问题:\n  - XX问题\n", 1), encoding="utf-8")
+    assert "CC406" in _codes(district, today=dt.date(2026, 7, 12))
+    assert _codes(district, today=dt.date(2026, 7, 12), ignore=["CC2"]) == {}
+
+
+def test_a_file_named_twice_is_checked_once(district: Path) -> None:
+    result = validate_paths([district, district / "江城区人民医院.yaml"], today=TODAY)
+    assert len(result.files) == 6 and result.all_diagnostics() == []
+
+
+def test_copies_are_found_sentence_by_sentence(district: Path) -> None:
+    copied = "部分居民对创建工作的认识还不够到位，参与度有待提高"
+    files = sorted(p for p in district.rglob("*.yaml") if p.name != "district.yaml")
+    for n, path in enumerate(files[:3]):
+        item = f"{copied}。另外第{n}号小区的停车问题比较突出"
+        path.write_text(_text(path).replace("存在问题:\n", f"存在问题:\n  - {item}\n", 1), encoding="utf-8")
+    assert len(_codes(district)["CC212"]) == 3
+
+
+def test_a_name_twice_on_the_roster(district: Path) -> None:
+    dfile = district / "district.yaml"
+    dfile.write_text(_text(dfile) + "  - {名称: 官塘社区, 类型: 社区}\n", encoding="utf-8")
+    result = validate_paths([district], today=TODAY)
+    assert [d.code for d in result.district_diagnostics] == ["CC403"]
+    assert result.expected == 6

@@ -28,16 +28,17 @@ from .yamltree import Path
 _PLACEHOLDER = re.compile(
     r"20[XxＸｘ_＿]{1,2}(?=年)|20[XxＸｘ]{2}"        # 20xx年, 20_年
     r"|(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])"       # XX, xx, XXX
-    r"|_{2,}|＿{2,}|某某|[＊*]{2,}|\*\s\*\s\*|[□○]{2,}"
-    r"|(?:请|待)(?:填写|补充|填入)"
+    r"|_{2,}|＿{2,}|某某|[＊*]{2,}|\*\s\*\s\*|□{2,}"
+    r"|(?<![〇○零一二三四五六七八九十])○{2,}(?![〇○零一二三四五六七八九十年])"  # not 二○○八年
+    r"|(?:^|(?<=[（(【\[]))(?:请|待)(?:填写|补充|填入)"
 )
 _JUNK = re.compile(
-    r"小编|范文|篇[0-9０-９]+|以下是.{0,30}?(?:整理|收集|精选|分享)的?|仅供参考|欢迎(?:阅读|下载|借鉴)"
+    r"小编|(?<![规示])范文|篇[0-9０-９]+|以下是.{0,30}?(?:整理|收集|精选|分享)的?|仅供参考|欢迎(?:阅读|下载|借鉴)"
     r"|文章来源|相关推荐|本文(?:由|来自)|[Ww][Oo][Rr][Dd]版|点击下载"
 )
-_NUMERAL = "0-9０-９零〇一二三四五六七八九十百千万亿两几余多半数"
+_NUMERAL = "0-9０-９零〇一二三四五六七八九十百千万亿两几余多半数上近逾每"
 _NO_NUMBER = re.compile(
-    rf"(?<![{_NUMERAL}.．%])(?:万元|平方米|平米|平方公里|立方米|万人次)"
+    rf"(?<![{_NUMERAL}.．%\s：:（(/])(?:万元|平方米|平米|平方公里|立方米|万人次)"
     r"|(?:约|计|投资|达到|超过)(?:米|条|份|吨|人次|元|公里|余[条份人个处])(?=[的，。、；：）,;.\s]|$)"
 )
 _APOSTROPHE = re.compile(r"(?<=[\u4e00-\u9fff])'|'(?=[\u4e00-\u9fff])")
@@ -84,11 +85,11 @@ class _Checker:
 
     # CC201, CC202, CC203, CC213: every piece of text, keys included
     def texts(self) -> None:
-        if _ANY_TEXT_RULE.search(self.places.text) is None:  # most files: one scan of the whole text
-            return
         for canon, text, is_key in _texts(self.report, ()):
             for match in _ANY_TEXT_RULE.finditer(text):  # one scan of each text for all four rules
                 code = match.lastgroup or ""
+                if is_key and code == "CC203":  # a key names an item: 绿化面积(平方米)
+                    continue
                 self.add(code, canon, _TEXT_MESSAGES[code].format(match[0]), key=is_key, offset=match.start())
 
     # CC204, CC206, CC207, CC208, CC211
@@ -164,7 +165,8 @@ class _Checker:
         population = resident_population(report)
         volunteering = report.volunteering
         registered = volunteering.registered if volunteering else None
-        if population is not None and population.value > 0 and registered is not None and registered.unit == "人":
+        if (population is not None and population.value > 0 and registered is not None
+                and registered.unit in {"人", "名"}):
             share = registered.value / population.value * 100
             if share < bars.volunteer_share:
                 self.add("CC301", ("volunteering", "registered"),

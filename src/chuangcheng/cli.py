@@ -268,7 +268,7 @@ def _print_validation(result: Validation) -> None:
         days = result.days_left or 0
         when = (f"距截止日期（{_cn_date(district.deadline)}）还有 {days} 天" if days > 0 else
                 "今天是截止日期" if days == 0 else f"已过截止日期（{_cn_date(district.deadline)}）{-days} 天")
-        expected = len(district.roster)
+        expected = result.expected
         reported = expected - len(result.missing) if expected else len(result.files)
         roster = f"应报 {expected} 个，已报 {reported} 个；" if expected and result.folders else ""
         typer.echo(f"{district.name}：{roster}{when}")

@@ -164,15 +164,17 @@ def _section_intro(key: str, sec: Section, report: Report, subject: str) -> str:
 
 
 def resident_population(report: Report) -> Amount | None:
-    """常住人口 from the profile, when it is given as an amount in 人."""
-    for key, value in report.unit.profile.items():
-        if "人口" in key:
-            try:
-                amount = parse_amount(value)
-            except AmountError:
-                continue
-            if amount.unit in {"人", "万人"}:
-                return amount
+    """常住人口 from the profile, when it is given as an amount in 人 (a key named 常住人口 first,
+    else another …人口 that is not 流动人口)."""
+    profile = report.unit.profile
+    keys = sorted((k for k in profile if "人口" in k and "流动" not in k), key=lambda k: k != "常住人口")
+    for key in keys:
+        try:
+            amount = parse_amount(profile[key])
+        except AmountError:
+            continue
+        if amount.unit in {"人", "万人"}:
+            return amount
     return None
 
 

@@ -21,7 +21,7 @@ from .dates import cn_date
 from .discover import district_file, find_unit_files, is_district_file, nearest_district_file
 from .errors import ChuangchengError, Diagnostic, InputError, Severity, UsageError
 from .loader import Loaded, load_district, load_unit
-from .models import District, Indicators
+from .models import District, Indicators, RosterEntry
 from .parallel import map_chunked, workers_for
 from .rules import RULES, Selection
 
@@ -29,6 +29,7 @@ SCHEMA_VERSION = 1
 COPIED_MIN_UNITS = 3  # CC212: a sentence in this many units' problems or next steps
 COPIED_MIN_CHARS = 12
 _NOT_TEXT = re.compile(r"[\s\W_]+")
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
 
 # Status of a unit, worst first: the order of the status table.
 MISSING, UNREADABLE, ERRORS, WARNINGS, PASSED = "未报送", "无法读取", "有错误", "有警告", "通过"
@@ -102,6 +103,11 @@ class Validation:
         return self.errors == 0 and not (self.strict and self.warnings)
 
     @property
+    def expected(self) -> int:
+        """Units on the roster (a name listed twice counts once)."""
+        return len({entry.name for entry in self.district.roster}) if self.district else 0
+
+    @property
     def days_left(self) -> int | None:
         return (self.district.deadline - self.today).days if self.district else None
 
@@ -120,7 +126,7 @@ class Validation:
                 "period": {"start": self.district.period.start.isoformat(),
                            "end": self.district.period.end.isoformat(), "name": self.district.period.name},
                 "deadline": self.district.deadline.isoformat(), "days_left": self.days_left,
-                "roster": len(self.district.roster), "missing": self.missing,
+                "roster": self.expected, "missing": self.missing,
             }
         return {
             "schema": SCHEMA_VERSION,
@@ -158,6 +164,7 @@ def check_file(job: Job) -> FileResult:
         loaded = load_unit(path, display)
     except InputError as exc:
         result.diagnostics = list(exc.diagnostics)
+        _name_anyway(path, display, result)
         return result
     except ChuangchengError as exc:  # pragma: no cover - load_unit raises InputError only
         result.diagnostics = [Diagnostic(display, 1, 1, "文件", exc.message, code="CC101")]
@@ -173,11 +180,33 @@ def check_file(job: Job) -> FileResult:
                                 key=lambda d: (d.line, d.col, d.code))
     for name in ("problems", "next_steps"):
         for i, text in enumerate(getattr(report, name)):
-            key = _NOT_TEXT.sub("", text)
-            if len(key) >= COPIED_MIN_CHARS:
-                line, col, shown = places.at((name, i))
-                result.sentences.append((key, line, col, shown))
+            for sentence in _SENTENCE_END.split(text):
+                key = _NOT_TEXT.sub("", sentence)
+                if len(key) >= COPIED_MIN_CHARS:
+                    line, col, shown = places.at((name, i))
+                    result.sentences.append((key, line, col, shown))
     return result
+
+
+def _name_anyway(path: Path, display: str, result: FileResult) -> None:
+    """The unit name of a file that failed validation, when its YAML parses: so that a unit
+    that did hand in a (broken) file is not also reported as missing."""
+    from .source import read_source
+    from .yamltree import parse_yaml
+
+    try:
+        tree = parse_yaml(read_source(path, display))
+    except ChuangchengError:
+        return
+    data = tree.data if isinstance(tree.data, dict) else {}
+    for unit_key, name_key in (("单位", "名称"), ("unit", "name"), ("单位", "name"), ("unit", "名称")):
+        unit = data.get(unit_key)
+        name = unit.get(name_key) if isinstance(unit, dict) else None
+        if isinstance(name, str) and name.strip():
+            result.unit = name.strip()
+            pos = tree.values.get((unit_key, name_key))
+            result.name_at = (pos.line, pos.col) if pos else (1, 1)
+            return
 
 
 def _load_district(path: Path | None) -> tuple[Loaded[District] | None, list[Diagnostic]]:
@@ -209,8 +238,12 @@ def validate_paths(
         raise UsageError("一次只能检查一个区的文件夹；单位文件可以写多个")
     files = [p for p in paths if not p.is_dir()]
     folder = folders[0] if folders else None
-    units = [*(find_unit_files(folder) if folder else []),
-             *(p for p in files if not (is_district_file(p) and p.is_file()))]
+    units, seen = [], set()
+    for p in [*(find_unit_files(folder) if folder else []),
+              *(p for p in files if not (is_district_file(p) and p.is_file()))]:
+        if p.resolve() not in seen:  # the same file named twice is checked once
+            seen.add(p.resolve())
+            units.append(p)
     if folder is not None:
         source = district_file(folder)
     else:
@@ -237,6 +270,8 @@ def validate_paths(
         _district_rules(result, folder, loaded_district)
     _copied_sentences(result)
     _apply(result, selection)
+    if loaded_district is not None and folder is not None and "CC406" in selection:
+        _deadline(result, loaded_district)
     return result
 
 
@@ -254,7 +289,16 @@ def _district_rules(result: Validation, folder: Path, loaded: Loaded[District] |
     for f in result.files:
         if f.unit is not None:
             by_name[f.unit].append(f)
-    roster = {entry.name: (i, entry) for i, entry in enumerate(district.roster)}
+    roster: dict[str, tuple[int, RosterEntry]] = {}
+    for i, entry in enumerate(district.roster):
+        if entry.name in roster:
+            line, col, shown = places.at(("roster", i, "name"))
+            first = places.at(("roster", roster[entry.name][0], "name"))[0]
+            result.district_diagnostics.append(Diagnostic(
+                places.file, line, col, shown, f"“{entry.name}”在名单上写了两次（第 {first} 行已有）；请删除一处",
+                RULES["CC403"].severity, "CC403"))
+        else:
+            roster[entry.name] = (i, entry)
     for name, (i, _) in roster.items():
         if name not in by_name:
             result.missing.append(name)
@@ -270,16 +314,21 @@ def _district_rules(result: Validation, folder: Path, loaded: Loaded[District] |
             if len(same) > 1:
                 others = "、".join(o.path for o in same if o is not f)
                 f.diagnostics.append(_unit_diag(f, "CC403", f"“{name}”还报送了：{others}；请只保留一份"))
-            entry = roster.get(name)
-            if entry and entry[1].type and f.type != entry[1].type:
-                f.diagnostics.append(_unit_diag(f, "CC405", f"类型“{f.type}”与名单上的“{entry[1].type}”不一致"))
+            listed = roster[name][1].type if name in roster else None
+            if listed and f.type and f.type != listed:
+                f.diagnostics.append(_unit_diag(f, "CC405", f"类型“{f.type}”与名单上的“{listed}”不一致"))
+
+
+def _deadline(result: Validation, loaded: Loaded[District]) -> None:
+    """CC406, once the selection is applied: units late are those still missing or in error."""
     late = [r for r in result.status_rows() if r.status in {MISSING, UNREADABLE, ERRORS}]
     days = result.days_left
-    if days is not None and days < 0 and late:
+    if days is not None and days < 0 and late and loaded.places is not None:
+        places = loaded.places
         line, col, shown = places.at(("deadline",))
         result.district_diagnostics.append(Diagnostic(
             places.file, line, col, shown,
-            f"已过截止日期（{cn_date(district.deadline)}）{-days} 天，还有 {len(late)} 个单位未报送或有错误",
+            f"已过截止日期（{cn_date(loaded.model.deadline)}）{-days} 天，还有 {len(late)} 个单位未报送或有错误",
             RULES["CC406"].severity, "CC406"))
 
 
