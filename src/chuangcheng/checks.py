@@ -211,27 +211,31 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _texts(node: object, path: Path) -> Iterator[tuple[Path, str, bool]]:
-    """Every string in a model with its field path; ``True`` marks a mapping's key."""
+def _texts(node: object, path: Path, out: list[tuple[Path, str, bool]] | None = None
+           ) -> list[tuple[Path, str, bool]]:
+    """Every string in a model with its field path; ``True`` marks a mapping's key. (A list
+    filled in place: a chain of generators costs more than the regex scan itself.)"""
+    out = [] if out is None else out
     if isinstance(node, BaseModel):
         for name, value in node.__dict__.items():
             if isinstance(value, str):
-                yield (*path, name), value, False
-            elif isinstance(value, (BaseModel, list, dict)) and name != "photos":
-                yield from _texts(value, (*path, name))
+                out.append(((*path, name), value, False))
+            elif value and isinstance(value, (BaseModel, list, dict)) and name != "photos":
+                _texts(value, (*path, name), out)
     elif isinstance(node, list):
         for i, item in enumerate(node):
             if isinstance(item, str):
-                yield (*path, i), item, False
+                out.append(((*path, i), item, False))
             else:
-                yield from _texts(item, (*path, i))
+                _texts(item, (*path, i), out)
     elif isinstance(node, dict):
         for key, value in node.items():
-            yield (*path, key), key, True
+            out.append(((*path, key), key, True))
             if isinstance(value, str):
-                yield (*path, key), value, False
+                out.append(((*path, key), value, False))
             elif not isinstance(value, Amount):
-                yield from _texts(value, (*path, key))
+                _texts(value, (*path, key), out)
+    return out
 
 
 def _sections(report: Report) -> Iterator[tuple[Path, Section]]:
