@@ -336,3 +336,14 @@ def load_unit(path: FsPath, display: str | None = None) -> Loaded[Report]:
 def load_district(path: FsPath, display: str | None = None) -> Loaded[District]:
     """Load a district file (``district.yaml`` or ``区.yaml``)."""
     return load_model(path, District, display)
+
+
+def try_load_district(path: FsPath | None) -> tuple[Loaded[District] | None, list[Diagnostic]]:
+    """A district file, if there is one, with its problems returned rather than raised."""
+    if path is None:
+        return None, []
+    try:
+        loaded = load_district(path)
+    except InputError as exc:
+        return None, list(exc.diagnostics)
+    return loaded, list(loaded.warnings)

@@ -139,17 +139,10 @@ def build_district_view(result: BatchResult, district: District | None) -> Distr
 
 def load_district_for(folder: Path) -> tuple[District | None, list[Diagnostic]]:
     """The folder's district file, if any; its problems are returned, not raised."""
-    from .errors import InputError
-    from .loader import load_district
+    from .loader import try_load_district
 
-    path = district_file(folder)
-    if path is None:
-        return None, []
-    try:
-        loaded = load_district(path)
-    except InputError as exc:
-        return None, list(exc.diagnostics)
-    return loaded.model, loaded.warnings
+    loaded, problems = try_load_district(district_file(folder))
+    return (loaded.model if loaded else None), problems
 
 
 ROLLUP_TEMPLATE = "district.md.j2"

@@ -20,7 +20,7 @@ from .checks import Context, check_unit
 from .dates import cn_date
 from .discover import district_file, find_unit_files, is_district_file, nearest_district_file
 from .errors import ChuangchengError, Diagnostic, InputError, Severity, UsageError
-from .loader import Loaded, load_district, load_unit
+from .loader import Loaded, load_unit, try_load_district
 from .models import District, Indicators, RosterEntry
 from .parallel import map_chunked, workers_for
 from .rules import RULES, Selection
@@ -209,16 +209,6 @@ def _name_anyway(path: Path, display: str, result: FileResult) -> None:
             return
 
 
-def _load_district(path: Path | None) -> tuple[Loaded[District] | None, list[Diagnostic]]:
-    if path is None:
-        return None, []
-    try:
-        loaded = load_district(path)
-    except InputError as exc:
-        return None, list(exc.diagnostics)
-    return loaded, list(loaded.warnings)
-
-
 def validate_paths(
     paths: Sequence[Path],
     *,
@@ -249,7 +239,7 @@ def validate_paths(
     else:
         named = next((p for p in files if is_district_file(p) and p.is_file()), None)
         source = named or (nearest_district_file(units[0]) if units and units[0].is_file() else None)
-    loaded_district, district_problems = _load_district(source)
+    loaded_district, district_problems = try_load_district(source)
     district = loaded_district.model if loaded_district else None
     selection = Selection.parse(select or (district.checks.select if district else []),
                                 [*ignore, *(district.checks.ignore if district else [])],
