@@ -66,6 +66,9 @@ class _Checker:
         self.folder = FsPath(loaded.path).parent
         self.context = context
         self.out: list[Diagnostic] = []
+        self.population = resident_population(self.report)  # used by CC209 and CC301
+        volunteering = self.report.volunteering
+        self.registered = volunteering.registered if volunteering else None
 
     def add(self, code: str, canon: Path, message: str, *, key: bool = False, offset: int | None = None,
             severity: Severity | None = None, shown: str | None = None) -> None:
@@ -127,9 +130,7 @@ class _Checker:
 
     # CC208 (registered), CC209
     def plausible(self) -> None:
-        population = resident_population(self.report)
-        volunteering = self.report.volunteering
-        registered = volunteering.registered if volunteering else None
+        population, registered = self.population, self.registered
         if registered is not None and registered.value == 0:
             self.add("CC208", ("volunteering", "registered"), "注册志愿者为 0；没有就不写这一项")
         if population is not None and registered is not None and registered.value > population.value:
@@ -162,9 +163,7 @@ class _Checker:
         bars = self.context.indicators
         severity = Severity.ERROR if bars.as_errors else Severity.WARNING
         report = self.report
-        population = resident_population(report)
-        volunteering = report.volunteering
-        registered = volunteering.registered if volunteering else None
+        population, registered = self.population, self.registered
         if (population is not None and population.value > 0 and registered is not None
                 and registered.unit in {"人", "名"}):
             share = registered.value / population.value * 100

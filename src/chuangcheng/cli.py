@@ -169,10 +169,6 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
-def _codes(values: list[str] | None) -> list[str]:
-    return [v for value in values or [] for v in value.split(",") if v.strip()]
-
-
 @app.command(
     "validate",
     help="""检查单位文件或一个区的文件夹：格式、内容、测评体系指标、名单和截止日期。
@@ -220,7 +216,7 @@ def validate(
                 day = parse_date(today)
             except DateError as exc:
                 raise UsageError(f"--today：{exc}") from None
-        result = validate_paths(paths, select=_codes(select), ignore=_codes(ignore), strict=strict, today=day,
+        result = validate_paths(paths, select=select or [], ignore=ignore or [], strict=strict, today=day,
                                 jobs=jobs)
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))

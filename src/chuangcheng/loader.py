@@ -46,11 +46,6 @@ class Places:
         self._raw_of = raw_of
         self._lines = lines
 
-    @property
-    def text(self) -> str:
-        """The file's text as read (after decoding and cleaning)."""
-        return "\n".join(self._lines)
-
     def raw(self, canon: Path) -> Path:
         """The path as written (Chinese or English keys) of ``canon`` or of its nearest ancestor."""
         for cut in range(len(canon), -1, -1):
