@@ -85,6 +85,15 @@ def test_deleted_output_is_rendered_again(district: Path, tmp_path: Path) -> Non
     assert render_district(district, out).batch.rendered == 1
 
 
+def test_a_replaced_photo_renders_its_unit_again(district: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    render_district(district, out)
+    photo = district / "石城街道" / "照片" / "0224-春季大扫除.jpg"
+    photo.write_bytes(photo.read_bytes() + b"\x00")  # a different file at the same path
+    again = render_district(district, out)
+    assert (again.batch.rendered, again.batch.cached) == (1, 5)
+
+
 def test_bad_files_are_reported_and_the_rest_rendered(district: Path, runner: CliRunner, tmp_path: Path) -> None:
     (district / "坏.yaml").write_text("单位:\n\t名称: 坏社区\n", encoding="utf-8")
     out = tmp_path / "out"

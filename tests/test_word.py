@@ -13,6 +13,7 @@ from docx.shared import Mm, Pt
 from markdown_it import MarkdownIt
 
 from chuangcheng import Layout, load_unit, render_markdown
+from chuangcheng.images import Pictures
 from chuangcheng.word import build_docx, signoff_indents, title_lines
 
 from .conftest import EXAMPLES
@@ -28,7 +29,12 @@ def markdown() -> str:
 
 @pytest.fixture(scope="module")
 def document(markdown: str) -> Document:
-    return docx.Document(io.BytesIO(build_docx(markdown)))
+    return docx.Document(io.BytesIO(_build(markdown)))
+
+
+def _build(markdown: str, layout: Layout | None = None) -> bytes:
+    """The example's Word file; its photos are linked relative to the unit file."""
+    return build_docx(markdown, layout, Pictures(UNIT.parent, UNIT.parent))
 
 
 def _fonts(style: object) -> dict[str, str]:
@@ -127,6 +133,8 @@ def _plain_markdown(markdown: str) -> list[str]:
     for i, tok in enumerate(tokens):
         if tok.type == "ordered_list_open":
             number = 0
+        if tok.type == "inline" and any(c.type == "image" for c in tok.children or []):
+            continue  # a picture: no text in Word (its caption is the next paragraph)
         if tok.type == "inline" and tokens[i - 1].type in {"paragraph_open", "heading_open"}:
             prefix = ""
             if i >= 2 and tokens[i - 2].type == "list_item_open":
@@ -141,12 +149,15 @@ def _plain_markdown(markdown: str) -> list[str]:
 def test_word_and_markdown_hold_the_same_text(document: Document, markdown: str) -> None:
     words = [p.text.replace("\n", "") for p in document.paragraphs if p.text]
     assert words == _plain_markdown(markdown)
+    pictures = [p for p in document.paragraphs if p.style.name == "图片"]
+    assert len(pictures) == markdown.count("![") == 3
+    assert all(p.runs[0].element.find(f"{W}drawing") is not None for p in pictures)
 
 
 def test_layout_is_configurable(markdown: str) -> None:
     layout = Layout(body_font="仿宋", line_spacing=28, latin_font="Times New Roman",
                     page_number_position="center")
-    doc = docx.Document(io.BytesIO(build_docx(markdown, layout)))
+    doc = docx.Document(io.BytesIO(_build(markdown, layout)))
     fonts = _fonts(doc.styles["Normal"])
     assert fonts["eastAsia"] == "仿宋" and fonts["ascii"] == "Times New Roman"
     assert doc.styles["Normal"].paragraph_format.line_spacing == Pt(28)
@@ -168,5 +179,5 @@ def test_long_titles_break_where_the_meaning_allows() -> None:
 
 def test_written_file_opens(tmp_path: Path, markdown: str) -> None:
     path = tmp_path / "x.docx"
-    path.write_bytes(build_docx(markdown))
+    path.write_bytes(_build(markdown))
     assert docx.Document(str(path)).paragraphs[0].text

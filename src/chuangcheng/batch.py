@@ -43,6 +43,15 @@ class UnitSummary:
     problems: list[str]
     outputs: list[str]
     warnings: list[str] = field(default_factory=list)
+    photos: list[tuple[str, int, int]] = field(default_factory=list)  # path, size, mtime_ns
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (str(path), -1, -1)
+    return (str(path), stat.st_size, stat.st_mtime_ns)
 
 
 @dataclass
@@ -96,6 +105,7 @@ def summarize(path: Path, display: str, formats: Sequence[str], out_dir: Path | 
         problems=list(view.problems),
         outputs=[str(p) for p in result.outputs],
         warnings=[str(w) for w in result.warnings],
+        photos=[_stamp(path.parent / p.path) for p in view.photos],
     )
 
 
@@ -149,6 +159,8 @@ class Cache:
         summary.period = tuple(summary.period)  # type: ignore[assignment]
         if not all(Path(p).is_file() for p in summary.outputs):
             return None
+        if any(_stamp(Path(p)) != (p, size, mtime) for p, size, mtime in summary.photos):
+            return None  # a photo was replaced or removed
         return summary
 
     def put(self, display: str, key: str, summary: UnitSummary) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path as FsPath
@@ -19,8 +18,9 @@ from pydantic import BaseModel
 from .amounts import Amount
 from .dates import cn_date, cn_date_range
 from .errors import Diagnostic, Severity
+from .images import check_picture
 from .loader import Loaded, Places
-from .models import SECTION_KEYS, Indicators, Period, Report, Section
+from .models import Indicators, Period, Report
 from .report import resident_population
 from .rules import RULES
 from .yamltree import Path
@@ -100,7 +100,7 @@ class _Checker:
         period = self.report.period
         span = cn_date_range(period.start, period.end)
         seen: dict[tuple[dt.date, str], int] = {}
-        for prefix, section in _sections(self.report):
+        for prefix, section in self.report.located_sections():
             for i, act in enumerate(section.activities):
                 at = (*prefix, "activities", i)
                 for name, day in (("date", act.date), ("end_date", act.end_date)):
@@ -125,8 +125,10 @@ class _Checker:
                     if amount is not None and amount.value == 0:
                         self.add("CC208", (*at, name), "人数为 0；没有就不写这一项")
                 for j, photo in enumerate(act.photos):
-                    if not (self.folder / photo).is_file():
-                        self.add("CC211", (*at, "photos", j), f"照片“{photo}”不存在（相对于 {self.folder}）")
+                    file = self.folder / photo.replace("\\", "/")
+                    problem = "不存在" if not file.is_file() else check_picture(file)
+                    if problem:
+                        self.add("CC211", (*at, "photos", j), f"照片“{photo}”{problem}（相对于 {self.folder}）")
 
     # CC208 (registered), CC209
     def plausible(self) -> None:
@@ -136,7 +138,7 @@ class _Checker:
         if population is not None and registered is not None and registered.value > population.value:
             self.add("CC209", ("volunteering", "registered"),
                      f"注册志愿者 {registered} 多于常住人口 {population}，请核对")
-        for prefix, section in _sections(self.report):
+        for prefix, section in self.report.located_sections():
             for i, act in enumerate(section.activities):
                 at = (*prefix, "activities", i)
                 if population is not None and population.value > 0:
@@ -235,15 +237,6 @@ def _texts(node: object, path: Path, out: list[tuple[Path, str, bool]] | None = 
             elif not isinstance(value, Amount):
                 _texts(value, (*path, key), out)
     return out
-
-
-def _sections(report: Report) -> Iterator[tuple[Path, Section]]:
-    for key in SECTION_KEYS:
-        section = getattr(report, key)
-        if section is not None:
-            yield (key,), section
-    for i, section in enumerate(report.other):
-        yield ("other", i), section
 
 
 def quarters(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:

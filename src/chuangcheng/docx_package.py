@@ -16,7 +16,8 @@ from .layout import Layout
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT = "application/vnd.openxmlformats-officedocument.wordprocessingml"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -25,9 +26,10 @@ _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 TITLE, BODY = "Title", "Normal"
 HEADINGS = ("Heading1", "Heading2", "Heading3", "Heading4")
 SIGNOFF, LABEL, TABLE, TABLE_HEAD, PAGE_NUMBER = "Signoff", "AttachmentLabel", "TableText", "TableHead", "PageNumber"
+PICTURE, CAPTION = "Picture", "Caption"
 _NAMES = {TITLE: "Title", BODY: "Normal", "Heading1": "heading 1", "Heading2": "heading 2",
           "Heading3": "heading 3", "Heading4": "heading 4", SIGNOFF: "落款", LABEL: "附件标识",
-          TABLE: "表格文字", TABLE_HEAD: "表格标题行", PAGE_NUMBER: "页码"}
+          TABLE: "表格文字", TABLE_HEAD: "表格标题行", PAGE_NUMBER: "页码", PICTURE: "图片", CAPTION: "caption"}
 
 
 def twips(points: float) -> int:
@@ -85,6 +87,9 @@ def styles_xml(layout: Layout) -> str:
         _style(TABLE_HEAD, table_p, rpr(layout.table_header_font, layout.table_size, layout)),
         _style(PAGE_NUMBER, ppr(layout, align="right", first_chars=0, exact=False),
                rpr(layout.page_number_font, layout.page_number_size, layout)),
+        _style(PICTURE, ppr(layout, align="center", first_chars=0, exact=False, keep_next=True), body_r),
+        _style(CAPTION, ppr(layout, align="center", first_chars=0),
+               rpr(layout.body_font, layout.table_size, layout)),
     ]
     border = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
@@ -122,11 +127,17 @@ def _mm(value: float) -> int:
 
 @dataclass(frozen=True)
 class Package:
-    """The fixed parts (name → bytes), the document's opening tag and its closing section."""
+    """The fixed parts (name → bytes), the document's opening tag, its closing section, its
+    relationships (each document adds those of its pictures) and the text block in mm."""
 
     parts: dict[str, bytes]
     document_start: str
     section: str
+    relationships: str
+    text_mm: tuple[float, float]  # width, height
+
+    def document_rels(self, extra: str = "") -> bytes:
+        return f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{self.relationships}{extra}</Relationships>'.encode()
 
     @cached_property
     def archive(self) -> bytes:
@@ -157,26 +168,27 @@ def package(layout: Layout) -> Package:
                 + '<w:defaultTabStop w:val="420"/><w:characterSpacingControl w:val="compressPunctuation"/>'
                 + '<w:compat><w:compatSetting w:name="compatibilityMode" '
                 'w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>')
-    doc_rels = (f'<Relationship Id="rIdStyles" Type="{_REL}/styles" Target="styles.xml"/>'
-                f'<Relationship Id="rIdSettings" Type="{_REL}/settings" Target="settings.xml"/>'
-                + "".join(f'<Relationship Id="rIdFooter{n}" Type="{_REL}/footer" Target="{name}"/>'
+    doc_rels = (f'<Relationship Id="rIdStyles" Type="{REL}/styles" Target="styles.xml"/>'
+                f'<Relationship Id="rIdSettings" Type="{REL}/settings" Target="settings.xml"/>'
+                + "".join(f'<Relationship Id="rIdFooter{n}" Type="{REL}/footer" Target="{name}"/>'
                           for n, name in enumerate(footers, 1)))
     overrides = "".join(f'<Override PartName="/word/{name}" ContentType="{_CT}.footer+xml"/>' for name in footers)
     content_types = (
         f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Default Extension="jpeg" ContentType="image/jpeg"/><Default Extension="png" ContentType="image/png"/>'
         f'<Override PartName="/word/document.xml" ContentType="{_CT}.document.main+xml"/>'
         f'<Override PartName="/word/styles.xml" ContentType="{_CT}.styles+xml"/>'
         f'<Override PartName="/word/settings.xml" ContentType="{_CT}.settings+xml"/>{overrides}</Types>')
     parts = {
         "[Content_Types].xml": content_types,
         "_rels/.rels": (f'{_HEAD}<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
-                        f'Type="{_REL}/officeDocument" Target="word/document.xml"/></Relationships>'),
-        "word/_rels/document.xml.rels": f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{doc_rels}</Relationships>',
+                        f'Type="{REL}/officeDocument" Target="word/document.xml"/></Relationships>'),
         "word/styles.xml": styles_xml(layout),
         "word/settings.xml": settings,
         **{f"word/{name}": xml for name, xml in footers.items()},
     }
-    start = f'{_HEAD}<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}">'
-    return Package({k: v.encode("utf-8") for k, v in parts.items()}, start, section)
+    start = f'{_HEAD}<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}" xmlns:wp="{WP_NS}">'
+    text = (width - left - right, height - top - bottom)
+    return Package({k: v.encode("utf-8") for k, v in parts.items()}, start, section, doc_rels, text)

@@ -264,6 +264,12 @@ class Report(Model):
         core += [("other", sec) for sec in self.other]
         return [(key, sec) for key, sec in core if not sec.is_empty()]
 
+    def located_sections(self) -> list[tuple[tuple[str | int, ...], Section]]:
+        """Every section given, with its field path (``("publicity",)``, ``("other", 0)``)."""
+        found: list[tuple[tuple[str | int, ...], Section]] = [
+            ((key,), sec) for key in SECTION_KEYS if (sec := getattr(self, key)) is not None]
+        return found + [(("other", i), sec) for i, sec in enumerate(self.other)]
+
     def activities(self) -> list[tuple[str, Activity]]:
         """Every activity with the key of its section."""
         return [(key, act) for key, sec in self.sections() for act in sec.activities]

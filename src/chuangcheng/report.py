@@ -78,6 +78,16 @@ class StatRow:
 
 
 @dataclass
+class PhotoView:
+    """One photo for 附件 活动照片: its path as written (relative to the unit file), the link
+    the Markdown uses (relative to where the report is written) and its caption."""
+
+    path: str
+    src: str
+    caption: str
+
+
+@dataclass
 class ReportView:
     """Everything the report templates print, computed from one :class:`Report`."""
 
@@ -95,6 +105,7 @@ class ReportView:
     signer: str
     signed_on: str
     stats: list[StatRow] = field(default_factory=list)
+    photos: list[PhotoView] = field(default_factory=list)
 
 
 def _with_verb(title: str) -> str:
@@ -258,7 +269,19 @@ def build_view(report: Report) -> ReportView:
         signer=tidy(report.signer),
         signed_on=cn_date(report.signed_on),
         stats=_stats(sections),
+        photos=_photos(acts, with_year=report.period.start.year != report.period.end.year),
     )
+
+
+def _photos(acts: list[Activity], with_year: bool) -> list[PhotoView]:
+    """The photos in report order, captioned with date and title (（1）（2） when several)."""
+    out = []
+    for act in acts:
+        head = f"{cn_date_range(act.date, act.end_date, with_year)} {clause(act.title)}"
+        for n, photo in enumerate(act.photos, 1):
+            path = photo.replace("\\", "/")
+            out.append(PhotoView(path, path, head + (f"（{n}）" if len(act.photos) > 1 else "")))
+    return out
 
 
 def person_times(amount: Amount) -> Amount:

@@ -14,20 +14,37 @@ import io
 import itertools
 import re
 import zipfile
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .docx_package import BODY, HEADINGS, LABEL, SIGNOFF, TABLE, TABLE_HEAD, TITLE, package, twips
+from .docx_package import (
+    BODY,
+    CAPTION,
+    HEADINGS,
+    LABEL,
+    PICTURE,
+    REL,
+    SIGNOFF,
+    TABLE,
+    TABLE_HEAD,
+    TITLE,
+    package,
+    twips,
+)
+from .errors import OutputError
+from .images import PhotoError, Picture, Pictures
 from .layout import Layout
 from .typography import text_width
 
 _SIGNOFF = re.compile(r'<p\s+class="signoff"[^>]*>(.*?)</p>', re.S)
+_EMU_PER_MM = 36000
 _MD_UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Only the rules the templates' Markdown uses: each rule left out is a test fewer per line.
 _PARSER = MarkdownIt("zero", {"html": True}).enable(
     ["heading", "paragraph", "list", "table", "hr", "html_block", "html_inline", "emphasis", "escape",
-     "newline", "entity", "text"])
+     "newline", "entity", "text", "image"])
 
 
 def signoff_indents(signer: str, date: str, chars: float = 2) -> tuple[float, float]:
@@ -52,6 +69,8 @@ def _run(text: str, bold: bool = False, italic: bool = False) -> str:
 
 
 _BREAK = "<w:r><w:br/></w:r>"
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 _ALIGNS = {"text-align:center": "center", "text-align:right": "right", "text-align:left": "left"}
 
 
@@ -59,13 +78,16 @@ class _Builder:
     """Writes the body's XML straight from the Markdown tokens, over the layout's fixed parts
     (python-docx's object API costs tens of milliseconds a page; strings almost nothing)."""
 
-    def __init__(self, layout: Layout) -> None:
+    def __init__(self, layout: Layout, pictures: Pictures | None = None) -> None:
         self.layout = layout
         self.package = package(layout)
+        self.pictures = pictures
+        self.media: dict[Picture, str] = {}  # each picture once, with its part name
         self.out: list[str] = []
         self.titles = 0
         self.after_break = False  # the next paragraph starts a new page
         self.label_next = False  # the next bold-only paragraph is an attachment label
+        self.caption_next = False  # the next paragraph is a picture's caption
 
     def paragraph(self, style: str, runs: str = "", extra: str = "") -> None:
         ppr = f'<w:pStyle w:val="{style}"/>'
@@ -129,13 +151,51 @@ class _Builder:
         package = self.package
         document = (package.document_start + "<w:body>" + "".join(self.out) + package.section
                     + "</w:body></w:document>")
+        rels = "".join(f'<Relationship Id="rIdImage{n}" Type="{REL}/image" Target="{name}"/>'
+                       for n, name in enumerate(self.media.values(), 1))
         out = io.BytesIO(package.archive)
         with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+            archive.writestr("word/_rels/document.xml.rels", package.document_rels(rels))
             archive.writestr("word/document.xml", document.encode("utf-8"))
+            for picture, name in self.media.items():  # already compressed: stored as they are
+                archive.writestr(f"word/{name}", picture.data, zipfile.ZIP_STORED)
         return out.getvalue()
 
+    def picture(self, src: str) -> None:
+        """An image paragraph at the text width, no taller than half the text block (two
+        photos and their captions share a page); the caption follows as its own paragraph."""
+        if self.pictures is None:
+            raise OutputError(f"图片“{src}”：这份文件不能插入图片")
+        try:
+            picture = self.pictures.get(src)
+        except PhotoError as exc:
+            raise OutputError(f"{self.pictures.base / src}: 照片: {exc}") from None
+        if picture not in self.media:
+            self.media[picture] = f"media/image{len(self.media) + 1}.{picture.ext}"
+        number = list(self.media).index(picture) + 1
+        width_mm, height_mm = self.package.text_mm
+        line_mm = self.layout.line_spacing * 25.4 / 72
+        max_h = (height_mm - 2 * line_mm) / 2 - 3
+        w = width_mm
+        h = w * picture.height / picture.width
+        if h > max_h:
+            w, h = max_h * picture.width / picture.height, max_h
+        cx, cy = round(w * _EMU_PER_MM), round(h * _EMU_PER_MM)
+        shape = len(self.out) + 1
+        drawing = (
+            f'<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/>'
+            f'<wp:docPr id="{shape}" name="图片 {shape}"/><wp:cNvGraphicFramePr>'
+            f'<a:graphicFrameLocks xmlns:a="{_A}" noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+            f'<a:graphic xmlns:a="{_A}"><a:graphicData uri="{_PIC}"><pic:pic xmlns:pic="{_PIC}">'
+            f'<pic:nvPicPr><pic:cNvPr id="{shape}" name="图片 {shape}"/><pic:cNvPicPr/></pic:nvPicPr>'
+            f'<pic:blipFill><a:blip r:embed="rIdImage{number}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+            f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+            "</wp:inline></w:drawing></w:r>")
+        self.paragraph(PICTURE, drawing)
+
     def heading(self, level: int, inline: Token) -> None:
-        self.label_next = False
+        self.label_next = self.caption_next = False
         if level == 1:
             self.titles += 1
             lines = title_lines(_MD_UNESCAPE.sub(r"\1", inline.content), self.layout)
@@ -147,11 +207,22 @@ class _Builder:
 
     def body(self, inline: Token, prefix: str) -> None:
         children = [c for c in inline.children or [] if c.type != "text" or c.content]
+        images = [c for c in children if c.type == "image"]
+        if images:
+            for image in images:
+                self.picture(unquote(str(image.attrs["src"])))
+            self.label_next, self.caption_next = False, True
+            return
+        if self.caption_next:  # the paragraph right after a picture is its caption
+            self.caption_next = False
+            self.paragraph(CAPTION, self.inline(inline))
+            return
         label = self.label_next and len(children) == 3 and children[0].type == "strong_open"
         self.label_next = False
         self.paragraph(LABEL if label else BODY, (_run(prefix) if prefix else "") + self.inline(inline))
 
     def html(self, content: str) -> None:
+        self.caption_next = False
         match = _SIGNOFF.search(content)
         if not match:
             return
@@ -213,6 +284,7 @@ def title_lines(title: str, layout: Layout) -> list[str]:
     return [title[:at], title[at:]]
 
 
-def build_docx(markdown: str, layout: Layout | None = None) -> bytes:
-    """Build the Word file (as bytes) of a report written in the templates' Markdown."""
-    return _Builder(layout or Layout()).build(markdown)
+def build_docx(markdown: str, layout: Layout | None = None, pictures: Pictures | None = None) -> bytes:
+    """Build the Word file (as bytes) of a report written in the templates' Markdown; its
+    images (``![说明](照片/0305.jpg)``) come from ``pictures``."""
+    return _Builder(layout or Layout(), pictures).build(markdown)
