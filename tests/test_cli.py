@@ -35,7 +35,7 @@ def test_render_an_empty_folder_is_a_usage_error(runner: CliRunner, tmp_path: Pa
 
 
 def test_unknown_format_is_a_usage_error(runner: CliRunner, unit_file: Path) -> None:
-    result = runner.invoke(app, ["render", str(unit_file), "-f", "pdf"])
+    result = runner.invoke(app, ["render", str(unit_file), "-f", "odt"])
     assert result.exit_code == 2
     assert not list(unit_file.parent.glob("*.md"))
 

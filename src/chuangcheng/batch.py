@@ -19,7 +19,7 @@ from .amounts import Amount
 from .discover import district_file, find_unit_files
 from .errors import ChuangchengError, UsageError
 from .parallel import map_chunked, workers_for
-from .render import FORMATS, render_unit
+from .render import DEFAULT_FORMATS, render_unit
 
 __all__ = ["CACHE_FILE", "BatchResult", "UnitFailure", "UnitSummary", "district_file", "find_unit_files",
            "render_folder"]
@@ -44,6 +44,7 @@ class UnitSummary:
     outputs: list[str]
     warnings: list[str] = field(default_factory=list)
     photos: list[tuple[str, int, int]] = field(default_factory=list)  # path, size, mtime_ns
+    pdf_job: tuple[str, str] | None = None  # Word file, PDF: converted with the whole folder (not cached)
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:
@@ -85,9 +86,9 @@ def _amount_data(amount: Amount) -> tuple[str, str, str]:
 
 
 def summarize(path: Path, display: str, formats: Sequence[str], out_dir: Path | None,
-              template_dir: Path | None = None) -> UnitSummary:
+              template_dir: Path | None = None, pdf_stage: Path | None = None) -> UnitSummary:
     """Render one unit and describe it for the roll-up (runs in a worker process)."""
-    result = render_unit(path, out_dir, formats, template_dir, display=display)
+    result = render_unit(path, out_dir, formats, template_dir, display=display, pdf_stage=pdf_stage)
     report, view = result.report, result.view
     acts = report.activities()
     ranked = sorted(((v.activity.participants, v) for s in view.sections for v in s.activities
@@ -106,16 +107,17 @@ def summarize(path: Path, display: str, formats: Sequence[str], out_dir: Path | 
         outputs=[str(p) for p in result.outputs],
         warnings=[str(w) for w in result.warnings],
         photos=[_stamp(path.parent / p.path) for p in view.photos],
+        pdf_job=(str(result.pdf_job[0]), str(result.pdf_job[1])) if result.pdf_job else None,
     )
 
 
-Job = tuple[Path, str, tuple[str, ...], Path | None, Path | None]
+Job = tuple[Path, str, tuple[str, ...], Path | None, Path | None, Path | None]
 
 
 def _work(job: Job) -> UnitSummary | UnitFailure:
-    path, display, formats, out_dir, template_dir = job
+    path, display, formats, out_dir, template_dir, pdf_stage = job
     try:
-        return summarize(path, display, formats, out_dir, template_dir)
+        return summarize(path, display, formats, out_dir, template_dir, pdf_stage)
     except ChuangchengError as exc:
         return UnitFailure(display, exc.lines())
 
@@ -164,7 +166,7 @@ class Cache:
         return summary
 
     def put(self, display: str, key: str, summary: UnitSummary) -> None:
-        self.entries[display] = {"key": key, "summary": asdict(summary)}
+        self.entries[display] = {"key": key, "summary": {**asdict(summary), "pdf_job": None}}
 
     def save(self, keep: set[str]) -> None:
         units = {k: v for k, v in self.entries.items() if k in keep}
@@ -180,15 +182,17 @@ Progress = Callable[[int, int, str], None]
 def render_folder(
     folder: Path,
     out_dir: Path | None = None,
-    formats: Sequence[str] = FORMATS,
+    formats: Sequence[str] = DEFAULT_FORMATS,
     *,
     force: bool = False,
     fail_fast: bool = False,
     jobs: int | None = None,
     progress: Progress | None = None,
     template_dir: Path | None = None,
+    pdf_stage: Path | None = None,
 ) -> BatchResult:
-    """Render every unit file under ``folder``; carry on past bad files unless ``fail_fast``."""
+    """Render every unit file under ``folder``; carry on past bad files unless ``fail_fast``.
+    PDFs are left to the caller's one conversion: see :attr:`UnitSummary.pdf_job`."""
     if not folder.is_dir():
         raise UsageError(f"{folder}: 文件夹不存在")
     files = find_unit_files(folder)
@@ -208,7 +212,8 @@ def render_folder(
             result.summaries.append(cached)
             result.cached += 1
         else:
-            jobs_todo.append((path, display, tuple(formats), (out_dir / rel) if out_dir else None, template_dir))
+            jobs_todo.append((path, display, tuple(formats), (out_dir / rel) if out_dir else None, template_dir,
+                              pdf_stage))
     done = result.cached
     total = len(files)
     if progress:

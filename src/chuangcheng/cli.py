@@ -45,6 +45,7 @@ app = typer.Typer(
 class Format(str, Enum):
     docx = "docx"
     md = "md"
+    pdf = "pdf"
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...], *, stdout: bool = False) -> None:
@@ -98,6 +99,8 @@ def _root(
 
   chuangcheng render 官塘社区.yaml -o 输出 -f docx
 
+  chuangcheng render 官塘社区.yaml -f pdf      （PDF 需要安装 LibreOffice）
+
   chuangcheng render 江城区/ -o 输出
 """,
 )
@@ -107,7 +110,8 @@ def render(
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="输出文件夹；默认与单位文件在同一文件夹。", show_default=False)] = None,
     formats: Annotated[list[Format] | None, typer.Option(
-        "--format", "-f", help="输出格式，可写多次；默认 docx 和 md 都生成。", show_default=False)] = None,
+        "--format", "-f", help="输出格式：docx、md、pdf（需要 LibreOffice），可写多次；默认生成 docx 和 md。",
+        show_default=False)] = None,
     template_dir: Annotated[Path | None, typer.Option(
         "--template-dir", help="自定义模板文件夹：其中的同名模板替换内置模板。", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="文件夹：全部重新生成，不使用缓存。")] = False,
@@ -115,9 +119,9 @@ def render(
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", help="文件夹：同时使用的进程数，默认等于 CPU 核数。", show_default=False)] = None,
 ) -> None:
-    from .render import FORMATS, render_unit
+    from .render import DEFAULT_FORMATS, render_unit
 
-    chosen = [f.value for f in formats] if formats else list(FORMATS)
+    chosen = [f.value for f in formats] if formats else list(DEFAULT_FORMATS)
     with _guard():
         if template_dir is not None and not template_dir.is_dir():
             raise UsageError(f"{template_dir}: 模板文件夹不存在")
@@ -135,14 +139,17 @@ def _render_folder(folder: Path, output: Path | None, formats: list[str], *, for
                    fail_fast: bool, jobs: int | None, template_dir: Path | None) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .rollup import render_district
+    from .rollup import PDF_STEP, render_district
 
-    columns = (TextColumn("生成"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err(), transient=True, disable=not err().is_terminal) as bar:
         task = bar.add_task("生成", total=None)
 
-        def advance(done: int, total: int, _file: str) -> None:
-            bar.update(task, completed=done, total=total)
+        def advance(done: int, total: int, file: str) -> None:
+            if file == PDF_STEP:
+                bar.update(task, description="LibreOffice 生成 PDF", completed=done, total=total)
+            else:
+                bar.update(task, completed=done, total=total)
 
         result = render_district(folder, output, formats, force=force, fail_fast=fail_fast, jobs=jobs,
                                  progress=advance, template_dir=template_dir)
@@ -158,9 +165,11 @@ def _render_folder(folder: Path, output: Path | None, formats: list[str], *, for
         typer.echo(f"{verb} {written}")
     for failure in batch.failures:
         typer.secho(failure.messages[0] if failure.messages else failure.file, fg="red", err=True)
+    for pdf, why in result.pdf_failures:
+        typer.secho(f"{pdf}: 未生成 PDF：{why}", fg="red", err=True)
     if batch.stopped:
         typer.secho("遇到有问题的文件，已按 --fail-fast 停止；未生成区级汇总。", fg="red", err=True)
-    if batch.failures:
+    if batch.failures or result.pdf_failures:
         raise typer.Exit(1)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 MAX_SIDE = 1600  # pixels: a photo at text width (156 mm) still prints at ≈ 260 dpi
 JPEG_QUALITY = 85
-FORMATS = "JPG、PNG、GIF、BMP、WebP、TIFF"
+READABLE = "JPG、PNG、GIF、BMP、WebP、TIFF"
 
 
 class PhotoError(Exception):
@@ -51,7 +51,7 @@ def load_picture(path: Path) -> Picture:
     except PermissionError:
         raise PhotoError("没有读取权限，请检查照片是否被其他程序锁定") from None
     except UnidentifiedImageError:
-        raise PhotoError(f"不是能识别的图片（支持 {FORMATS}；手机的 HEIC 照片请先转成 JPG）") from None
+        raise PhotoError(f"不是能识别的图片（支持 {READABLE}；手机的 HEIC 照片请先转成 JPG）") from None
     except Image.DecompressionBombError:
         raise PhotoError("图片像素过多，请先缩小后再用") from None
     except (OSError, SyntaxError, ValueError) as exc:
@@ -101,7 +101,7 @@ def check_picture(path: Path) -> str | None:
     except FileNotFoundError:
         return "文件不存在"
     except UnidentifiedImageError:
-        return f"不是能识别的图片（支持 {FORMATS}；手机的 HEIC 照片请先转成 JPG）"
+        return f"不是能识别的图片（支持 {READABLE}；手机的 HEIC 照片请先转成 JPG）"
     except (OSError, SyntaxError, ValueError) as exc:
         return f"图片已损坏（{exc}）"
     return None

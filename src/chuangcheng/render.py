@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,8 @@ from .output import safe_filename, write_all
 from .report import ReportView, build_view
 from .templating import render_template
 
-FORMATS = ("docx", "md")
+FORMATS = ("docx", "md", "pdf")
+DEFAULT_FORMATS = ("docx", "md")
 REPORT_TEMPLATE = "report.md.j2"
 
 
@@ -29,6 +31,7 @@ class RenderResult:
     view: ReportView
     outputs: list[Path] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
+    pdf_job: PdfJob | None = None  # a PDF left for the folder's one LibreOffice call
 
 
 def render_markdown(report: Report, template_dir: Path | None = None, view: ReportView | None = None) -> str:
@@ -36,15 +39,51 @@ def render_markdown(report: Report, template_dir: Path | None = None, view: Repo
     return render_template(REPORT_TEMPLATE, template_dir, view=view or build_view(report))
 
 
+PdfJob = tuple[Path, Path]  # the Word file to convert, the PDF to write
+
+
+def report_files(markdown: str, folder: Path, stem: str, formats: Sequence[str], *, layout: Layout | None = None,
+                 pictures: Pictures | None = None, pdf_stage: Path | None = None
+                 ) -> tuple[dict[Path, bytes], PdfJob | None]:
+    """The files of one report, by format. The PDF is converted here, unless ``pdf_stage`` is
+    given: then the Word file to convert is named (staged there when Word was not asked for)."""
+    files: dict[Path, bytes] = {}
+    docx = b""
+    if "docx" in formats or "pdf" in formats:
+        from .word import build_docx
+
+        docx = build_docx(markdown, layout, pictures)
+    if "docx" in formats:
+        files[folder / f"{stem}.docx"] = docx
+    if "md" in formats:
+        files[folder / f"{stem}.md"] = markdown.encode("utf-8")
+    if "pdf" not in formats:
+        return files, None
+    target = folder / f"{stem}.pdf"
+    if pdf_stage is None:
+        from .pdf import to_pdf
+
+        files[target] = to_pdf(docx, str(target))
+        return files, None
+    source = folder / f"{stem}.docx"
+    if "docx" not in formats:
+        source = pdf_stage / f"{uuid.uuid4().hex}.docx"
+        source.write_bytes(docx)
+    return files, (source, target)
+
+
 def render_unit(
     path: Path,
     out_dir: Path | None = None,
-    formats: Sequence[str] = FORMATS,
+    formats: Sequence[str] = DEFAULT_FORMATS,
     template_dir: Path | None = None,
     layout: Layout | None = None,
     display: str | None = None,
+    *,
+    pdf_stage: Path | None = None,
 ) -> RenderResult:
-    """Render one unit file; nothing is written unless every format succeeded."""
+    """Render one unit file; nothing is written unless every format succeeded (a PDF left for
+    ``pdf_stage`` excepted: see :func:`report_files`)."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"不支持的格式：{'、'.join(unknown)}（可选：{'、'.join(FORMATS)}）")
@@ -57,15 +96,9 @@ def render_unit(
     _check_photos(loaded, pictures)
     markdown = render_markdown(loaded.model, template_dir, view)
     stem = safe_filename(loaded.model.unit.name)
-    files: dict[Path, bytes] = {}
-    for fmt in dict.fromkeys(formats):
-        if fmt == "docx":
-            from .word import build_docx
-
-            files[folder / f"{stem}.docx"] = build_docx(markdown, layout, pictures)
-        else:
-            files[folder / f"{stem}.md"] = markdown.encode("utf-8")
-    return RenderResult(path, loaded.model, view, write_all(files), loaded.warnings)
+    files, job = report_files(markdown, folder, stem, formats, layout=layout, pictures=pictures, pdf_stage=pdf_stage)
+    outputs = write_all(files) + ([job[1]] if job else [])  # the PDF comes with the folder's conversion
+    return RenderResult(path, loaded.model, view, outputs, loaded.warnings, job)
 
 
 def _link(target: Path, folder: Path) -> str:

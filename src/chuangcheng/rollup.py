@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +16,7 @@ from .errors import Diagnostic
 from .layout import Layout
 from .models import District
 from .output import safe_filename
+from .render import DEFAULT_FORMATS, PdfJob, report_files
 from .report import person_times
 
 # Problems units report, sorted into the themes a district office reads them by.
@@ -27,6 +28,7 @@ THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("文明行为和秩序", ("停车", "交通", "不文明", "秩序", "占道", "吸烟")),
 )
 OTHER_THEME = "其他"
+PDF_STEP = "PDF"  # what ``progress`` is told when the one LibreOffice call starts
 MAIN_ITEMS = 3
 
 
@@ -150,9 +152,9 @@ WORKBOOK = "汇总表.xlsx"
 
 
 def write_rollup(result: BatchResult, district: District | None, out_root: Path,
-                 formats: Sequence[str], layout: Layout | None = None, template_dir: Path | None = None
-                 ) -> list[Path]:
-    """Write the roll-up (Word, Markdown) and 汇总表.xlsx into ``out_root``."""
+                 formats: Sequence[str], layout: Layout | None = None, template_dir: Path | None = None,
+                 pdf_stage: Path | None = None) -> tuple[list[Path], PdfJob | None]:
+    """Write the roll-up (Word, Markdown; PDF as :func:`report_files` says) and 汇总表.xlsx."""
     from .output import write_all
     from .templating import render_template
     from .workbook import build_workbook
@@ -160,15 +162,9 @@ def write_rollup(result: BatchResult, district: District | None, out_root: Path,
     view = build_district_view(result, district)
     markdown = render_template(ROLLUP_TEMPLATE, template_dir, d=view)
     stem = safe_filename(f"{view.district}汇总")
-    files: dict[Path, bytes] = {}
-    if "docx" in formats:
-        from .word import build_docx
-
-        files[out_root / f"{stem}.docx"] = build_docx(markdown, layout)
-    if "md" in formats:
-        files[out_root / f"{stem}.md"] = markdown.encode("utf-8")
+    files, job = report_files(markdown, out_root, stem, formats, layout=layout, pdf_stage=pdf_stage)
     files[out_root / WORKBOOK] = build_workbook(result.summaries, view.title)
-    return write_all(files)
+    return write_all(files) + ([job[1]] if job else []), job
 
 
 @dataclass
@@ -179,19 +175,49 @@ class DistrictResult:
     district_problems: list[Diagnostic]
     rollup: list[Path]
     rollup_unchanged: bool = False
+    pdf_job: PdfJob | None = None  # the roll-up's PDF, converted with the units'
+    pdf_failures: list[tuple[Path, str]] = field(default_factory=list)  # PDF not written, reason
 
 
-def render_district(folder: Path, out_dir: Path | None = None, formats: Sequence[str] = ("docx", "md"),
+def render_district(folder: Path, out_dir: Path | None = None, formats: Sequence[str] = DEFAULT_FORMATS,
                     *, force: bool = False, fail_fast: bool = False, jobs: int | None = None,
                     progress: Progress | None = None, template_dir: Path | None = None) -> DistrictResult:
-    """Render every unit under ``folder``, then the roll-up unless nothing changed since last time."""
+    """Render every unit under ``folder``, then the roll-up unless nothing changed since last time;
+    with PDF asked for, every new PDF comes from one LibreOffice call at the end."""
+    if "pdf" not in formats:
+        return _render_district(folder, out_dir, formats, force=force, fail_fast=fail_fast, jobs=jobs,
+                                progress=progress, template_dir=template_dir)
+    import tempfile
+
+    from .errors import OutputError
+    from .pdf import MISSING_MESSAGE, convert, find_soffice
+
+    if find_soffice() is None:  # before any work, not after a thousand units
+        raise OutputError(MISSING_MESSAGE)
+
+    with tempfile.TemporaryDirectory(prefix="chuangcheng-", ignore_cleanup_errors=True) as stage:
+        result = _render_district(folder, out_dir, formats, force=force, fail_fast=fail_fast, jobs=jobs,
+                                  progress=progress, template_dir=template_dir, pdf_stage=Path(stage))
+        pending = [(Path(s.pdf_job[0]), Path(s.pdf_job[1])) for s in result.batch.summaries if s.pdf_job]
+        if result.pdf_job:
+            pending.append(result.pdf_job)
+        if progress and pending:
+            progress(0, len(pending), PDF_STEP)
+        targets = dict(pending)
+        result.pdf_failures = [(targets[source], why) for source, why in convert(pending)]
+    return result
+
+
+def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str], *, force: bool, fail_fast: bool,
+                     jobs: int | None, progress: Progress | None, template_dir: Path | None,
+                     pdf_stage: Path | None = None) -> DistrictResult:
     import hashlib
 
     from .errors import UsageError
 
     district, problems = load_district_for(folder)
     batch = render_folder(folder, out_dir, formats, force=force, fail_fast=fail_fast, jobs=jobs,
-                          progress=progress, template_dir=template_dir)
+                          progress=progress, template_dir=template_dir, pdf_stage=pdf_stage)
     if batch.total == 0:
         raise UsageError(f"{folder}: 文件夹中没有单位文件（.yaml）")
     if batch.stopped:
@@ -205,8 +231,8 @@ def render_district(folder: Path, out_dir: Path | None = None, formats: Sequence
     cache = batch.cache
     if not force and cache is not None and cache.rollup == state and all(p.is_file() for p in expected):
         return DistrictResult(batch, problems, expected, rollup_unchanged=True)
-    written = write_rollup(batch, district, root, formats, template_dir=template_dir)
+    written, job = write_rollup(batch, district, root, formats, template_dir=template_dir, pdf_stage=pdf_stage)
     if cache is not None:
         cache.rollup = state
         cache.save({s.file for s in batch.summaries})
-    return DistrictResult(batch, problems, written)
+    return DistrictResult(batch, problems, written, pdf_job=job)
