@@ -61,6 +61,7 @@ CLEAN = """\
 # code, (text to replace, replacement) that triggers it, a marker of the line it is reported at
 # (default: the replacement's first line), and a near miss: a replacement that must not trigger it.
 CASES = [
+    ("CC109", ("单位:\n  名称: 官塘社区", "單位:\n  名稱: 官塘社區"), "單位:", ("名称: 官塘社区", "名称: 毕昇社区")),
     ("CC201", ("名称: 道德讲堂", "名称: XX道德讲堂"), None, ("名称: 道德讲堂", "名称: XL码文化衫发放")),
     ("CC201", ("防灾减灾宣传", "20xx年防灾减灾宣传"), None, ("防灾减灾宣传", "2026年防灾减灾宣传")),
     ("CC202", ("说明: 投资12万元", "说明: 以下是小编整理的，投资12万元"), None,

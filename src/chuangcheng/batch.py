@@ -8,6 +8,7 @@ units whose input, templates and version have not changed, so a second run rende
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -18,6 +19,7 @@ from . import __version__
 from .amounts import Amount
 from .discover import district_file, find_unit_files
 from .errors import ChuangchengError, UsageError
+from .layout import Layout
 from .parallel import map_chunked, workers_for
 from .render import DEFAULT_FORMATS, render_unit
 
@@ -86,9 +88,10 @@ def _amount_data(amount: Amount) -> tuple[str, str, str]:
 
 
 def summarize(path: Path, display: str, formats: Sequence[str], out_dir: Path | None,
-              template_dir: Path | None = None, pdf_stage: Path | None = None) -> UnitSummary:
+              template_dir: Path | None = None, pdf_stage: Path | None = None,
+              layout: Layout | None = None) -> UnitSummary:
     """Render one unit and describe it for the roll-up (runs in a worker process)."""
-    result = render_unit(path, out_dir, formats, template_dir, display=display, pdf_stage=pdf_stage)
+    result = render_unit(path, out_dir, formats, template_dir, layout, display=display, pdf_stage=pdf_stage)
     report, view = result.report, result.view
     acts = report.activities()
     ranked = sorted(((v.activity.participants, v) for s in view.sections for v in s.activities
@@ -111,22 +114,36 @@ def summarize(path: Path, display: str, formats: Sequence[str], out_dir: Path | 
     )
 
 
-Job = tuple[Path, str, tuple[str, ...], Path | None, Path | None, Path | None]
+@dataclass(frozen=True)
+class Settings:
+    """What every unit of one run is rendered with."""
+
+    formats: tuple[str, ...]
+    template_dir: Path | None
+    layout: Layout | None
+    pdf_stage: Path | None
+
+
+Job = tuple[Path, str, Path | None, Settings]  # unit file, as shown, output folder
 
 
 def _work(job: Job) -> UnitSummary | UnitFailure:
-    path, display, formats, out_dir, template_dir, pdf_stage = job
+    path, display, out_dir, run = job
     try:
-        return summarize(path, display, formats, out_dir, template_dir, pdf_stage)
+        return summarize(path, display, run.formats, out_dir, run.template_dir, run.pdf_stage, run.layout)
     except ChuangchengError as exc:
         return UnitFailure(display, exc.lines())
 
 
-def fingerprint(template_dir: Path | None, formats: Sequence[str]) -> str:
-    """What else a report depends on besides its input: version, templates, formats."""
+def fingerprint(template_dir: Path | None, formats: Sequence[str], layout: Layout | None = None) -> str:
+    """What else a report depends on besides its input: version, templates, formats, layout
+    (with its reference document's bytes)."""
     from .templating import builtin_template_dir
 
-    digest = hashlib.sha256(f"{__version__}|{','.join(sorted(formats))}".encode())
+    digest = hashlib.sha256(f"{__version__}|{','.join(sorted(formats))}|{layout!r}".encode())
+    if layout is not None and layout.reference:
+        with contextlib.suppress(OSError):
+            digest.update(Path(layout.reference).read_bytes())
     for folder in (builtin_template_dir(), template_dir):
         if folder is not None:
             for path in sorted(folder.glob("*.j2")):
@@ -190,6 +207,7 @@ def render_folder(
     progress: Progress | None = None,
     template_dir: Path | None = None,
     pdf_stage: Path | None = None,
+    layout: Layout | None = None,
 ) -> BatchResult:
     """Render every unit file under ``folder``; carry on past bad files unless ``fail_fast``.
     PDFs are left to the caller's one conversion: see :attr:`UnitSummary.pdf_job`."""
@@ -200,7 +218,8 @@ def render_folder(
     if not files:
         return result
     root_out = out_dir or folder
-    cache = Cache(root_out / CACHE_FILE, fingerprint(template_dir, formats))
+    cache = Cache(root_out / CACHE_FILE, fingerprint(template_dir, formats, layout))
+    run = Settings(tuple(formats), template_dir, layout, pdf_stage)
     jobs_todo: list[Job] = []
     keys: dict[str, str] = {}
     for path in files:
@@ -212,8 +231,7 @@ def render_folder(
             result.summaries.append(cached)
             result.cached += 1
         else:
-            jobs_todo.append((path, display, tuple(formats), (out_dir / rel) if out_dir else None, template_dir,
-                              pdf_stage))
+            jobs_todo.append((path, display, (out_dir / rel) if out_dir else None, run))
     done = result.cached
     total = len(files)
     if progress:

@@ -42,6 +42,13 @@ app = typer.Typer(
 )
 
 
+class Script(str, Enum):
+    hans = "hans"
+    hant = "hant"
+    hant_tw = "hant-tw"
+    hant_hk = "hant-hk"
+
+
 class Format(str, Enum):
     docx = "docx"
     md = "md"
@@ -118,25 +125,39 @@ def render(
     fail_fast: Annotated[bool, typer.Option("--fail-fast", help="文件夹：遇到第一个有问题的文件就停止。")] = False,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", help="文件夹：同时使用的进程数，默认等于 CPU 核数。", show_default=False)] = None,
+    reference: Annotated[Path | None, typer.Option(
+        "--reference-docx", help="参考文档（本单位的 Word 信笺，.docx）：页面设置、样式、页眉页脚取自它；"
+        "覆盖区文件“版式: 参考文档”。chuangcheng reference 可生成一份起步用的。", show_default=False)] = None,
+    script: Annotated[Script, typer.Option(
+        "--script", help="字形：hans 简体（默认，规范汉字）；hant 繁体（OpenCC 标准字形），"
+        "hant-tw 台湾字形，hant-hk 香港字形。")] = Script.hans,
 ) -> None:
-    from .render import DEFAULT_FORMATS, render_unit
+    from .render import DEFAULT_FORMATS, render_unit, unit_layout
 
     chosen = [f.value for f in formats] if formats else list(DEFAULT_FORMATS)
     with _guard():
         if template_dir is not None and not template_dir.is_dir():
             raise UsageError(f"{template_dir}: 模板文件夹不存在")
+        if reference is not None and reference.suffix.lower() != ".docx":
+            raise UsageError(f"{reference}: 参考文档应为 .docx 文件（.doc、.wps 请先在 Word 或 WPS 中另存为 .docx）")
         if path.is_dir():
             _render_folder(path, output, chosen, force=force, fail_fast=fail_fast, jobs=jobs,
-                           template_dir=template_dir)
+                           template_dir=template_dir, reference=reference, script=script.value)
             return
-        result = render_unit(path, output, chosen, template_dir)
+        layout, problems = unit_layout(path, reference, script.value)
+        broken = [d for d in problems if d.severity is Severity.ERROR]
+        if broken:
+            _print_diagnostics(broken)
+            typer.secho("区文件有以上问题，本次按默认版式生成。", fg="yellow", err=True)
+        result = render_unit(path, output, chosen, template_dir, layout)
         _print_diagnostics(result.warnings)
         for written in result.outputs:
             typer.echo(f"已生成 {written}")
 
 
 def _render_folder(folder: Path, output: Path | None, formats: list[str], *, force: bool,
-                   fail_fast: bool, jobs: int | None, template_dir: Path | None) -> None:
+                   fail_fast: bool, jobs: int | None, template_dir: Path | None, reference: Path | None,
+                   script: str) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .rollup import PDF_STEP, render_district
@@ -152,7 +173,7 @@ def _render_folder(folder: Path, output: Path | None, formats: list[str], *, for
                 bar.update(task, completed=done, total=total)
 
         result = render_district(folder, output, formats, force=force, fail_fast=fail_fast, jobs=jobs,
-                                 progress=advance, template_dir=template_dir)
+                                 progress=advance, template_dir=template_dir, reference=reference, script=script)
     batch = result.batch
     _print_diagnostics(result.district_problems)
     for summary in batch.summaries:

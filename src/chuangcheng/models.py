@@ -6,6 +6,7 @@ loader (:mod:`chuangcheng.loader`) maps either spelling onto the field before va
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
@@ -29,6 +30,7 @@ from pydantic_core import PydanticCustomError
 
 from .amounts import Amount, AmountError, NegativeAmount, parse_amount
 from .dates import DateError, parse_date, period_label
+from .layout import Layout, millimetres, points
 
 UNIT_TYPES = ("社区", "街道", "村", "医院", "学校", "幼儿园", "企业", "机关", "其他")
 UnitType = Literal["社区", "街道", "村", "医院", "学校", "幼儿园", "企业", "机关", "其他"]
@@ -338,6 +340,94 @@ class Checks(Model):
     strict: YesNo = Field(False, title="严格", description="有警告也算不通过，同 --strict")
 
 
+def _points(value: object) -> float:
+    try:
+        return points(value)
+    except ValueError as exc:
+        raise PydanticCustomError("layout", str(exc), {}) from None
+
+
+def _line(value: object) -> float:
+    try:
+        return points(value, what="行距")
+    except ValueError as exc:
+        raise PydanticCustomError("layout", str(exc), {}) from None
+
+
+def _mm(value: object) -> float:
+    try:
+        return millimetres(value)
+    except ValueError as exc:
+        raise PydanticCustomError("layout", str(exc), {}) from None
+
+
+def _page_number(value: object) -> str:
+    text = str(value).strip()
+    if text in {"外侧", "outside", "单右双左"}:
+        return "outside"
+    if text in {"居中", "center", "centre"}:
+        return "center"
+    raise PydanticCustomError("layout", "页码位置应为 外侧（单页右、双页左）或 居中", {})
+
+
+_SIZE_SCHEMA = WithJsonSchema({"type": ["string", "number"], "examples": ["三号", "16"]})
+FontSize = Annotated[float, PlainValidator(_points), _SIZE_SCHEMA]
+LineSpacing = Annotated[float, PlainValidator(_line), _SIZE_SCHEMA]
+Millimetres = Annotated[float, PlainValidator(_mm), WithJsonSchema({"type": ["string", "number"]})]
+PageNumberPosition = Annotated[str, PlainValidator(_page_number),
+                               WithJsonSchema({"type": "string", "enum": ["外侧", "居中"]})]
+
+
+class Margins(Model):
+    top: Millimetres = Field(title="上", description="上边距（毫米），默认 37")
+    bottom: Millimetres = Field(title="下", description="下边距（毫米），默认 35")
+    left: Millimetres = Field(title="左", description="左边距（毫米），默认 28")
+    right: Millimetres = Field(title="右", description="右边距（毫米），默认 26")
+
+
+class LayoutSettings(Model):
+    """``版式``: the district's house style; anything not given stays as GB/T 9704-2012 has it."""
+
+    reference: str | None = Field(None, title="参考文档", description=(
+        "本区的 Word 参考文档（.docx，相对于区文件）：页面设置、样式、页眉页脚取自它，如 信笺.docx"))
+    title_font: str | None = Field(None, title="标题字体", description="默认 方正小标宋简体")
+    title_size: FontSize | None = Field(None, title="标题字号", description="默认 二号（22磅）")
+    body_font: str | None = Field(None, title="正文字体", description="默认 仿宋_GB2312；也常用 仿宋")
+    body_size: FontSize | None = Field(None, title="正文字号", description="默认 三号（16磅）")
+    heading1_font: str | None = Field(None, title="一级标题字体", description="“一、”的字体，默认 黑体")
+    heading2_font: str | None = Field(None, title="二级标题字体", description="“（一）”的字体，默认 楷体_GB2312")
+    heading3_font: str | None = Field(None, title="三级标题字体", description="“1.”的字体，默认 仿宋_GB2312 加粗")
+    latin_font: str | None = Field(None, title="数字字母字体",
+                                   description="数字和英文字母的字体，如 Times New Roman；默认与中文相同")
+    table_font: str | None = Field(None, title="表格字体", description="默认 仿宋_GB2312")
+    table_size: FontSize | None = Field(None, title="表格字号", description="默认 四号（14磅）")
+    line_spacing: LineSpacing | None = Field(None, title="行距",
+                                             description="固定值行距（磅），默认 28.95（每页22行）；也常用 28 或 29")
+    page_number_font: str | None = Field(None, title="页码字体", description="默认 宋体")
+    page_number_position: PageNumberPosition | None = Field(None, title="页码位置",
+                                                            description="外侧（单页右、双页左，默认）或 居中")
+    margins: Margins | None = Field(None, title="页边距", description="上、下、左、右（毫米）")
+
+    def apply(self, layout: Layout) -> Layout:
+        """``layout`` with what this block sets."""
+        changes: dict[str, object] = {
+            name: value for name in ("title_font", "title_size", "body_font", "body_size", "latin_font",
+                                     "table_font", "table_size", "line_spacing", "page_number_font",
+                                     "page_number_position")
+            if (value := getattr(self, name)) is not None}
+        fonts = list(layout.heading_fonts)
+        if self.body_font:  # 1. and （1） are body text, in bold or not
+            fonts[2] = fonts[3] = self.body_font
+        for level, font in enumerate((self.heading1_font, self.heading2_font, self.heading3_font)):
+            fonts[level] = font or fonts[level]
+        if tuple(fonts) != layout.heading_fonts:
+            changes["heading_fonts"] = tuple(fonts)
+        if self.margins is not None:
+            m = self.margins
+            changes["margins_mm"] = (m.top, m.bottom, m.left, m.right)
+        return dataclasses.replace(layout, **changes)  # type: ignore[arg-type]  # checked above, by name
+
+
 class District(Model):
     """``district.yaml`` (or ``区.yaml``): the district, its period, deadline and roster."""
 
@@ -348,3 +438,5 @@ class District(Model):
     roster: list[RosterEntry] = Field(default_factory=list, title="单位名单", description="应报送的单位")
     indicators: Indicators = Field(default_factory=Indicators, title="指标", description="测评体系指标（可选）")
     checks: Checks = Field(default_factory=Checks, title="检查", description="检查哪些规则（可选）")
+    layout: LayoutSettings = Field(default_factory=LayoutSettings, title="版式",
+                                   description="本区公文的版式：字体、字号、行距、页边距、参考文档（可选）")

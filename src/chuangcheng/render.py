@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import uuid
 from collections.abc import Sequence
@@ -12,9 +13,10 @@ from .errors import Diagnostic, InputError, UsageError
 from .images import PhotoError, Pictures
 from .layout import Layout
 from .loader import Loaded, load_unit
-from .models import Report
+from .models import District, Report
 from .output import safe_filename, write_all
 from .report import ReportView, build_view
+from .script import SCRIPTS, to_traditional, traditional_layout
 from .templating import render_template
 
 FORMATS = ("docx", "md", "pdf")
@@ -95,10 +97,47 @@ def render_unit(
         photo.src = _link(path.parent / photo.path, folder)
     _check_photos(loaded, pictures)
     markdown = render_markdown(loaded.model, template_dir, view)
+    if layout is not None and layout.script != "hans":
+        markdown = to_traditional(markdown, layout.script)
     stem = safe_filename(loaded.model.unit.name)
     files, job = report_files(markdown, folder, stem, formats, layout=layout, pictures=pictures, pdf_stage=pdf_stage)
     outputs = write_all(files) + ([job[1]] if job else [])  # the PDF comes with the folder's conversion
     return RenderResult(path, loaded.model, view, outputs, loaded.warnings, job)
+
+
+def layout_for(district: Loaded[District] | None, reference: Path | None = None, script: str = "hans") -> Layout:
+    """The layout reports are made with: GB/T 9704, then the district's ``版式``, then the
+    reference document (``reference``, else the district's), then the script."""
+    layout = Layout()
+    if district is not None:
+        settings = district.model.layout
+        layout = settings.apply(layout)
+        if reference is None and settings.reference:
+            reference = district.path.parent / settings.reference
+            if not reference.is_file():
+                places = district.places
+                line, col, field = places.at(("layout", "reference")) if places else (1, 1, "版式")
+                message = f"找不到参考文档 {reference}（路径相对于区文件所在的文件夹）"
+                raise InputError([Diagnostic(str(district.path), line, col, field, message, code="CC105")])
+    if reference is not None:
+        if not reference.is_file():
+            raise UsageError(f"{reference}: 参考文档不存在")
+        layout = dataclasses.replace(layout, reference=str(reference.resolve()))
+    if script not in SCRIPTS:
+        raise UsageError(f"不支持的字形“{script}”（可选：{'、'.join(SCRIPTS)}）")
+    if script != "hans":
+        layout = dataclasses.replace(traditional_layout(layout), script=script)
+    return layout
+
+
+def unit_layout(path: Path, reference: Path | None = None, script: str = "hans") -> tuple[Layout, list[Diagnostic]]:
+    """The layout of a unit file rendered on its own: that of the district file of its folder
+    (or a parent's). A district file that cannot be read leaves the defaults, with its problems."""
+    from .discover import nearest_district_file
+    from .loader import try_load_district
+
+    loaded, problems = try_load_district(nearest_district_file(path))
+    return layout_for(loaded, reference, script), problems
 
 
 def _link(target: Path, folder: Path) -> str:

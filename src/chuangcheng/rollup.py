@@ -18,6 +18,7 @@ from .models import District
 from .output import safe_filename
 from .render import DEFAULT_FORMATS, PdfJob, report_files
 from .report import person_times
+from .script import to_traditional
 
 # Problems units report, sorted into the themes a district office reads them by.
 THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -139,14 +140,6 @@ def build_district_view(result: BatchResult, district: District | None) -> Distr
     )
 
 
-def load_district_for(folder: Path) -> tuple[District | None, list[Diagnostic]]:
-    """The folder's district file, if any; its problems are returned, not raised."""
-    from .loader import try_load_district
-
-    loaded, problems = try_load_district(district_file(folder))
-    return (loaded.model if loaded else None), problems
-
-
 ROLLUP_TEMPLATE = "district.md.j2"
 WORKBOOK = "汇总表.xlsx"
 
@@ -161,6 +154,8 @@ def write_rollup(result: BatchResult, district: District | None, out_root: Path,
 
     view = build_district_view(result, district)
     markdown = render_template(ROLLUP_TEMPLATE, template_dir, d=view)
+    if layout is not None and layout.script != "hans":
+        markdown = to_traditional(markdown, layout.script)
     stem = safe_filename(f"{view.district}汇总")
     files, job = report_files(markdown, out_root, stem, formats, layout=layout, pdf_stage=pdf_stage)
     files[out_root / WORKBOOK] = build_workbook(result.summaries, view.title)
@@ -181,12 +176,13 @@ class DistrictResult:
 
 def render_district(folder: Path, out_dir: Path | None = None, formats: Sequence[str] = DEFAULT_FORMATS,
                     *, force: bool = False, fail_fast: bool = False, jobs: int | None = None,
-                    progress: Progress | None = None, template_dir: Path | None = None) -> DistrictResult:
+                    progress: Progress | None = None, template_dir: Path | None = None,
+                    reference: Path | None = None, script: str = "hans") -> DistrictResult:
     """Render every unit under ``folder``, then the roll-up unless nothing changed since last time;
     with PDF asked for, every new PDF comes from one LibreOffice call at the end."""
     if "pdf" not in formats:
         return _render_district(folder, out_dir, formats, force=force, fail_fast=fail_fast, jobs=jobs,
-                                progress=progress, template_dir=template_dir)
+                                progress=progress, template_dir=template_dir, reference=reference, script=script)
     import tempfile
 
     from .errors import OutputError
@@ -197,7 +193,8 @@ def render_district(folder: Path, out_dir: Path | None = None, formats: Sequence
 
     with tempfile.TemporaryDirectory(prefix="chuangcheng-", ignore_cleanup_errors=True) as stage:
         result = _render_district(folder, out_dir, formats, force=force, fail_fast=fail_fast, jobs=jobs,
-                                  progress=progress, template_dir=template_dir, pdf_stage=Path(stage))
+                                  progress=progress, template_dir=template_dir, reference=reference, script=script,
+                                  pdf_stage=Path(stage))
         pending = [(Path(s.pdf_job[0]), Path(s.pdf_job[1])) for s in result.batch.summaries if s.pdf_job]
         if result.pdf_job:
             pending.append(result.pdf_job)
@@ -210,28 +207,32 @@ def render_district(folder: Path, out_dir: Path | None = None, formats: Sequence
 
 def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str], *, force: bool, fail_fast: bool,
                      jobs: int | None, progress: Progress | None, template_dir: Path | None,
-                     pdf_stage: Path | None = None) -> DistrictResult:
+                     reference: Path | None, script: str, pdf_stage: Path | None = None) -> DistrictResult:
     import hashlib
 
     from .errors import UsageError
+    from .loader import try_load_district
+    from .render import layout_for
 
-    district, problems = load_district_for(folder)
+    loaded, problems = try_load_district(district_file(folder))
+    district = loaded.model if loaded else None
+    layout = layout_for(loaded, reference, script)
     batch = render_folder(folder, out_dir, formats, force=force, fail_fast=fail_fast, jobs=jobs,
-                          progress=progress, template_dir=template_dir, pdf_stage=pdf_stage)
+                          progress=progress, template_dir=template_dir, pdf_stage=pdf_stage, layout=layout)
     if batch.total == 0:
         raise UsageError(f"{folder}: 文件夹中没有单位文件（.yaml）")
     if batch.stopped:
         return DistrictResult(batch, problems, [])
     root = out_dir or folder
     source = district_file(folder)
-    state = hashlib.sha256((batch.state + ",".join(formats)).encode()
+    state = hashlib.sha256((batch.state + ",".join(formats) + repr(layout)).encode()
                            + (source.read_bytes() if source else b"")).hexdigest()
     stem = safe_filename(f"{district.name if district else folder.name}汇总")
     expected = [root / f"{stem}.{fmt}" for fmt in formats] + [root / WORKBOOK]
     cache = batch.cache
     if not force and cache is not None and cache.rollup == state and all(p.is_file() for p in expected):
         return DistrictResult(batch, problems, expected, rollup_unchanged=True)
-    written, job = write_rollup(batch, district, root, formats, template_dir=template_dir, pdf_stage=pdf_stage)
+    written, job = write_rollup(batch, district, root, formats, layout, template_dir, pdf_stage)
     if cache is not None:
         cache.rollup = state
         cache.save({s.file for s in batch.summaries})

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Diagnostic, InputError, Severity
+from .script import SIMPLIFIED_NOTE, to_simplified
 
 MAX_BYTES = 2 * 1024 * 1024
 _BOMS = (
@@ -95,6 +96,10 @@ def read_source(path: Path, display: str | None = None) -> Source:
     if _CONTROL.search(text):
         source.text = _strip_controls(source)
     source.text = unicodedata.normalize("NFC", source.text)
+    simplified = to_simplified(source.text)
+    if simplified is not None:
+        source.text = simplified
+        source.warnings.append(Diagnostic(shown, 1, 1, "文字", SIMPLIFIED_NOTE, Severity.WARNING, "CC109"))
     return source
 
 

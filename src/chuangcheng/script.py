@@ -1,0 +1,126 @@
+"""Simplified and traditional characters (简繁): reading unit files written in traditional characters,
+writing a report in traditional characters, and the fonts such a report needs.
+
+OpenCC is imported only when a text needs it: a file whose ideographs are all in GB2312 never loads it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+from collections.abc import Iterator
+from functools import cache
+from typing import Any, Literal, Protocol
+
+from .layout import Layout
+
+Script = Literal["hans", "hant", "hant-tw", "hant-hk"]
+SCRIPTS: tuple[Script, ...] = ("hans", "hant", "hant-tw", "hant-hk")
+# OpenCC's configurations: its standard traditional forms (羣衆, 裏), Taiwan's (群眾, 裡), Hong Kong's.
+_TRADITIONAL = {"hant": "s2t", "hant-tw": "s2tw", "hant-hk": "s2hk"}
+
+SIMPLIFIED_NOTE = "文件用繁体字书写，已按简体字读取；生成的总结使用规范汉字（要繁体输出请加 --script hant）"
+
+# 规范汉字 outside GB2312 that OpenCC's t2s still rewrites (昇→升, 扞→捍…): the 通用规范汉字表 of 2013
+# admits them, mostly for names (毕昇), so one of them alone does not make a file traditional.
+STANDARD_VARIANTS = frozenset("昇陞氾剋蒐脩扞")
+
+# Fonts that only cover GB2312 (no traditional glyphs) → the same face with traditional glyphs.
+TRADITIONAL_FONTS = {
+    "仿宋_GB2312": "仿宋",
+    "楷体_GB2312": "楷体",
+    "方正小标宋简体": "方正小标宋繁体",
+    "方正仿宋简体": "方正仿宋繁体",
+    "方正楷体简体": "方正楷体繁体",
+    "方正黑体简体": "方正黑体繁体",
+}
+FONT_FIELDS = tuple(f.name for f in dataclasses.fields(Layout) if f.name.endswith(("_font", "_fonts")))
+
+
+class _Converter(Protocol):
+    def convert(self, text: str) -> str: ...
+
+
+@cache
+def _converter(config: str) -> _Converter:
+    import opencc
+
+    # Without the "tofu risk" dictionary t2s keeps a rare traditional character (訑, 鴃) rather than turn it
+    # into a simplified form from the CJK extensions that no document font has; s2t has no such dictionary.
+    converter: _Converter = opencc.OpenCC(config, include_tofu_risk_dictionaries=False)
+    return converter
+
+
+def _convert(config: str, text: str) -> str:
+    """Convert line by line, so that line numbers (and the line breaks) stay as written."""
+    converter = _converter(config)
+    return "\n".join(converter.convert(line) for line in text.split("\n"))
+
+
+def _is_han(char: str) -> bool:
+    """A CJK ideograph: the only characters OpenCC's t2s ever changes."""
+    code = ord(char)
+    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF
+
+
+def _pass_symbols(exc: UnicodeError) -> tuple[str, int]:
+    """Encoding error handler: drop a character outside GB2312 that is no ideograph (·, —, emoji), stop at one
+    that is (``exc.start`` then points at it)."""
+    if not isinstance(exc, UnicodeEncodeError) or _is_han(exc.object[exc.start]):
+        raise exc
+    return "", exc.start + 1
+
+
+_PASS_SYMBOLS = "chuangcheng.script.pass_symbols"
+codecs.register_error(_PASS_SYMBOLS, _pass_symbols)
+
+
+def _rare_ideographs(text: str) -> Iterator[str]:
+    """Each ideograph of ``text`` outside GB2312, in order, found by the GB2312 encoder (in C)."""
+    start = 0
+    while True:
+        try:
+            text[start:].encode("gb2312", _PASS_SYMBOLS)  # text[0:] is text: no copy
+        except UnicodeEncodeError as exc:
+            yield exc.object[exc.start]
+            start += exc.start + 1
+        else:
+            return
+
+
+def to_simplified(text: str) -> str | None:
+    """``text`` in simplified characters when it is written in traditional ones, else None.
+
+    GB2312 has no traditional-only character, so a text that it encodes but for symbols (·, —, emoji) is
+    answered without OpenCC. A simplified text with a rare name character (喆, 堃, 昇) is left alone: only an
+    ideograph that t2s changes and that is no 规范汉字 counts.
+    """
+    checked: set[str] = set()
+    for char in _rare_ideographs(text):
+        if char in checked or char in STANDARD_VARIANTS:
+            continue
+        checked.add(char)
+        if _converter("t2s").convert(char) != char:
+            simplified = _convert("t2s", text)
+            return simplified if simplified != text else None
+    return None
+
+
+def to_traditional(text: str, script: str = "hant") -> str:
+    """``text`` in traditional characters (OpenCC, phrase by phrase: 头发→頭髮, 发展→發展), in OpenCC's
+    standard forms (``hant``), Taiwan's (``hant-tw``) or Hong Kong's (``hant-hk``)."""
+    return _convert(_TRADITIONAL[script], text)
+
+
+def _traditional_font(value: Any) -> Any:
+    if isinstance(value, str):
+        return TRADITIONAL_FONTS.get(value, value)
+    if isinstance(value, tuple):
+        return tuple(_traditional_font(item) for item in value)
+    return value  # None: no separate Latin font
+
+
+def traditional_layout(layout: Layout) -> Layout:
+    """A copy of ``layout`` whose GB2312-only fonts are swapped for faces with traditional glyphs."""
+    changes = {name: _traditional_font(getattr(layout, name)) for name in FONT_FIELDS}
+    return dataclasses.replace(layout, **changes)

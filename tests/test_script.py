@@ -1,0 +1,244 @@
+"""Simplified and traditional characters: reading traditional files, writing traditional reports."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chuangcheng.layout import Layout
+from chuangcheng.script import (
+    FONT_FIELDS,
+    SCRIPTS,
+    SIMPLIFIED_NOTE,
+    to_simplified,
+    to_traditional,
+    traditional_layout,
+)
+
+from .conftest import EXAMPLES, MINIMAL
+
+EXAMPLE_FILES = sorted(EXAMPLES.rglob("*.yaml"))
+
+TRADITIONAL_UNIT = """\
+單位:
+  名稱: 官塘社區
+  類型: 社區
+  上級: 石城街道黨工委
+報告期:
+  開始: 2026-01-01
+  結束: 2026-06-30
+活動:
+  宣傳教育:
+    - 標題: 文明交通勸導
+      數量: {橫幅: 10條, 宣傳單: 3000餘份}
+      經費: 1.5萬元
+      後續: 於是開展「回頭看」——乾淨整潔
+"""
+
+SIMPLIFIED_UNIT = """\
+单位:
+  名称: 官塘社区
+  类型: 社区
+  上级: 石城街道党工委
+报告期:
+  开始: 2026-01-01
+  结束: 2026-06-30
+活动:
+  宣传教育:
+    - 标题: 文明交通劝导
+      数量: {横幅: 10条, 宣传单: 3000余份}
+      经费: 1.5万元
+      后续: 于是开展「回头看」——干净整洁
+"""
+
+
+def test_traditional_unit_file_reads_as_simplified() -> None:
+    result = to_simplified(TRADITIONAL_UNIT)
+    assert result == SIMPLIFIED_UNIT
+    assert result.count("\n") == TRADITIONAL_UNIT.count("\n")
+    assert [len(line) for line in result.split("\n")] == [len(line) for line in TRADITIONAL_UNIT.split("\n")]
+
+
+def test_one_traditional_character_is_enough() -> None:
+    assert to_simplified("单位:\n  名称: 官塘社區\n") == "单位:\n  名称: 官塘社区\n"
+
+
+def test_already_simplified_converts_to_none() -> None:
+    assert to_simplified(SIMPLIFIED_UNIT) is None
+
+
+@pytest.mark.parametrize("text", [
+    MINIMAL,
+    "",
+    "志愿者:\n  - 姓名: 李喆\n    事迹: 带领居民清理楼道——共 30 次\n",  # 喆: 规范汉字 outside GB2312
+    "负责人: 张堃、王昇\n",  # 昇: 规范汉字 (毕昇) that t2s would turn into 升
+    "活动: 文明·交通 🚦 劝导\n",  # · and — are not in Python's GB2312 either
+])
+def test_simplified_text_is_left_alone(text: str) -> None:
+    assert to_simplified(text) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("文明·單位", "文明·单位"),
+    ("🚦單位", "🚦单位"),
+    ("·—🚦喆單", "·—🚦喆单"),  # 喆 is passed over, 單 is not
+])
+def test_traditional_character_after_symbols(text: str, expected: str) -> None:
+    assert to_simplified(text) == expected
+
+
+def test_traditional_file_with_a_standard_variant_still_converts() -> None:
+    assert to_simplified("負責人: 王昇\n") == "负责人: 王升\n"
+
+
+def test_rare_traditional_character_is_not_turned_into_tofu() -> None:
+    """OpenCC would write 煇 as 𪸩 (CJK extension B), which 仿宋_GB2312 and 仿宋 cannot show."""
+    assert to_simplified("負責人: 陳煇\n") == "负责人: 陈煇\n"
+
+
+def _opencc_imported(code: str) -> bool:
+    script = f"import sys\nfrom chuangcheng.script import to_simplified\n{code}\nprint('opencc' in sys.modules)\n"
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return run.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize("text", ["'单位:\\n  名称: 官塘社区\\n'", "'文明·交通——劝导 🚦'"])
+def test_simplified_text_does_not_load_opencc(text: str) -> None:
+    assert not _opencc_imported(f"assert to_simplified({text}) is None")
+
+
+def test_example_files_do_not_load_opencc() -> None:
+    """The examples hold · (not in GB2312): the check passes over it without OpenCC."""
+    files = ", ".join(repr(str(path)) for path in EXAMPLE_FILES)
+    check = "assert to_simplified(Path(p).read_text('utf-8')) is None"
+    code = f"from pathlib import Path\nfor p in [{files}]:\n    {check}\n"
+    assert not _opencc_imported(code)
+
+
+def test_traditional_text_loads_opencc() -> None:
+    """The counterpart of the test above: the check there can see an import."""
+    assert _opencc_imported("assert to_simplified('單位') == '单位'")
+
+
+def test_to_traditional() -> None:
+    assert to_traditional("社区发放宣传单3000余份，悬挂横幅10条，经费1.5万元。") == (
+        "社區發放宣傳單3000餘份，懸掛橫幅10條，經費1.5萬元。")
+    assert to_traditional("他的头发很长。\n经济发展很快。\n") == "他的頭髮很長。\n經濟發展很快。\n"
+    assert to_traditional("# 一、主要做法\n\n- **干部**带头\n") == "# 一、主要做法\n\n- **幹部**帶頭\n"
+
+
+def test_round_trip_of_the_unit_file() -> None:
+    assert to_simplified(to_traditional(SIMPLIFIED_UNIT)) == SIMPLIFIED_UNIT
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda path: path.stem)
+def test_example_written_in_traditional_reads_as_written(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    traditional = to_traditional(text)
+    assert traditional != text
+    assert to_simplified(traditional) == text
+
+
+def test_font_fields_are_every_font_of_the_layout() -> None:
+    assert FONT_FIELDS == ("title_font", "body_font", "heading_fonts", "latin_font", "table_font",
+                           "table_header_font", "page_number_font")
+
+
+def test_traditional_layout_swaps_gb2312_fonts() -> None:
+    layout = Layout()
+    swapped = traditional_layout(layout)
+    assert swapped.title_font == "方正小标宋繁体"
+    assert swapped.body_font == "仿宋"
+    assert swapped.heading_fonts == ("黑体", "楷体", "仿宋", "仿宋")
+    assert swapped.latin_font is None
+    assert swapped.table_font == "仿宋"
+    assert swapped.table_header_font == "黑体"
+    assert swapped.page_number_font == "宋体"
+    assert dataclasses.replace(swapped, title_font=layout.title_font, body_font=layout.body_font,
+                               heading_fonts=layout.heading_fonts, table_font=layout.table_font) == layout
+    assert layout == Layout()
+    assert layout.body_font == "仿宋_GB2312"
+
+
+def test_traditional_layout_reaches_every_font_field() -> None:
+    layout = Layout(title_font="仿宋_GB2312", body_font="楷体_GB2312",
+                    heading_fonts=("方正小标宋简体", "仿宋_GB2312", "黑体", "宋体"),
+                    latin_font="仿宋_GB2312", table_font="楷体_GB2312", table_header_font="方正小标宋简体",
+                    page_number_font="仿宋_GB2312", body_size=15)
+    swapped = traditional_layout(layout)
+    assert swapped == Layout(title_font="仿宋", body_font="楷体",
+                             heading_fonts=("方正小标宋繁体", "仿宋", "黑体", "宋体"), latin_font="仿宋",
+                             table_font="楷体", table_header_font="方正小标宋繁体", page_number_font="仿宋",
+                             body_size=15)
+    assert layout.latin_font == "仿宋_GB2312"
+
+
+def test_script_names_and_note() -> None:
+    assert SCRIPTS == ("hans", "hant", "hant-tw", "hant-hk")
+    assert "--script hant" in SIMPLIFIED_NOTE
+    assert to_simplified(SIMPLIFIED_NOTE) is None
+
+
+def test_regional_traditional_forms() -> None:
+    assert to_traditional("参与群众", "hant") == "參與羣衆"  # OpenCC's standard forms
+    assert to_traditional("参与群众", "hant-tw") == "參與群眾"
+    assert to_traditional("参与群众", "hant-hk") == "參與羣眾"  # Hong Kong keeps 羣
+
+
+# ---- wired in: reading a traditional file, writing a traditional report ----
+
+def test_a_unit_written_in_traditional_renders_in_simplified(tmp_path: Path) -> None:
+    from chuangcheng.render import render_unit
+
+    from .conftest import MINIMAL
+
+    unit = tmp_path / "unit.yaml"
+    unit.write_text(to_traditional(MINIMAL), encoding="utf-8")
+    assert "單位:" in unit.read_text(encoding="utf-8") and "名稱: 官塘社區" in unit.read_text(encoding="utf-8")
+    result = render_unit(unit, formats=["md"])
+    text = (tmp_path / "官塘社区.md").read_text(encoding="utf-8")
+    assert text.startswith("# 官塘社区2026年上半年创建全国文明城市工作总结")
+    assert "悬挂横幅10条、发放宣传单3000余份" in text
+    assert [(d.code, d.line) for d in result.warnings] == [("CC109", 1)]
+
+
+def test_render_script_hant_writes_traditional_with_fonts_that_have_the_glyphs(tmp_path: Path) -> None:
+    import zipfile
+
+    from typer.testing import CliRunner
+
+    from chuangcheng.cli import app
+
+    from .conftest import MINIMAL
+
+    unit = tmp_path / "unit.yaml"
+    unit.write_text(MINIMAL, encoding="utf-8")
+    outcome = CliRunner().invoke(app, ["render", str(unit), "--script", "hant-tw"])
+    assert outcome.exit_code == 0, outcome.output
+    text = (tmp_path / "官塘社区.md").read_text(encoding="utf-8")
+    assert text.startswith("# 官塘社區2026年上半年創建全國文明城市工作總結")
+    assert "參與群眾2萬餘人次" in text
+    styles = zipfile.ZipFile(tmp_path / "官塘社区.docx").read("word/styles.xml").decode()
+    assert 'w:eastAsia="仿宋"' in styles and "GB2312" not in styles and "方正小标宋繁体" in styles
+    document = zipfile.ZipFile(tmp_path / "官塘社区.docx").read("word/document.xml").decode()
+    assert "創建全國文明城市工作總結" in document
+
+
+def test_folder_script_hant_renders_units_and_rollup_again(tmp_path: Path) -> None:
+    import shutil
+
+    from chuangcheng.rollup import render_district
+
+    from .conftest import EXAMPLES
+
+    district = tmp_path / "江城区"
+    shutil.copytree(EXAMPLES, district)
+    render_district(district, formats=["md"], jobs=1)
+    hant = render_district(district, formats=["md"], jobs=1, script="hant")
+    assert (hant.batch.rendered, hant.rollup_unchanged) == (6, False)  # the script is part of the cache key
+    assert (district / "江城区汇总.md").read_text(encoding="utf-8").startswith("# 江城區")
+    assert "創建" in (district / "石城街道" / "官塘社区.md").read_text(encoding="utf-8")
