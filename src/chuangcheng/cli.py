@@ -382,6 +382,34 @@ def init(
     typer.echo(f"下一步：把 XX 和 0 换成实际内容，然后运行 chuangcheng validate {path}")
 
 
+@app.command("reference", help="""写一份参考文档（Word 信笺，.docx）：在 Word 或 WPS 中改它的样式、页眉页脚、页面设置，
+再用 render --reference-docx（或区文件“版式: {参考文档: 信笺.docx}”）生成带本单位信笺的总结。
+
+参考文档只取用页面设置、样式、页眉和页脚，其中的正文不会用到；也可以直接用本单位现有的 Word 文件。
+在区的文件夹里运行时，区文件“版式”里的字体、字号、行距已经写进去。
+
+示例：
+
+  chuangcheng reference 信笺.docx
+""")
+def reference(
+    path: Annotated[Path, typer.Argument(help="要写的参考文档", metavar="[信笺.docx]")] = Path("信笺.docx"),
+    force: Annotated[bool, typer.Option("--force", help="文件已存在时覆盖。")] = False,
+) -> None:
+    from .output import write_all
+    from .render import unit_layout
+    from .starter import reference_docx
+
+    with _guard():
+        if path.suffix.lower() != ".docx":
+            raise UsageError(f"{path}: 参考文档的扩展名应为 .docx")
+        if path.exists() and not force:
+            raise UsageError(f"{path}: 文件已存在；换一个文件名，或加 --force 覆盖")
+        layout, _ = unit_layout(path.absolute())
+        written = write_all({path: reference_docx(layout)})
+    typer.echo(f"已生成 {written[0]}：在 Word 或 WPS 中修改样式和页眉页脚后，用 --reference-docx {path} 生成总结")
+
+
 class SchemaKind(str, Enum):
     unit = "unit"
     district = "district"

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from pathlib import Path
 
 from .layout import Layout
 
@@ -19,7 +21,7 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+CT = "application/vnd.openxmlformats-officedocument.wordprocessingml"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 # Style ids and the names Word shows (built-in names keep the outline and navigation pane).
@@ -135,6 +137,11 @@ class Package:
     section: str
     relationships: str
     text_mm: tuple[float, float]  # width, height
+    style_ids: dict[str, str] = field(default_factory=dict)  # ours → the reference document's, where it differs
+
+    def style(self, ours: str) -> str:
+        """The id a paragraph names for one of our styles."""
+        return self.style_ids.get(ours, ours)
 
     def document_rels(self, extra: str = "") -> bytes:
         return f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{self.relationships}{extra}</Relationships>'.encode()
@@ -151,7 +158,41 @@ class Package:
 
 @lru_cache(maxsize=8)
 def package(layout: Layout) -> Package:
-    """Build the fixed parts for ``layout`` (once per process and layout)."""
+    """Build the fixed parts for ``layout`` (once per process and layout), over the reference
+    document's page setup, styles, header and footer when the layout names one."""
+    base = _package(layout)
+    if layout.reference is None:
+        return base
+    from .reference import merge
+
+    return merge(base, Path(layout.reference))
+
+
+def settings_xml(even_and_odd: bool, mirror: bool = False) -> str:
+    return (f'{_HEAD}<w:settings xmlns:w="{W_NS}">' + ("<w:mirrorMargins/>" if mirror else "")
+            + ("<w:evenAndOddHeaders/>" if even_and_odd else "")
+            + '<w:defaultTabStop w:val="420"/><w:characterSpacingControl w:val="compressPunctuation"/>'
+            + '<w:compat><w:compatSetting w:name="compatibilityMode" '
+            'w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>')
+
+
+def content_types(overrides: dict[str, str], media: Iterable[str] = ()) -> str:
+    """``[Content_Types].xml``: part name → content type, and picture extensions."""
+    defaults = "".join(f'<Default Extension="{ext}" ContentType="{MEDIA.get(ext, "application/octet-stream")}"/>'
+                       for ext in sorted({*media, "jpeg", "png"}))
+    return (f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            f'<Default Extension="xml" ContentType="application/xml"/>{defaults}'
+            + "".join(f'<Override PartName="/{name}" ContentType="{kind}"/>' for name, kind in overrides.items())
+            + "</Types>")
+
+
+MEDIA = {"jpeg": "image/jpeg", "jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "bmp": "image/bmp",
+          "tif": "image/tiff", "tiff": "image/tiff", "emf": "image/x-emf", "wmf": "image/x-wmf",
+          "svg": "image/svg+xml"}
+
+
+def _package(layout: Layout) -> Package:
     outside = layout.page_number_position != "center"
     footers = {"footer1.xml": _page_number("right" if outside else "center", layout)}
     refs = '<w:footerReference w:type="default" r:id="rIdFooter1"/>'
@@ -164,25 +205,17 @@ def package(layout: Layout) -> Package:
                f'<w:pgMar w:top="{_mm(top)}" w:right="{_mm(right)}" w:bottom="{_mm(bottom)}" '
                f'w:left="{_mm(left)}" w:header="{_mm(15)}" w:footer="{_mm(layout.footer_mm)}" w:gutter="0"/>'
                f'<w:docGrid w:type="lines" w:linePitch="{twips(layout.line_spacing)}"/></w:sectPr>')
-    settings = (f'{_HEAD}<w:settings xmlns:w="{W_NS}">' + ("<w:evenAndOddHeaders/>" if outside else "")
-                + '<w:defaultTabStop w:val="420"/><w:characterSpacingControl w:val="compressPunctuation"/>'
-                + '<w:compat><w:compatSetting w:name="compatibilityMode" '
-                'w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>')
+    settings = settings_xml(outside)
     doc_rels = (f'<Relationship Id="rIdStyles" Type="{REL}/styles" Target="styles.xml"/>'
                 f'<Relationship Id="rIdSettings" Type="{REL}/settings" Target="settings.xml"/>'
                 + "".join(f'<Relationship Id="rIdFooter{n}" Type="{REL}/footer" Target="{name}"/>'
                           for n, name in enumerate(footers, 1)))
-    overrides = "".join(f'<Override PartName="/word/{name}" ContentType="{_CT}.footer+xml"/>' for name in footers)
-    content_types = (
-        f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Default Extension="jpeg" ContentType="image/jpeg"/><Default Extension="png" ContentType="image/png"/>'
-        f'<Override PartName="/word/document.xml" ContentType="{_CT}.document.main+xml"/>'
-        f'<Override PartName="/word/styles.xml" ContentType="{_CT}.styles+xml"/>'
-        f'<Override PartName="/word/settings.xml" ContentType="{_CT}.settings+xml"/>{overrides}</Types>')
+    overrides = {"word/document.xml": f"{CT}.document.main+xml", "word/styles.xml": f"{CT}.styles+xml",
+                 "word/settings.xml": f"{CT}.settings+xml",
+                 **{f"word/{name}": f"{CT}.footer+xml" for name in footers}}
+    content = content_types(overrides)
     parts = {
-        "[Content_Types].xml": content_types,
+        "[Content_Types].xml": content,
         "_rels/.rels": (f'{_HEAD}<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
                         f'Type="{REL}/officeDocument" Target="word/document.xml"/></Relationships>'),
         "word/styles.xml": styles_xml(layout),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from string import Template
 
+from .layout import Layout
 from .models import UNIT_TYPES
 
 SCHEMA_FILE = "chuangcheng-unit.schema.json"
@@ -134,3 +135,45 @@ def starter(unit_type: str, today: dt.date) -> str:
         infrastructure=infrastructure, m1=start.month, d1day=10,
         **{f"d{i}": d.isoformat() for i, d in enumerate(days, 1)},
     )
+
+
+REFERENCE_SAMPLE = """\
+# 参考文档（样式示例）
+
+这是 chuangcheng 的参考文档，用法：chuangcheng render 单位.yaml --reference-docx 本文件.docx，
+或在区文件里写“版式: {参考文档: 本文件.docx}”。生成总结时，只取用本文件的页面设置、样式、页眉和页脚，
+这里的正文不会出现在总结里。
+
+修改方法：在 Word 或 WPS 中打开本文件，在“样式”窗格里修改各个样式（正文、标题、标题 1 至 4、落款、
+表格文字等），不要直接改下面文字的格式；在页眉里放本单位的信笺抬头或标志；页码在页脚里，不需要可删除。
+
+## 一、一级标题（标题 1：黑体）
+
+### （一）二级标题（标题 2：楷体）
+
+#### 1.三级标题（标题 3：仿宋加粗）
+
+##### （1）四级标题（标题 4：仿宋）
+
+正文（样式“正文”）：仿宋_GB2312 三号，两端对齐，首行缩进 2 字，固定值行距 28.95 磅，每页 22 行。
+
+<p class="signoff" align="right">落款单位<br>2026年7月5日</p>
+
+---
+
+**附表**
+
+# 表格示例
+
+| 序号 | 项目 | 数量 |
+|:---:|:---|---:|
+| 1 | 表格文字 | 10条 |
+"""
+
+
+def reference_docx(layout: Layout | None = None) -> bytes:
+    """A reference document to start from: chuangcheng's page setup, styles and page numbers,
+    with a page that shows each style (its body is ignored when the document is used)."""
+    from .word import build_docx
+
+    return build_docx(REFERENCE_SAMPLE, layout)

@@ -90,7 +90,7 @@ class _Builder:
         self.caption_next = False  # the next paragraph is a picture's caption
 
     def paragraph(self, style: str, runs: str = "", extra: str = "") -> None:
-        ppr = f'<w:pStyle w:val="{style}"/>'
+        ppr = f'<w:pStyle w:val="{self.package.style(style)}"/>'
         if self.after_break:
             ppr += "<w:pageBreakBefore/>"
             self.after_break = False
@@ -249,16 +249,17 @@ class _Builder:
         # Columns as wide as their values; a long header may wrap onto two lines.
         widths = [max([min(text_width(rows[0][c][0]), 4.0), *(text_width(r[c][0]) for r in rows[1:] if c < len(r))])
                   + 1.5 for c in range(cols)]
-        total = self.layout.text_width_mm / 25.4 * 1440  # twips
+        total = self.package.text_mm[0] / 25.4 * 1440  # twips
         twips = [round(w / sum(widths) * total) for w in widths]
-        xml = ['<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
+        grid = self.package.style("TableGrid")
+        xml = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{grid}"/><w:tblW w:w="0" w:type="auto"/>'
                '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>',
                *(f'<w:gridCol w:w="{w}"/>' for w in twips), "</w:tblGrid>"]
         for r, row in enumerate(rows):
             xml.append("<w:tr>" + ("<w:trPr><w:tblHeader/></w:trPr>" if r == 0 else ""))
             for c, (text, style) in enumerate(row[:cols]):
                 align = f'<w:jc w:val="{_ALIGNS[style]}"/>' if r and style in _ALIGNS else ""
-                head = TABLE_HEAD if r == 0 else TABLE
+                head = self.package.style(TABLE_HEAD if r == 0 else TABLE)
                 xml.append(f'<w:tc><w:tcPr><w:tcW w:w="{twips[c]}" w:type="dxa"/><w:vAlign w:val="center"/>'
                            f'</w:tcPr><w:p><w:pPr><w:pStyle w:val="{head}"/>{align}</w:pPr>{_run(text)}</w:p></w:tc>')
             xml.append("</w:tr>")
