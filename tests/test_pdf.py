@@ -263,3 +263,23 @@ def test_folder_without_libreoffice_stops_before_rendering(no_soffice: Path, tmp
     with pytest.raises(OutputError, match="LibreOffice"):
         render_district(EXAMPLES, tmp_path / "out", ["docx", "pdf"])
     assert not (tmp_path / "out").exists()
+
+
+def test_a_failed_pdf_is_made_again_next_run(log: Path, tmp_path: Path) -> None:
+    from chuangcheng.rollup import render_district
+
+    from .conftest import EXAMPLES
+
+    district = tmp_path / "江城区"
+    shutil.copytree(EXAMPLES, district)
+    script = Path(shutil.which("soffice") or "")
+    working = script.read_text(encoding="utf-8")
+    script.write_text(working.replace('b"FAIL" not in content', 'Path(name).name != "0.docx"'), encoding="utf-8")
+    out = tmp_path / "out"
+    first = render_district(district, out, ["pdf"], jobs=1)
+    (failed, _), = first.pdf_failures
+    assert failed not in first.rollup
+    script.write_text(working, encoding="utf-8")
+    again = render_district(district, out, ["pdf"], jobs=1)
+    assert again.pdf_failures == [] and failed.is_file()
+    assert len(calls(log)) == 2

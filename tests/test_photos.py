@@ -145,3 +145,49 @@ def test_validate_flags_a_broken_photo(tmp_path: Path) -> None:
     result = validate_paths([unit], select=["CC211"], ignore=[], strict=False, today=None, jobs=1)
     found = [d for f in result.files for d in f.diagnostics if d.code == "CC211"]
     assert len(found) == 1 and "bad.jpg" in found[0].message and "不是能识别的图片" in found[0].message
+
+
+def test_traditional_output_keeps_photo_links(tmp_path: Path) -> None:
+    from chuangcheng.render import unit_layout
+
+    from .conftest import EXAMPLES
+
+    unit = EXAMPLES / "石城街道" / "官塘社区.yaml"
+    layout, _ = unit_layout(unit, script="hant")
+    render_unit(unit, tmp_path, layout=layout)
+    markdown = (tmp_path / "官塘社区.md").read_text(encoding="utf-8")
+    assert "照片/0305-学雷锋宣传-1.jpg>)" in markdown and "3月5日 學雷鋒主題宣傳活動（1）" in markdown
+    assert len([n for n in _docx(tmp_path / "官塘社区.docx").namelist() if n.startswith("word/media/")]) == 3
+
+
+def test_a_traditional_unit_file_keeps_its_photo_names(tmp_path: Path) -> None:
+    from chuangcheng.script import to_traditional
+
+    _photo(tmp_path / "照片" / "學雷鋒.jpg", (40, 30))
+    unit = tmp_path / "unit.yaml"
+    text = to_traditional(MINIMAL.replace("    志愿者: 45人\n", "    志愿者: 45人\n    照片: [照片/學雷鋒.jpg]\n"))
+    unit.write_text(text, encoding="utf-8")
+    assert "照片/學雷鋒.jpg" in text and "單位:" in text
+    render_unit(unit)
+    assert "](<照片/學雷鋒.jpg>)" in (tmp_path / "官塘社区.md").read_text(encoding="utf-8")
+
+
+def test_percent_in_a_file_name_is_that_file(tmp_path: Path) -> None:
+    Image.new("RGB", (40, 30), (0, 0, 255)).save(tmp_path / "x%41.jpg")
+    Image.new("RGB", (40, 30), (255, 0, 0)).save(tmp_path / "xA.jpg")
+    render_unit(_unit(tmp_path, "[x%41.jpg]"))
+    (media,) = [n for n in _docx(tmp_path / "官塘社区.docx").namelist() if n.startswith("word/media/")]
+    embedded = Image.open(io.BytesIO(_docx(tmp_path / "官塘社区.docx").read(media))).convert("RGB")
+    assert embedded.getpixel((20, 15))[2] > 200  # the blue one: x%41.jpg, not xA.jpg
+
+
+def test_validate_refuses_a_photo_folder_linked_from_outside(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "nas"
+    _photo(elsewhere / "a.jpg", (40, 30))
+    unit_dir = tmp_path / "unit"
+    unit_dir.mkdir()
+    (unit_dir / "照片").symlink_to(elsewhere, target_is_directory=True)
+    unit = _unit(unit_dir, "[照片/a.jpg]")
+    result = validate_paths([unit], select=["CC211"], ignore=[], strict=False, today=None, jobs=1)
+    (found,) = [d for f in result.files for d in f.diagnostics]
+    assert "之外" in found.message

@@ -158,3 +158,32 @@ def test_district_layout_errors_point_at_the_line(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         unit_layout(district / "桃源镇" / "桃源村.yaml")
     assert caught.value.diagnostics[0].line == line and "找不到参考文档" in caught.value.diagnostics[0].message
+
+
+def test_a_one_header_letterhead_is_on_even_pages_too(tmp_path: Path) -> None:
+    document = _render(tmp_path, _letterhead(tmp_path / "信笺.docx")).read("word/document.xml").decode()
+    section = re.search(r"<w:sectPr.*</w:sectPr>", document)
+    assert section and 'w:type="even"' in section[0] and section[0].count("headerReference") == 2
+
+
+def test_traditional_script_swaps_the_reference_fonts(tmp_path: Path, runner: CliRunner) -> None:
+    reference = tmp_path / "信笺.docx"
+    assert runner.invoke(app, ["reference", str(reference)]).exit_code == 0
+    unit = tmp_path / "unit.yaml"
+    unit.write_text(MINIMAL, encoding="utf-8")
+    layout, _ = unit_layout(unit, reference, "hant")
+    render_unit(unit, tmp_path / "out", ["docx"], layout=layout)
+    styles = zipfile.ZipFile(tmp_path / "out" / "官塘社区.docx").read("word/styles.xml").decode()
+    assert "GB2312" not in styles and "方正小标宋简体" not in styles
+
+
+def test_reference_command_in_a_district_whose_reference_is_yet_to_be_written(tmp_path: Path,
+                                                                            runner: CliRunner) -> None:
+    district = tmp_path / "江城区"
+    shutil.copytree(EXAMPLES, district)
+    (district / "district.yaml").write_text((district / "district.yaml").read_text(encoding="utf-8")
+                                            + "版式:\n  参考文档: 信笺.docx\n  页边距: {上: 30}\n", encoding="utf-8")
+    outcome = runner.invoke(app, ["reference", str(district / "信笺.docx")])
+    assert outcome.exit_code == 0, outcome.output
+    layout, problems = unit_layout(district / "桃源镇" / "桃源村.yaml")
+    assert problems == [] and layout.margins_mm == (30, 35, 28, 26)  # one margin given, the rest default

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from .amounts import Amount
 from .dates import cn_date, cn_date_range
 from .errors import Diagnostic, Severity
-from .images import check_picture
+from .images import check_picture, posix
 from .loader import Loaded, Places
 from .models import Indicators, Period, Report
 from .report import resident_population
@@ -125,8 +125,8 @@ class _Checker:
                     if amount is not None and amount.value == 0:
                         self.add("CC208", (*at, name), "人数为 0；没有就不写这一项")
                 for j, photo in enumerate(act.photos):
-                    file = self.folder / photo.replace("\\", "/")
-                    problem = "不存在" if not file.is_file() else check_picture(file)
+                    file = self.folder / posix(photo)
+                    problem = "不存在" if not file.exists() else check_picture(file, self.folder)
                     if problem:
                         self.add("CC211", (*at, "photos", j), f"照片“{photo}”{problem}（相对于 {self.folder}）")
 

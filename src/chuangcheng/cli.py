@@ -405,7 +405,7 @@ def reference(
             raise UsageError(f"{path}: 参考文档的扩展名应为 .docx")
         if path.exists() and not force:
             raise UsageError(f"{path}: 文件已存在；换一个文件名，或加 --force 覆盖")
-        layout, _ = unit_layout(path.absolute())
+        layout, _ = unit_layout(path.absolute(), with_reference=False)  # it may be the one to write
         written = write_all({path: reference_docx(layout)})
     typer.echo(f"已生成 {written[0]}：在 Word 或 WPS 中修改样式和页眉页脚后，用 --reference-docx {path} 生成总结")
 

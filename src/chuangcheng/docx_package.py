@@ -7,6 +7,7 @@ python-docx (its default template alone is a 349 KB styles.xml to parse and save
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import zipfile
 from collections.abc import Iterable
@@ -165,7 +166,15 @@ def package(layout: Layout) -> Package:
         return base
     from .reference import merge
 
-    return merge(base, Path(layout.reference))
+    merged = merge(base, Path(layout.reference))
+    if layout.script == "hans":
+        return merged
+    from .script import TRADITIONAL_FONTS  # the reference's own styles name fonts too
+
+    styles = merged.parts["word/styles.xml"]
+    for simplified, traditional in TRADITIONAL_FONTS.items():
+        styles = styles.replace(f'"{simplified}"'.encode(), f'"{traditional}"'.encode())
+    return dataclasses.replace(merged, parts={**merged.parts, "word/styles.xml": styles})
 
 
 def settings_xml(even_and_odd: bool, mirror: bool = False) -> str:

@@ -8,12 +8,18 @@ e-mail; a JPEG that is already small and upright is embedded byte for byte.
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 MAX_SIDE = 1600  # pixels: a photo at text width (156 mm) still prints at ≈ 260 dpi
 JPEG_QUALITY = 85
 READABLE = "JPG、PNG、GIF、BMP、WebP、TIFF"
+
+
+def posix(photo: str) -> str:
+    """A photo path as written in a unit file (``照片\\0305.jpg`` from Windows too), with ``/``."""
+    return photo.replace("\\", "/")
 
 
 class PhotoError(Exception):
@@ -35,7 +41,8 @@ def load_picture(path: Path) -> Picture:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        with Image.open(path) as opened:
+        with warnings.catch_warnings(), Image.open(path) as opened:
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             source_format, full_size = opened.format, opened.size
             turned = opened.getexif().get(0x0112, 1) not in (1, None)  # EXIF orientation
             if (source_format == "JPEG" and not turned and max(full_size) <= MAX_SIDE
@@ -91,17 +98,22 @@ class Pictures:
         return self._loaded[path]
 
 
-def check_picture(path: Path) -> str | None:
+def check_picture(path: Path, root: Path) -> str | None:
     """Why ``path`` is not a usable picture (read from its header only), or None."""
     from PIL import Image, UnidentifiedImageError
 
+    if not path.resolve().is_relative_to(root.resolve()):
+        return f"在单位文件所在文件夹（{root}）之外，不能使用"
     try:
-        with Image.open(path) as image:
+        with warnings.catch_warnings(), Image.open(path) as image:
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image.verify()
     except FileNotFoundError:
-        return "文件不存在"
+        return "不存在"
     except UnidentifiedImageError:
         return f"不是能识别的图片（支持 {READABLE}；手机的 HEIC 照片请先转成 JPG）"
+    except Image.DecompressionBombError:
+        return "图片像素过多，请先缩小后再用"
     except (OSError, SyntaxError, ValueError) as exc:
         return f"图片已损坏（{exc}）"
     return None

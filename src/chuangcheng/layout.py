@@ -23,7 +23,9 @@ def points(value: object, *, what: str = "字号") -> float:
     match = _NUMBER.match(text)
     if match and (match[2] or "pt").lower() in {"pt", "磅", "点"} and 0 < float(match[1]) <= 200:
         return float(match[1])
-    raise ValueError(f"“{value}”不是{what}：写 三号、小四 这样的字号，或磅值，如 16、28.95磅")
+    if what != "字号":
+        raise ValueError(f"“{value}”不是{what}：写磅值，如 28.95、29磅")
+    raise ValueError(f"“{value}”不是字号：写 三号、小四 这样的字号，或磅值，如 16、22磅")
 
 
 def millimetres(value: object) -> float:

@@ -379,10 +379,10 @@ PageNumberPosition = Annotated[str, PlainValidator(_page_number),
 
 
 class Margins(Model):
-    top: Millimetres = Field(title="上", description="上边距（毫米），默认 37")
-    bottom: Millimetres = Field(title="下", description="下边距（毫米），默认 35")
-    left: Millimetres = Field(title="左", description="左边距（毫米），默认 28")
-    right: Millimetres = Field(title="右", description="右边距（毫米），默认 26")
+    top: Millimetres | None = Field(None, title="上", description="上边距（毫米），默认 37")
+    bottom: Millimetres | None = Field(None, title="下", description="下边距（毫米），默认 35")
+    left: Millimetres | None = Field(None, title="左", description="左边距（毫米），默认 28")
+    right: Millimetres | None = Field(None, title="右", description="右边距（毫米），默认 26")
 
 
 class LayoutSettings(Model):
@@ -423,8 +423,9 @@ class LayoutSettings(Model):
         if tuple(fonts) != layout.heading_fonts:
             changes["heading_fonts"] = tuple(fonts)
         if self.margins is not None:
-            m = self.margins
-            changes["margins_mm"] = (m.top, m.bottom, m.left, m.right)
+            given = (self.margins.top, self.margins.bottom, self.margins.left, self.margins.right)
+            changes["margins_mm"] = tuple(g if g is not None else d for g, d in zip(given, layout.margins_mm,
+                                                                                   strict=True))
         return dataclasses.replace(layout, **changes)  # type: ignore[arg-type]  # checked above, by name
 
 

@@ -164,6 +164,12 @@ def merge(base: Package, path: Path) -> Package:
                 parts[f"word/_rels/{name[5:]}.rels"] = (
                     f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                     f'<Relationships xmlns="{_PKG_REL}">{part_rels}</Relationships>').encode()
+        headers = {h.get(_w("type"), "default"): h for h in section.iterfind(_w("headerReference"))}
+        outside = b"evenAndOddHeaders" in base.parts["word/settings.xml"]
+        if own_footers and outside and "default" in headers and "even" not in headers:
+            even = copy.deepcopy(headers["default"])  # our page numbers split odd and even pages:
+            even.set(_w("type"), "even")  # the letterhead goes on both
+            headers["default"].addnext(even)
         if own_footers:  # no footer: chuangcheng's page numbers, put first as the schema orders them
             ours = etree.fromstring(f'<w:sectPr xmlns:w="{W_NS}" xmlns:r="{R_NS}">'
                                     + base.section.split(">", 1)[1], _PARSER)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Diagnostic, InputError, UsageError
-from .images import PhotoError, Pictures
+from .images import PhotoError, Pictures, posix
 from .layout import Layout
 from .loader import Loaded, load_unit
 from .models import District, Report
@@ -105,14 +105,15 @@ def render_unit(
     return RenderResult(path, loaded.model, view, outputs, loaded.warnings, job)
 
 
-def layout_for(district: Loaded[District] | None, reference: Path | None = None, script: str = "hans") -> Layout:
+def layout_for(district: Loaded[District] | None, reference: Path | None = None, script: str = "hans",
+               *, with_reference: bool = True) -> Layout:
     """The layout reports are made with: GB/T 9704, then the district's ``版式``, then the
     reference document (``reference``, else the district's), then the script."""
     layout = Layout()
     if district is not None:
         settings = district.model.layout
         layout = settings.apply(layout)
-        if reference is None and settings.reference:
+        if reference is None and settings.reference and with_reference:
             reference = district.path.parent / settings.reference
             if not reference.is_file():
                 places = district.places
@@ -130,22 +131,24 @@ def layout_for(district: Loaded[District] | None, reference: Path | None = None,
     return layout
 
 
-def unit_layout(path: Path, reference: Path | None = None, script: str = "hans") -> tuple[Layout, list[Diagnostic]]:
+def unit_layout(path: Path, reference: Path | None = None, script: str = "hans", *,
+                with_reference: bool = True) -> tuple[Layout, list[Diagnostic]]:
     """The layout of a unit file rendered on its own: that of the district file of its folder
     (or a parent's). A district file that cannot be read leaves the defaults, with its problems."""
     from .discover import nearest_district_file
     from .loader import try_load_district
 
     loaded, problems = try_load_district(nearest_district_file(path))
-    return layout_for(loaded, reference, script), problems
+    return layout_for(loaded, reference, script, with_reference=with_reference), problems
 
 
 def _link(target: Path, folder: Path) -> str:
     """``target`` as the Markdown written to ``folder`` links it: relative, with ``/``."""
     try:
-        return Path(os.path.relpath(target.resolve(), folder.resolve())).as_posix()
+        link = Path(os.path.relpath(target.resolve(), folder.resolve())).as_posix()
     except ValueError:  # another drive (Windows): only an absolute path reaches it
-        return target.resolve().as_posix()
+        link = target.resolve().as_posix()
+    return link.replace("%", "%25")  # a link is a URL: IMG%20001.jpg is a file's real name
 
 
 def _check_photos(loaded: Loaded[Report], pictures: Pictures) -> None:
@@ -155,7 +158,7 @@ def _check_photos(loaded: Loaded[Report], pictures: Pictures) -> None:
         for i, act in enumerate(section.activities):
             for j, photo in enumerate(act.photos):
                 try:
-                    pictures.load(pictures.root / photo.replace("\\", "/"))
+                    pictures.load(pictures.root / posix(photo))
                 except PhotoError as exc:
                     where = (*prefix, "activities", i, "photos", j)
                     places = loaded.places

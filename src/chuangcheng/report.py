@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from .amounts import Amount, AmountError, parse_amount, sum_amounts
 from .dates import cn_date, cn_date_range
+from .images import posix
 from .models import Activity, Leadership, Report, Section, Volunteering
 from .typography import clause, is_one_clause, join_list, points, sentence, tidy
 
@@ -279,7 +280,7 @@ def _photos(acts: list[Activity], with_year: bool) -> list[PhotoView]:
     for act in acts:
         head = f"{cn_date_range(act.date, act.end_date, with_year)} {clause(act.title)}"
         for n, photo in enumerate(act.photos, 1):
-            path = photo.replace("\\", "/")
+            path = posix(photo)
             out.append(PhotoView(path, path, head + (f"（{n}）" if len(act.photos) > 1 else "")))
     return out
 

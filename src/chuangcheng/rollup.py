@@ -202,7 +202,23 @@ def render_district(folder: Path, out_dir: Path | None = None, formats: Sequence
             progress(0, len(pending), PDF_STEP)
         targets = dict(pending)
         result.pdf_failures = [(targets[source], why) for source, why in convert(pending)]
+        if result.pdf_failures:
+            _forget(result, {target for target, _ in result.pdf_failures})
     return result
+
+
+def _forget(result: DistrictResult, failed: set[Path]) -> None:
+    """PDFs that LibreOffice did not write: their units and the roll-up are made again next run."""
+    cache = result.batch.cache
+    result.rollup = [p for p in result.rollup if p not in failed]
+    if cache is None:
+        return
+    names = {str(p) for p in failed}
+    for summary in result.batch.summaries:
+        if names & set(summary.outputs):
+            cache.entries.pop(summary.file, None)
+    cache.rollup = ""
+    cache.save({s.file for s in result.batch.summaries})
 
 
 def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str], *, force: bool, fail_fast: bool,

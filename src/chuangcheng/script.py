@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import re
 from collections.abc import Iterator
 from functools import cache
 from typing import Any, Literal, Protocol
@@ -51,10 +52,23 @@ def _converter(config: str) -> _Converter:
     return converter
 
 
+# What names a file stays as written: a Markdown link target, or a picture's path in a unit file.
+_FILE = re.compile(r"\]\(<[^>\n]*>\)|[^\s<>()\[\]{},'\"：:]+\.(?:jpe?g|png|gif|bmp|webp|tiff?|heic)\b", re.I)
+
+
 def _convert(config: str, text: str) -> str:
-    """Convert line by line, so that line numbers (and the line breaks) stay as written."""
+    """Convert line by line, so that line numbers (and the line breaks) stay as written; file
+    names are left alone (照片/0305-學雷鋒.jpg is the file's name, whatever the script)."""
     converter = _converter(config)
-    return "\n".join(converter.convert(line) for line in text.split("\n"))
+
+    def line(text: str) -> str:
+        out, at = [], 0
+        for match in _FILE.finditer(text):
+            out += [converter.convert(text[at:match.start()]), match[0]]
+            at = match.end()
+        return "".join([*out, converter.convert(text[at:])])
+
+    return "\n".join(line(part) for part in text.split("\n"))
 
 
 def _is_han(char: str) -> bool:
