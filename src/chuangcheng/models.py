@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from pathlib import PurePosixPath, PureWindowsPath
@@ -340,25 +341,16 @@ class Checks(Model):
     strict: YesNo = Field(False, title="严格", description="有警告也算不通过，同 --strict")
 
 
-def _points(value: object) -> float:
-    try:
-        return points(value)
-    except ValueError as exc:
-        raise PydanticCustomError("layout", str(exc), {}) from None
+def _layout_value(parse: Callable[[object], float]) -> Callable[[object], float]:
+    """A layout parser (:mod:`chuangcheng.layout`) whose Chinese ValueError becomes pydantic's error."""
 
+    def validate(value: object) -> float:
+        try:
+            return parse(value)
+        except ValueError as exc:
+            raise PydanticCustomError("layout", str(exc), {}) from None
 
-def _line(value: object) -> float:
-    try:
-        return points(value, what="行距")
-    except ValueError as exc:
-        raise PydanticCustomError("layout", str(exc), {}) from None
-
-
-def _mm(value: object) -> float:
-    try:
-        return millimetres(value)
-    except ValueError as exc:
-        raise PydanticCustomError("layout", str(exc), {}) from None
+    return validate
 
 
 def _page_number(value: object) -> str:
@@ -371,9 +363,10 @@ def _page_number(value: object) -> str:
 
 
 _SIZE_SCHEMA = WithJsonSchema({"type": ["string", "number"], "examples": ["三号", "16"]})
-FontSize = Annotated[float, PlainValidator(_points), _SIZE_SCHEMA]
-LineSpacing = Annotated[float, PlainValidator(_line), _SIZE_SCHEMA]
-Millimetres = Annotated[float, PlainValidator(_mm), WithJsonSchema({"type": ["string", "number"]})]
+FontSize = Annotated[float, PlainValidator(_layout_value(points)), _SIZE_SCHEMA]
+LineSpacing = Annotated[float, PlainValidator(_layout_value(partial(points, what="行距"))), _SIZE_SCHEMA]
+Millimetres = Annotated[float, PlainValidator(_layout_value(millimetres)),
+                        WithJsonSchema({"type": ["string", "number"]})]
 PageNumberPosition = Annotated[str, PlainValidator(_page_number),
                                WithJsonSchema({"type": "string", "enum": ["外侧", "居中"]})]
 

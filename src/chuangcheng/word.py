@@ -152,7 +152,7 @@ class _Builder:
         document = (package.document_start + "<w:body>" + "".join(self.out) + package.section
                     + "</w:body></w:document>")
         rels = "".join(f'<Relationship Id="rIdImage{n}" Type="{REL}/image" Target="{name}"/>'
-                       for n, name in enumerate(self.media.values(), 1))
+                       for n, name in enumerate(self.media.values(), 1))  # numbered in insertion order
         out = io.BytesIO(package.archive)
         with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             archive.writestr("word/_rels/document.xml.rels", package.document_rels(rels))
@@ -170,9 +170,8 @@ class _Builder:
             picture = self.pictures.get(src)
         except PhotoError as exc:
             raise OutputError(f"{self.pictures.base / src}: 照片: {exc}") from None
-        if picture not in self.media:
-            self.media[picture] = f"media/image{len(self.media) + 1}.{picture.ext}"
-        number = list(self.media).index(picture) + 1
+        name = self.media.setdefault(picture, f"media/image{len(self.media) + 1}.{picture.ext}")
+        number = int(name[11:].split(".")[0])  # media/image{number}.{ext}
         width_mm, height_mm = self.package.text_mm
         line_mm = self.layout.line_spacing * 25.4 / 72
         max_h = (height_mm - 2 * line_mm) / 2 - 3
