@@ -87,11 +87,10 @@ def _amount_data(amount: Amount) -> tuple[str, str, str]:
     return (str(amount.value), amount.unit, amount.approx)
 
 
-def summarize(path: Path, display: str, formats: Sequence[str], out_dir: Path | None,
-              template_dir: Path | None = None, pdf_stage: Path | None = None,
-              layout: Layout | None = None) -> UnitSummary:
+def summarize(path: Path, display: str, out_dir: Path | None, run: Settings) -> UnitSummary:
     """Render one unit and describe it for the roll-up (runs in a worker process)."""
-    result = render_unit(path, out_dir, formats, template_dir, layout, display=display, pdf_stage=pdf_stage)
+    result = render_unit(path, out_dir, run.formats, run.template_dir, run.layout, display=display,
+                         pdf_stage=run.pdf_stage)
     report, view = result.report, result.view
     acts = report.activities()
     ranked = sorted(((v.activity.participants, v) for s in view.sections for v in s.activities
@@ -130,7 +129,7 @@ Job = tuple[Path, str, Path | None, Settings]  # unit file, as shown, output fol
 def _work(job: Job) -> UnitSummary | UnitFailure:
     path, display, out_dir, run = job
     try:
-        return summarize(path, display, run.formats, out_dir, run.template_dir, run.pdf_stage, run.layout)
+        return summarize(path, display, out_dir, run)
     except ChuangchengError as exc:
         return UnitFailure(display, exc.lines())
 

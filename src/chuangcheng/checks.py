@@ -19,7 +19,7 @@ from .amounts import Amount
 from .dates import cn_date, cn_date_range
 from .errors import Diagnostic, Severity
 from .images import check_picture, posix
-from .loader import Loaded, Places
+from .loader import Loaded
 from .models import Indicators, Period, Report
 from .report import resident_population
 from .rules import RULES
@@ -60,9 +60,8 @@ class Context:
 
 class _Checker:
     def __init__(self, loaded: Loaded[Report], context: Context) -> None:
-        assert loaded.places is not None
         self.report = loaded.model
-        self.places: Places = loaded.places
+        self.places = loaded.places
         self.folder = FsPath(loaded.path).parent
         self.context = context
         self.out: list[Diagnostic] = []

@@ -32,8 +32,8 @@ class Loaded(typing.Generic[M]):
 
     model: M
     path: FsPath
+    places: Places
     warnings: list[Diagnostic] = field(default_factory=list)
-    places: Places | None = None
 
 
 class Places:
@@ -320,7 +320,7 @@ def load_model(path: FsPath, model: type[M], display: str | None = None) -> Load
     context = _period_context(data) if model is Report else {}
     lines = source.text.split("\n")
     result = _validate(walker, data, lines, model, context)
-    return Loaded(result, path, [*source.warnings, *tree.warnings], Places(source.path, tree, walker.raw_of, lines))
+    return Loaded(result, path, Places(source.path, tree, walker.raw_of, lines), [*source.warnings, *tree.warnings])
 
 
 def load_unit(path: FsPath, display: str | None = None) -> Loaded[Report]:

@@ -48,7 +48,10 @@ def report_files(markdown: str, folder: Path, stem: str, formats: Sequence[str],
                  pictures: Pictures | None = None, pdf_stage: Path | None = None
                  ) -> tuple[dict[Path, bytes], PdfJob | None]:
     """The files of one report, by format. The PDF is converted here, unless ``pdf_stage`` is
-    given: then the Word file to convert is named (staged there when Word was not asked for)."""
+    given: then the Word file to convert is named (staged there when Word was not asked for).
+    A layout in traditional script turns the text (all formats) into it first."""
+    if layout is not None and layout.script != "hans":
+        markdown = to_traditional(markdown, layout.script)
     files: dict[Path, bytes] = {}
     docx = b""
     if "docx" in formats or "pdf" in formats:
@@ -97,8 +100,6 @@ def render_unit(
         photo.src = _link(path.parent / photo.path, folder)
     _check_photos(loaded, pictures)
     markdown = render_markdown(loaded.model, template_dir, view)
-    if layout is not None and layout.script != "hans":
-        markdown = to_traditional(markdown, layout.script)
     stem = safe_filename(loaded.model.unit.name)
     files, job = report_files(markdown, folder, stem, formats, layout=layout, pictures=pictures, pdf_stage=pdf_stage)
     outputs = write_all(files) + ([job[1]] if job else [])  # the PDF comes with the folder's conversion
@@ -116,10 +117,9 @@ def layout_for(district: Loaded[District] | None, reference: Path | None = None,
         if reference is None and settings.reference and with_reference:
             reference = district.path.parent / settings.reference
             if not reference.is_file():
-                places = district.places
-                line, col, field = places.at(("layout", "reference")) if places else (1, 1, "版式")
+                line, col, field = district.places.at(("layout", "reference"))
                 message = f"找不到参考文档 {reference}（路径相对于区文件所在的文件夹）"
-                raise InputError([Diagnostic(str(district.path), line, col, field, message, code="CC105")])
+                raise InputError([Diagnostic(district.places.file, line, col, field, message, code="CC105")])
     if reference is not None:
         if not reference.is_file():
             raise UsageError(f"{reference}: 参考文档不存在")
@@ -160,10 +160,8 @@ def _check_photos(loaded: Loaded[Report], pictures: Pictures) -> None:
                 try:
                     pictures.load(pictures.root / posix(photo))
                 except PhotoError as exc:
-                    where = (*prefix, "activities", i, "photos", j)
-                    places = loaded.places
-                    line, col, field = places.at(where) if places else (1, 1, "照片")
-                    problems.append(Diagnostic(places.file if places else str(loaded.path), line, col, field,
-                                               f"照片“{photo}”：{exc}", code="CC211"))
+                    line, col, field = loaded.places.at((*prefix, "activities", i, "photos", j))
+                    problems.append(Diagnostic(loaded.places.file, line, col, field, f"照片“{photo}”：{exc}",
+                                               code="CC211"))
     if problems:
         raise InputError(problems)

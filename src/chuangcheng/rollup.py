@@ -18,7 +18,6 @@ from .models import District
 from .output import safe_filename
 from .render import DEFAULT_FORMATS, PdfJob, report_files
 from .report import person_times
-from .script import to_traditional
 
 # Problems units report, sorted into the themes a district office reads them by.
 THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -154,8 +153,6 @@ def write_rollup(result: BatchResult, district: District | None, out_root: Path,
 
     view = build_district_view(result, district)
     markdown = render_template(ROLLUP_TEMPLATE, template_dir, d=view)
-    if layout is not None and layout.script != "hans":
-        markdown = to_traditional(markdown, layout.script)
     stem = safe_filename(f"{view.district}汇总")
     files, job = report_files(markdown, out_root, stem, formats, layout=layout, pdf_stage=pdf_stage)
     files[out_root / WORKBOOK] = build_workbook(result.summaries, view.title)
@@ -180,21 +177,21 @@ def render_district(folder: Path, out_dir: Path | None = None, formats: Sequence
                     reference: Path | None = None, script: str = "hans") -> DistrictResult:
     """Render every unit under ``folder``, then the roll-up unless nothing changed since last time;
     with PDF asked for, every new PDF comes from one LibreOffice call at the end."""
-    if "pdf" not in formats:
-        return _render_district(folder, out_dir, formats, force=force, fail_fast=fail_fast, jobs=jobs,
-                                progress=progress, template_dir=template_dir, reference=reference, script=script)
+    import contextlib
     import tempfile
 
     from .errors import OutputError
     from .pdf import MISSING_MESSAGE, convert, find_soffice
 
-    if find_soffice() is None:  # before any work, not after a thousand units
+    pdf = "pdf" in formats
+    if pdf and find_soffice() is None:  # before any work, not after a thousand units
         raise OutputError(MISSING_MESSAGE)
-
-    with tempfile.TemporaryDirectory(prefix="chuangcheng-", ignore_cleanup_errors=True) as stage:
+    staging = (tempfile.TemporaryDirectory(prefix="chuangcheng-", ignore_cleanup_errors=True) if pdf
+               else contextlib.nullcontext(None))
+    with staging as stage:
         result = _render_district(folder, out_dir, formats, force=force, fail_fast=fail_fast, jobs=jobs,
                                   progress=progress, template_dir=template_dir, reference=reference, script=script,
-                                  pdf_stage=Path(stage))
+                                  pdf_stage=Path(stage) if stage else None)
         pending = [(Path(s.pdf_job[0]), Path(s.pdf_job[1])) for s in result.batch.summaries if s.pdf_job]
         if result.pdf_job:
             pending.append(result.pdf_job)

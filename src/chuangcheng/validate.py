@@ -173,9 +173,7 @@ def check_file(job: Job) -> FileResult:
     result.loaded = True
     result.unit, result.type = report.unit.name, report.unit.type
     result.period = (report.period.start.isoformat(), report.period.end.isoformat())
-    places = loaded.places
-    assert places is not None
-    result.name_at = places.at(("unit", "name"))[:2]
+    result.name_at = loaded.places.at(("unit", "name"))[:2]
     result.diagnostics = sorted([*loaded.warnings, *check_unit(loaded, context)],
                                 key=lambda d: (d.line, d.col, d.code))
     for name in ("problems", "next_steps"):
@@ -183,7 +181,7 @@ def check_file(job: Job) -> FileResult:
             for sentence in _SENTENCE_END.split(text):
                 key = _NOT_TEXT.sub("", sentence)
                 if len(key) >= COPIED_MIN_CHARS:
-                    line, col, shown = places.at((name, i))
+                    line, col, shown = loaded.places.at((name, i))
                     result.sentences.append((key, line, col, shown))
     return result
 
@@ -274,7 +272,6 @@ def _district_rules(result: Validation, folder: Path, loaded: Loaded[District] |
                 RULES["CC407"].severity, "CC407"))
         return
     district, places = loaded.model, loaded.places
-    assert places is not None
     by_name: dict[str, list[FileResult]] = defaultdict(list)
     for f in result.files:
         if f.unit is not None:
@@ -313,11 +310,10 @@ def _deadline(result: Validation, loaded: Loaded[District]) -> None:
     """CC406, once the selection is applied: units late are those still missing or in error."""
     late = [r for r in result.status_rows() if r.status in {MISSING, UNREADABLE, ERRORS}]
     days = result.days_left
-    if days is not None and days < 0 and late and loaded.places is not None:
-        places = loaded.places
-        line, col, shown = places.at(("deadline",))
+    if days is not None and days < 0 and late:
+        line, col, shown = loaded.places.at(("deadline",))
         result.district_diagnostics.append(Diagnostic(
-            places.file, line, col, shown,
+            loaded.places.file, line, col, shown,
             f"已过截止日期（{cn_date(loaded.model.deadline)}）{-days} 天，还有 {len(late)} 个单位未报送或有错误",
             RULES["CC406"].severity, "CC406"))
 
