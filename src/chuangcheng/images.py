@@ -9,8 +9,14 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
 
 MAX_SIDE = 1600  # pixels: a photo at text width (156 mm) still prints at ≈ 260 dpi
 JPEG_QUALITY = 85
@@ -36,21 +42,15 @@ class Picture:
     height: int
 
 
-def load_picture(path: Path) -> Picture:
-    """Read ``path`` as a picture; raise :class:`PhotoError` when it is missing or broken."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+@contextmanager
+def _opened(path: Path) -> Iterator[PILImage]:
+    """``path`` opened by Pillow; whatever goes wrong, reading or decoding, is a PhotoError."""
+    from PIL import Image, UnidentifiedImageError
 
     try:
-        with warnings.catch_warnings(), Image.open(path) as opened:
+        with warnings.catch_warnings(), Image.open(path) as image:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            source_format, full_size = opened.format, opened.size
-            turned = opened.getexif().get(0x0112, 1) not in (1, None)  # EXIF orientation
-            if (source_format == "JPEG" and not turned and max(full_size) <= MAX_SIDE
-                    and opened.mode in {"RGB", "L"}):
-                opened.load()  # a broken JPEG fails here
-                return Picture(path.read_bytes(), "jpeg", *full_size)
-            opened.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a fraction of the size
-            image = ImageOps.exif_transpose(opened)  # a copy, upright and loaded
+            yield image
     except FileNotFoundError:
         raise PhotoError("照片文件不存在，请检查路径和文件名（包括扩展名 .jpg/.png）") from None
     except IsADirectoryError:
@@ -63,6 +63,28 @@ def load_picture(path: Path) -> Picture:
         raise PhotoError("图片像素过多，请先缩小后再用") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise PhotoError(f"图片已损坏或不完整（{exc}），请重新导出或换一张") from None
+
+
+def _inside(path: Path, root: Path) -> Path:
+    """``path`` resolved (links followed); a PhotoError when that leaves ``root``."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise PhotoError(f"在单位文件所在文件夹（{root}）之外，不能使用")
+    return resolved
+
+
+def load_picture(path: Path) -> Picture:
+    """Read ``path`` as a picture; raise :class:`PhotoError` when it is missing or broken."""
+    from PIL import Image, ImageOps
+
+    with _opened(path) as opened:
+        source_format, full_size = opened.format, opened.size
+        turned = opened.getexif().get(0x0112, 1) not in (1, None)  # EXIF orientation
+        if source_format == "JPEG" and not turned and max(full_size) <= MAX_SIDE and opened.mode in {"RGB", "L"}:
+            opened.load()  # a broken JPEG fails here
+            return Picture(path.read_bytes(), "jpeg", *full_size)
+        opened.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a fraction of the size
+        image = ImageOps.exif_transpose(opened)  # a copy, upright and loaded
     if image.width < 1 or image.height < 1:
         raise PhotoError("图片没有内容（宽或高为 0）")
     if max(image.size) > MAX_SIDE:
@@ -90,9 +112,7 @@ class Pictures:
 
     def load(self, path: Path) -> Picture:
         """The picture at ``path``, refused when it lies outside ``root`` (links followed)."""
-        path = path.resolve()
-        if not path.is_relative_to(self.root):
-            raise PhotoError(f"在单位文件所在文件夹（{self.root}）之外，不能使用")
+        path = _inside(path, self.root)
         if path not in self._loaded:
             self._loaded[path] = load_picture(path)
         return self._loaded[path]
@@ -100,20 +120,9 @@ class Pictures:
 
 def check_picture(path: Path, root: Path) -> str | None:
     """Why ``path`` is not a usable picture (read from its header only), or None."""
-    from PIL import Image, UnidentifiedImageError
-
-    if not path.resolve().is_relative_to(root.resolve()):
-        return f"在单位文件所在文件夹（{root}）之外，不能使用"
     try:
-        with warnings.catch_warnings(), Image.open(path) as image:
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with _opened(_inside(path, root)) as image:
             image.verify()
-    except FileNotFoundError:
-        return "不存在"
-    except UnidentifiedImageError:
-        return f"不是能识别的图片（支持 {READABLE}；手机的 HEIC 照片请先转成 JPG）"
-    except Image.DecompressionBombError:
-        return "图片像素过多，请先缩小后再用"
-    except (OSError, SyntaxError, ValueError) as exc:
-        return f"图片已损坏（{exc}）"
+    except PhotoError as exc:
+        return str(exc)
     return None
