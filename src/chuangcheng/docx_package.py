@@ -145,7 +145,7 @@ class Package:
         return self.style_ids.get(ours, ours)
 
     def document_rels(self, extra: str = "") -> bytes:
-        return f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{self.relationships}{extra}</Relationships>'.encode()
+        return relationships_xml(self.relationships + extra)
 
     @cached_property
     def archive(self) -> bytes:
@@ -175,6 +175,11 @@ def package(layout: Layout) -> Package:
     for simplified, traditional in TRADITIONAL_FONTS.items():
         styles = styles.replace(f'"{simplified}"'.encode(), f'"{traditional}"'.encode())
     return dataclasses.replace(merged, parts={**merged.parts, "word/styles.xml": styles})
+
+
+def relationships_xml(relationships: str) -> bytes:
+    """A ``.rels`` part around its ``<Relationship>`` elements."""
+    return f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{relationships}</Relationships>'.encode()
 
 
 def settings_xml(even_and_odd: bool, mirror: bool = False) -> str:

@@ -16,10 +16,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from .docx_package import CT, MEDIA, R_NS, REL, W_NS, Package, content_types, settings_xml
+from .docx_package import CT, MEDIA, R_NS, REL, W_NS, Package, content_types, relationships_xml, settings_xml
 from .errors import Diagnostic, InputError
 
-_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _KEEP = {"theme": "application/vnd.openxmlformats-officedocument.theme+xml",
          "fontTable": f"{CT}.fontTable+xml", "numbering": f"{CT}.numbering+xml"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -161,9 +160,7 @@ def merge(base: Package, path: Path) -> Package:
                     media.add(copied.rsplit(".", 1)[-1].lower())
                     part_rels += f'<Relationship Id="{pid}" Type="{pkind}" Target="{copied[5:]}"/>'
             if part_rels:
-                parts[f"word/_rels/{name[5:]}.rels"] = (
-                    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                    f'<Relationships xmlns="{_PKG_REL}">{part_rels}</Relationships>').encode()
+                parts[f"word/_rels/{name[5:]}.rels"] = relationships_xml(part_rels)
         headers = {h.get(_w("type"), "default"): h for h in section.iterfind(_w("headerReference"))}
         outside = b"evenAndOddHeaders" in base.parts["word/settings.xml"]
         if own_footers and outside and "default" in headers and "even" not in headers:
