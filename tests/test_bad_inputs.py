@@ -92,8 +92,8 @@ def test_oversized_file_is_rejected(runner: CliRunner, tmp_path: Path) -> None:
     path.write_text(MINIMAL + "# " + "很" * 1_000_000 + "\n", encoding="utf-8")
     code, stderr, written = _render(runner, path)
     assert (code, written) == (1, [])
-    assert stderr == (f"{path}:1:1: CC101 文件: 文件过大（2930 KB），单位文件不能超过 2 MB；"
-                      "照片请另放，不要写进文件\n")
+    assert stderr == (f"{path}:1:1: CC110 文件: 文件过大（2930 KB），超出限制：单位文件和区文件不能超过 2 MB；"
+                      "照片请另放，不要写进文件，过长的内容请删减\n")
 
 
 def test_missing_file(runner: CliRunner, tmp_path: Path) -> None:

@@ -13,12 +13,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 
+from .limits import MAX_AMOUNT_DECIMALS, MAX_AMOUNT_DIGITS
+from .yamltree import as_written
+
 _MAGNITUDES = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 _APPROX = ("余", "多")
 _AMOUNT_RE = re.compile(
     r"(?P<num>\d+(?:\.\d+)?)(?P<a1>[余多])?(?P<mag>[万亿])?(?P<a2>[余多])?(?P<unit>\D*)"
 )
 _CN_DIGITS = set("零〇一二两三四五六七八九十百千万亿")
+# A number as the mapping form's 数值 takes it: digits, a point, an exponent no longer than three digits.
+_NUMBER = re.compile(r"-?\d{1,40}(?:\.\d{1,40})?(?:[eE][-+]?\d{1,3})?")
 _TRUE = {"true", "yes", "y", "是", "对", "余", "多", "1"}
 _FALSE = {"false", "no", "n", "否", "不", "0", ""}
 
@@ -29,6 +34,31 @@ class AmountError(ValueError):
 
 class NegativeAmount(AmountError):
     """A negative amount: understood, but no report counts below zero (rule CC208)."""
+
+
+class EmptyAmount(AmountError):
+    """No amount at all where one belongs (rule CC104)."""
+
+
+class AmountOverLimit(AmountError):
+    """An amount too large or too finely divided to be real (rule CC110, :mod:`chuangcheng.limits`)."""
+
+
+_LARGEST = Decimal(10) ** MAX_AMOUNT_DIGITS
+
+
+def _checked(value: Decimal) -> Decimal:
+    """``value`` when it is a number a report can print, as ``0`` for ``-0``; else :class:`AmountError`."""
+    if not value.is_finite():
+        raise AmountError("应为数字（nan、inf 这样的写法不是数量）")
+    if value.is_signed() and value != 0:
+        raise NegativeAmount("数量不能为负数")
+    if value >= _LARGEST:
+        raise AmountOverLimit(f"超出限制：数量最多 {MAX_AMOUNT_DIGITS} 位数（不到1万亿），请核对")
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_AMOUNT_DECIMALS:
+        raise AmountOverLimit(f"超出限制：小数最多写 {MAX_AMOUNT_DECIMALS} 位，请核对")
+    return abs(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +125,8 @@ def parse_amount(raw: object, default_unit: str | None = None) -> Amount:
         return raw
     if isinstance(raw, Mapping):
         return _parse_mapping(raw, default_unit)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise EmptyAmount("没有写数量：请写成“10条”这样的形式，没有就删除这一项")
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float, Decimal)):
         raise AmountError("应写作“数字+量词”，如“10条”")
     text = unicodedata.normalize("NFKC", str(raw)).strip()
@@ -113,7 +145,9 @@ def parse_amount(raw: object, default_unit: str | None = None) -> Amount:
         unit = default_unit
     if re.search(r"[余多]", unit[:1]):
         raise AmountError("“余”“多”应紧跟在数字或“万”之后")
-    value = Decimal(match["num"]) * _MAGNITUDES.get(match["mag"] or "", Decimal(1))
+    if len(match["num"]) > 2 * (MAX_AMOUNT_DIGITS + MAX_AMOUNT_DECIMALS):  # 4000 nines: no Decimal to build
+        raise AmountOverLimit(f"超出限制：数量最多 {MAX_AMOUNT_DIGITS} 位数（不到1万亿），请核对")
+    value = _checked(Decimal(match["num"]) * _MAGNITUDES.get(match["mag"] or "", Decimal(1)))
     return Amount(value, unit, match["a1"] or match["a2"] or "")
 
 
@@ -126,21 +160,23 @@ def _parse_mapping(raw: Mapping[object, object], default_unit: str | None) -> Am
     for key, val in raw.items():
         name = _MAPPING_KEYS.get(str(key))
         if name is None:
-            raise AmountError(f"不认识的键“{key}”，数量的映射写法只有 数值、单位、约数")
+            raise AmountError(f"不认识的键“{as_written(key)}”，数量的映射写法只有 数值、单位、约数")
+        if val is not None and not isinstance(val, (str, int, float, Decimal)):
+            raise AmountError(f"“{as_written(key)}”应为一个数字或一段文字，而不是“{as_written(val)}”")
         fields[name] = val
-    if "value" not in fields:
-        raise AmountError("映射写法缺少“数值”")
+    if fields.get("value") is None:
+        raise EmptyAmount("映射写法缺少“数值”")
     text = unicodedata.normalize("NFKC", str(fields["value"])).strip()
+    if not _NUMBER.fullmatch(text):
+        raise AmountError(f"“数值”应为数字，如 8900 或 1.5，而不是“{as_written(text)}”")
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise AmountError(f"“数值”应为数字，而不是“{text}”") from None
-    if value < 0:
-        raise NegativeAmount("数量不能为负数")
+        value = _checked(Decimal(text))
+    except InvalidOperation:  # pragma: no cover - _NUMBER admits only what Decimal reads
+        raise AmountError(f"“数值”应为数字，而不是“{as_written(text)}”") from None
     unit = str(fields.get("unit") or default_unit or "").strip()
     if not unit:
         raise AmountError("映射写法缺少“单位”（量词），如 单位: 条")
-    flag = str(fields.get("approx", "")).strip().lower()
+    flag = str(fields.get("approx") or "").strip().lower()
     if flag not in _TRUE | _FALSE:
         raise AmountError("“约数”应为 true 或 false")
     approx = "" if flag in _FALSE else ("多" if flag == "多" else "余")

@@ -173,10 +173,15 @@ class _Checker:
                          f"注册志愿者 {registered} 占常住人口 {population} 的 {share:.1f}%，"
                          f"低于测评体系的 {_plain(bars.volunteer_share)}%", severity=severity)
         if bars.publicity_every_quarter:
-            days = [(a.date, a.end_date or a.date) for a in (report.publicity.activities if report.publicity else [])]
+            days = sorted((a.date, a.end_date or a.date) for a in (report.publicity.activities if report.publicity
+                                                                    else []))
             where: Path = ("publicity",) if report.publicity else ("period",)
+            taken, latest = 0, dt.date.min  # the latest end of the activities begun so far: one pass
             for label, first, last in quarters(report.period.start, report.period.end):
-                if not any(start <= last and end >= first for start, end in days):
+                while taken < len(days) and days[taken][0] <= last:
+                    latest = max(latest, days[taken][1])
+                    taken += 1
+                if latest < first:
                     self.add("CC302", where, f"{label}（{cn_date_range(first, last)}）没有宣传发动活动",
                              severity=severity, key=True)
         for key in bars.core_sections:

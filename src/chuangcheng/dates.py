@@ -6,6 +6,9 @@ import re
 import unicodedata
 from datetime import date
 
+from .limits import MAX_YEAR, MIN_YEAR
+from .yamltree import as_written
+
 _FULL = re.compile(r"(\d{4})\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*|年\s*(\d{1,2})\s*月\s*)(\d{1,2})\s*日?")
 _SHORT = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
 
@@ -14,39 +17,64 @@ class DateError(ValueError):
     """A date that cannot be understood; the message says what to write instead."""
 
 
+class EmptyDate(DateError):
+    """No date where one belongs (rule CC104)."""
+
+
+class DateOverLimit(DateError):
+    """A date outside the years :mod:`chuangcheng.limits` admits (rule CC110)."""
+
+
 def parse_date(raw: object, within: tuple[date, date] | None = None) -> date:
     """Parse a date; ``3月5日`` takes the year that puts it inside ``within`` (the period).
 
     Raises :class:`DateError` with a Chinese message.
     """
     if isinstance(raw, date):
-        return raw
-    text = unicodedata.normalize("NFKC", str(raw)).strip()
+        return _in_years(raw, raw.isoformat())
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise EmptyDate("没有写日期：应写作 2026-03-05、2026年3月5日 或 3月5日")
+    if not isinstance(raw, str):
+        raise DateError(f"“{as_written(raw)}”不是日期：只写一个日期，如 2026-03-05")
+    text = unicodedata.normalize("NFKC", raw).strip()
     match = _FULL.fullmatch(text)
     if match:
         year, month, day = int(match[1]), int(match[2] or match[3]), int(match[4])
     else:
         short = _SHORT.fullmatch(text)
         if not short:
-            raise DateError(f"“{text}”不是有效日期，应写作 2026-03-05、2026年3月5日 或 3月5日")
+            raise DateError(f"“{as_written(text)}”不是有效日期，应写作 2026-03-05、2026年3月5日 或 3月5日")
         if within is None:
             raise DateError(f"“{text}”缺少年份，请写作 2026-03-05 或 2026年3月5日")
         month, day = int(short[1]), int(short[2])
         year = year_for(month, day, *within)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DateOverLimit(f"“{text}”超出限制：日期应在 {MIN_YEAR} 年至 {MAX_YEAR} 年之间，请核对年份")
     try:
         return date(year, month, day)
     except ValueError:
         raise DateError(f"“{text}”这一天不存在，请核对月份和日期") from None
 
 
+def _in_years(value: date, text: str) -> date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise DateOverLimit(f"“{text}”超出限制：日期应在 {MIN_YEAR} 年至 {MAX_YEAR} 年之间，请核对年份")
+    return value
+
+
 def year_for(month: int, day: int, start: date, end: date) -> int:
-    """The year that puts ``month``/``day`` inside ``start``..``end`` (the start's year if none does)."""
-    for year in range(start.year, end.year + 1):
+    """The year that puts ``month``/``day`` inside ``start``..``end`` (the start's year if none does).
+
+    Only the first year whose ``month``/``day`` falls on or after ``start`` can (or, for 2月29日, the
+    next leap years): a few tries whatever the period's length.
+    """
+    first = start.year if (month, day) >= (start.month, start.day) else start.year + 1
+    for year in range(first, min(first + 8, end.year) + 1):  # a leap day comes within 8 years
         try:
-            if start <= date(year, month, day) <= end:
-                return year
+            day_of = date(year, month, day)
         except ValueError:
             continue
+        return year if day_of <= end else start.year
     return start.year
 
 

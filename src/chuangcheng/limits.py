@@ -15,6 +15,8 @@ MAX_ACTIVITIES = 1000  # activities in one unit file, all sections together
 MAX_PHOTOS = 500  # photos named in one unit file
 MIN_YEAR, MAX_YEAR = 2000, 2100  # every date lies in these years
 MAX_PERIOD_DAYS = 5 * 366  # one 报告期, at most five years
+MAX_AMOUNT_DIGITS = 12  # digits before the point of one amount (under 1万亿)
+MAX_AMOUNT_DECIMALS = 4  # digits after it
 
 # Photos.
 MAX_PHOTO_BYTES = 40 * 1024 * 1024  # one photo file

@@ -19,9 +19,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import Diagnostic, InputError
-from .models import UNIT_TYPES, District, Period, Report, Section
+from .limits import MAX_ACTIVITIES, MAX_PERIOD_DAYS, MAX_PHOTOS
+from .models import UNIT_TYPES, Activity, District, Period, Report, Section
 from .source import read_source
-from .yamltree import Path, Tree, display_path, fullwidth_colon_key, parse_yaml
+from .yamltree import Path, Tree, as_written, display_path, fullwidth_colon_key, parse_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -130,6 +131,9 @@ class _Walker:
         self.file = path
         self.raw_of: dict[Path, Path] = {}
         self.errors: list[Diagnostic] = []
+        self.limits: list[Diagnostic] = []  # limits exceeded: the file is not validated further
+        self.activities = 0
+        self.photos = 0
 
     def walk(self, data: object, annotation: Any, raw: Path, canon: Path) -> object:
         self.raw_of[canon] = raw
@@ -137,6 +141,8 @@ class _Walker:
         if kind == "model":
             return self.model(data, inner, raw, canon)
         if kind == "list" and isinstance(data, list):
+            if inner is Activity:
+                self.count("activities", len(data), raw)
             return [self.walk(v, inner, (*raw, i), (*canon, i)) for i, v in enumerate(data)]
         if kind == "dict" and isinstance(data, dict):
             return {k: self.walk(v, inner, (*raw, k), (*canon, k)) for k, v in data.items()}
@@ -168,8 +174,21 @@ class _Walker:
                     code="CC103"))
                 continue
             seen[name] = key
+            if model is Activity and name == "photos":
+                self.count("photos", len(value) if isinstance(value, list) else 1, (*raw, key))
             out[name] = self.walk(value, annotations[name], (*raw, key), (*canon, name))
         return out
+
+    def count(self, what: str, added: int, raw: Path) -> None:
+        """Add ``added`` activities or photos; the one past the limit is an error at its place."""
+        limit, noun, hint = _COUNTED[what]
+        before = getattr(self, what)
+        setattr(self, what, before + added)
+        if before <= limit < before + added:
+            place = (*raw, limit - before) if raw and self.tree.value_at(raw) is not None else raw
+            pos = self.tree.pos(place)
+            self.limits.append(Diagnostic(self.file, pos.line, pos.col, display_path(place) or "文件",
+                                          f"超出限制：一个单位文件最多写 {limit} {noun}；{hint}", code="CC110"))
 
     def unknown(self, model: type[BaseModel], key: str, raw: Path) -> None:
         pos = self.tree.pos(raw, key=True)
@@ -180,23 +199,53 @@ class _Walker:
                                       f"不认识的键“{key}”；{hint}", code="CC103"))
 
 
-# The rule (:mod:`chuangcheng.rules`) of each pydantic error type; any other type is CC105.
-_CODES = {"missing": "CC104", "too_short": "CC104", "string_too_short": "CC104",
-          "extra_forbidden": "CC103", "photo_path": "CC106", "date_order": "CC205", "period": "CC205",
-          "amount_negative": "CC208"}
+_COUNTED = {
+    "activities": (MAX_ACTIVITIES, "项活动", "请只写本报告期的活动，或把活动按报告期分成几个文件"),
+    "photos": (MAX_PHOTOS, "张照片", "每项活动选几张有代表性的照片即可"),
+}
 
+# The rule (:mod:`chuangcheng.rules`) of each pydantic error type; any other type is CC105.
+_CODES = {"missing": "CC104", "too_short": "CC104", "string_too_short": "CC104", "empty": "CC104",
+          "extra_forbidden": "CC103", "photo_path": "CC106", "date_order": "CC205", "period": "CC205",
+          "amount_negative": "CC208", "limit": "CC110"}
+
+# Error types raised by our own validators (models.py): their message is already Chinese.
+OWN_TYPES = frozenset({"amount", "amount_negative", "empty", "limit", "date", "date_order", "period",
+                       "photo_path", "percent", "yes_no", "section", "layout"})
+
+_MAPPING = "应为“键: 值”的映射，写在下一行并缩进"
+# Every pydantic error type the loader can meet (all scalars reach pydantic as text, a list, a mapping
+# or nothing), in Chinese; a type not listed gets _FALLBACK, never pydantic's English.
 _MESSAGES = {
     "missing": "缺少必填项“{label}”",
     "string_type": "应为一段文字",
     "list_type": "应为列表：每项另起一行，以“- ”开头",
-    "dict_type": "应为“键: 值”的映射，写在下一行并缩进",
-    "model_type": "应为“键: 值”的映射，写在下一行并缩进",
-    "model_attributes_type": "应为“键: 值”的映射，写在下一行并缩进",
+    "dict_type": _MAPPING,
+    "model_type": _MAPPING,
+    "model_attributes_type": _MAPPING,
     "too_short": "至少要写一项",
+    "too_long": "项数太多",
     "string_too_short": "不能为空",
+    "string_too_long": "太长，请删减",
     "extra_forbidden": "不认识的键",
     "date_type": "应为日期，如 2026-03-05",
+    "date_parsing": "应为日期，如 2026-03-05",
+    "bool_type": "应为 是 或 否",
+    "bool_parsing": "应为 是 或 否",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "decimal_parsing": "应为数字",
+    "frozen_instance": "不能修改",
+    "none_required": "这里不应写内容",
+    "is_instance_of": "写法不对",
+    "union_tag_invalid": "写法不对",
+    "value_error": "写法不对",
+    "assertion_error": "写法不对",
 }
+_FALLBACK = "写法不对，请对照说明（chuangcheng schema 或 README“单位文件的写法”）改正"
 
 
 def _message(err: ErrorDetails, label: str, description: str | None) -> str:
@@ -204,11 +253,24 @@ def _message(err: ErrorDetails, label: str, description: str | None) -> str:
     if kind == "missing" and description:
         return f"缺少必填项“{label}”：{description}"
     if kind == "literal_error":
-        return f"“{err['input']}”不是有效的取值，应为：{'、'.join(UNIT_TYPES)}"
-    template = _MESSAGES.get(kind)
-    if template is None:
+        value = as_written(err["input"])
+        return f"“{value}”不是有效的取值，应为：{'、'.join(UNIT_TYPES)}" if value else \
+            f"没有写{label}，应为：{'、'.join(UNIT_TYPES)}"
+    if kind in OWN_TYPES:
         return err["msg"]
-    return template.format(label=label)
+    if _is_empty(err):
+        return f"没有写内容：{_MESSAGES[kind].format(label=label)}"
+    return _MESSAGES.get(kind, _FALLBACK).format(label=label)
+
+
+def _is_empty(err: ErrorDetails) -> bool:
+    """A value left empty (``名称:``) where text, a list or a mapping belongs: a missing item (CC104)."""
+    return err["input"] is None and err["type"] in {"string_type", "list_type", "dict_type", "model_type",
+                                                   "model_attributes_type", "literal_error"}
+
+
+def _code(err: ErrorDetails) -> str:
+    return "CC104" if _is_empty(err) else _CODES.get(err["type"], "CC105")
 
 
 class _Translator:
@@ -261,8 +323,7 @@ class _Translator:
             if colon:
                 return Diagnostic(self.walker.file, colon[0], colon[1], shown,
                                   "这一行用了中文冒号“：”，键和值之间要用英文冒号加空格“: ”", code="CC102")
-        return Diagnostic(self.walker.file, pos.line, pos.col, shown, message,
-                          code=_CODES.get(err["type"], "CC105"))
+        return Diagnostic(self.walker.file, pos.line, pos.col, shown, message, code=_code(err))
 
     def fullwidth_colon(self, line: int) -> tuple[int, int] | None:
         for n in range(line, min(line + 3, len(self.lines) + 1)):
@@ -300,14 +361,23 @@ def _validate(walker: _Walker, data: object, lines: list[str], model: type[M],
     return result
 
 
-def _period_context(data: object) -> dict[str, Any]:
-    """Validate the period alone first, so that ``3月5日`` can take its year from it."""
+def _period_context(data: object, walker: _Walker) -> dict[str, Any]:
+    """Validate the period alone first, so that ``3月5日`` can take its year from it; one longer
+    than the limit is an error at its key (its dates still serve)."""
     if isinstance(data, dict):
         raw = data.get("period")
         try:
-            return {"period": Period.model_validate(raw)}
+            period = Period.model_validate(raw)
         except ValidationError:
-            pass
+            return {"period": None, "period_wrong": raw is not None}
+        if (period.end - period.start).days >= MAX_PERIOD_DAYS:
+            raw_path = walker.raw_of.get(("period",), ("period",))
+            pos = walker.tree.pos(raw_path, key=True)
+            walker.limits.append(Diagnostic(
+                walker.file, pos.line, pos.col, display_path(raw_path),
+                f"报告期从 {period.start.isoformat()} 到 {period.end.isoformat()}，超出限制："
+                f"一个报告期最长 {MAX_PERIOD_DAYS // 366} 年；请按年度、半年或季度分开写", code="CC110"))
+        return {"period": period}
     return {"period": None}
 
 
@@ -317,7 +387,9 @@ def load_model(path: FsPath, model: type[M], display: str | None = None) -> Load
     tree = parse_yaml(source)
     walker = _Walker(tree, source.path)
     data = walker.walk(tree.data, model, (), ())
-    context = _period_context(data) if model is Report else {}
+    context = _period_context(data, walker)
+    if walker.limits:  # not worth validating thousands of activities, or dates across centuries
+        raise InputError(sorted([*walker.errors, *walker.limits], key=lambda d: (d.line, d.col)))
     lines = source.text.split("\n")
     result = _validate(walker, data, lines, model, context)
     return Loaded(result, path, Places(source.path, tree, walker.raw_of, lines), [*source.warnings, *tree.warnings])

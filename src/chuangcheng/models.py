@@ -29,27 +29,34 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .amounts import Amount, AmountError, NegativeAmount, parse_amount
-from .dates import DateError, parse_date, period_label
+from .amounts import Amount, AmountError, AmountOverLimit, EmptyAmount, NegativeAmount, parse_amount
+from .dates import DateError, DateOverLimit, EmptyDate, parse_date, period_label
 from .layout import Layout, millimetres, points
+from .yamltree import as_written
 
 UNIT_TYPES = ("社区", "街道", "村", "医院", "学校", "幼儿园", "企业", "机关", "其他")
 UnitType = Literal["社区", "街道", "村", "医院", "学校", "幼儿园", "企业", "机关", "其他"]
+
+
+# The error type (and so the rule, loader._CODES) of each kind of bad amount or date.
+_KINDS: tuple[tuple[type[Exception], str], ...] = (
+    (NegativeAmount, "amount_negative"), (EmptyAmount, "empty"), (AmountOverLimit, "limit"),
+    (EmptyDate, "empty"), (DateOverLimit, "limit"))
+
+
+def _kind(exc: Exception, default: str) -> str:
+    return next((kind for cls, kind in _KINDS if isinstance(exc, cls)), default)
 
 
 def _amount(value: object, default_unit: str | None = None) -> Amount:
     try:
         return parse_amount(value, default_unit)
     except AmountError as exc:
-        kind = "amount_negative" if isinstance(exc, NegativeAmount) else "amount"
+        kind = _kind(exc, "amount")
+        if kind == "empty":
+            raise PydanticCustomError(kind, "{reason}", {"reason": str(exc)}) from None
         raise PydanticCustomError(kind, "“{value}”不是有效的数量：{reason}",
-                                  {"value": _show(value), "reason": str(exc)}) from None
-
-
-def _show(value: object) -> str:
-    if isinstance(value, dict):
-        return "{" + "，".join(f"{k}: {v}" for k, v in value.items()) + "}"
-    return str(value)
+                                  {"value": as_written(value), "reason": str(exc)}) from None
 
 
 _AS_TEXT = PlainSerializer(str, return_type=str)
@@ -72,13 +79,20 @@ def _checked_date(value: object, within: tuple[dt.date, dt.date] | None = None) 
     try:
         return parse_date(value, within)
     except DateError as exc:
-        raise PydanticCustomError("date", "{reason}", {"reason": str(exc)}) from None
+        raise PydanticCustomError(_kind(exc, "date"), "{reason}", {"reason": str(exc)}) from None
+
+
+# When the period is written but wrong, its own error is the one to show: a short date is then read
+# in a stand-in year (a leap year, for 2月29日) instead of being reported as lacking one.
+_STAND_IN = (dt.date(2000, 1, 1), dt.date(2000, 12, 31))
 
 
 def _date(value: object, info: ValidationInfo) -> dt.date:
     """An activity's date: ``3月5日`` takes its year from the period in the context."""
-    period = (info.context or {}).get("period")
-    return _checked_date(value, (period.start, period.end) if period else None)
+    context = info.context or {}
+    period = context.get("period")
+    within = (period.start, period.end) if period else _STAND_IN if context.get("period_wrong") else None
+    return _checked_date(value, within)
 
 
 FullDate = Annotated[dt.date, PlainValidator(_checked_date), WithJsonSchema({"type": "string"})]
@@ -284,29 +298,32 @@ class RosterEntry(Model):
 
 
 def _percent(value: object) -> Decimal:
-    text = str(value).strip().rstrip("%％").strip()
+    text = as_written(value).strip().rstrip("%％").strip()
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise PydanticCustomError("percent", "“{value}”不是百分比，应写作 8%", {"value": str(value)}) from None
+        number = Decimal(text) if _PERCENT.fullmatch(text) else None
+    except InvalidOperation:  # pragma: no cover - _PERCENT admits only what Decimal reads
+        number = None
+    if number is None:
+        raise PydanticCustomError("percent", "“{value}”不是百分比，应写作 8%", {"value": as_written(value)})
     if not 0 < number <= 100:
         raise PydanticCustomError("percent", "百分比应在 0% 到 100% 之间", {})
     return number
 
 
+_PERCENT = re.compile(r"\d{1,3}(?:\.\d{1,4})?")
 _YES = {"是", "要", "true", "yes", "on", "1"}
 _NO = {"否", "不", "不要", "false", "no", "off", "0"}
 
 
 def _yes_no(value: object) -> bool:
-    text = str(value).strip().lower()
+    text = as_written(value).strip().lower()
     if text in _YES | _NO:
         return text in _YES
     raise PydanticCustomError("yes_no", "应为 是 或 否", {})
 
 
 def _section_key(value: object) -> str:
-    text = str(value).strip()
+    text = as_written(value).strip()
     for key in SECTION_KEYS:
         if text in (key, Report.model_fields[key].title):
             return key
@@ -345,6 +362,9 @@ def _layout_value(parse: Callable[[object], float]) -> Callable[[object], float]
     """A layout parser (:mod:`chuangcheng.layout`) whose Chinese ValueError becomes pydantic's error."""
 
     def validate(value: object) -> float:
+        if not isinstance(value, str):
+            raise PydanticCustomError("layout", "应写一个值，如 三号、16 或 37mm，而不是“{value}”",
+                                      {"value": as_written(value)})
         try:
             return parse(value)
         except ValueError as exc:
@@ -354,7 +374,7 @@ def _layout_value(parse: Callable[[object], float]) -> Callable[[object], float]
 
 
 def _page_number(value: object) -> str:
-    text = str(value).strip()
+    text = as_written(value).strip()
     if text in {"外侧", "outside", "单右双左"}:
         return "outside"
     if text in {"居中", "center", "centre"}:

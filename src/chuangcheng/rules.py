@@ -11,6 +11,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .errors import Severity, UsageError
+from .limits import (
+    MAX_ACTIVITIES,
+    MAX_AMOUNT_DIGITS,
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_PERIOD_DAYS,
+    MAX_PHOTOS,
+    MAX_TEXT_CHARS,
+    MAX_YEAR,
+    MIN_YEAR,
+)
 
 GROUPS = {"CC1": "格式", "CC2": "内容", "CC3": "测评体系指标", "CC4": "名单与截止日期"}
 
@@ -35,10 +46,10 @@ class Rule:
 E, W = Severity.ERROR, Severity.WARNING
 
 RULES: dict[str, Rule] = {r.code: r for r in (
-    Rule("CC101", "文件无法读取", E, "文件不存在、是空的、超过 2 MB，或编码无法识别。",
+    Rule("CC101", "文件无法读取", E, "文件不存在、是空的，或编码无法识别。",
          "（一个 0 字节的 官塘社区.yaml）", "确认路径；用记事本或 WPS 另存为 UTF-8 编码。", stops=True),
     Rule("CC102", "YAML 格式错误", E,
-         "缩进用了 Tab、键后用了中文冒号、引号没有闭合、一个文件写了两个单位、锚点和别名、嵌套过深。",
+         "缩进用了 Tab、键后用了中文冒号、引号没有闭合、一个文件写了两个单位、锚点和别名。",
          "单位：\n  名称: 官塘社区", "键和值之间写英文冒号加空格“: ”，缩进只用空格。", stops=True),
     Rule("CC103", "键名错误", E, "不认识的键（提示最接近的写法）、重复的键、中英文写法的同一个键、键里的全角空格。",
          "宣传发动:\n  - 日期: 2026-03-05\n    地址: 民主东路", "按提示改成“地点”；删除重复的键。", stops=True),
@@ -55,6 +66,12 @@ RULES: dict[str, Rule] = {r.code: r for r in (
          "地点: 民主东路\\v", "在编辑器中删除该处的空白后重新输入。"),
     Rule("CC109", "文件用繁体字书写", W, "键和内容用繁体字书写，已按简体字读取（公文使用规范汉字）。",
          "單位:\n  名稱: 官塘社區", "不必修改；要繁体的总结，生成时加 --script hant。"),
+    Rule("CC110", "超出限制", E,
+         f"单位文件或区文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB、嵌套超过 {MAX_DEPTH} 层、一项超过 "
+         f"{MAX_TEXT_CHARS} 字、活动超过 {MAX_ACTIVITIES} 项、照片超过 {MAX_PHOTOS} 张、日期不在 "
+         f"{MIN_YEAR}—{MAX_YEAR} 年间、报告期超过 {MAX_PERIOD_DAYS // 366} 年、数量超过 {MAX_AMOUNT_DIGITS} 位数。",
+         "报告期: {开始: 2026-01-01, 结束: 2099-12-31}",
+         "按提示删减或拆分：照片另放，过长的段落分成几项，一个报告期写一个文件。", stops=True),
     Rule("CC201", "占位符", E, "从模板抄来没有改的占位符：XX、xx、20xx、20_年、某某、＊＊、* * *、□□、“请填写”。",
          "说明: 共清理垃圾广告XX余条", "写上实际的内容和数字。"),
     Rule("CC202", "网页模板残留", E, "从网上范文抄来的字句：小编、范文、篇1、以下是……整理的、仅供参考。",

@@ -53,7 +53,11 @@ def _converter(config: str) -> _Converter:
 
 
 # What names a file stays as written: a Markdown link target, or a picture's path in a unit file.
-_FILE = re.compile(r"\]\(<[^>\n]*>\)|[^\s<>()\[\]{},'\"：:]+\.(?:jpe?g|png|gif|bmp|webp|tiff?|heic)\b", re.I)
+# Linear on any text: a name starts only where a run of name characters starts (the lookbehind), so a
+# long run without a picture's ending is scanned once, not once from each of its characters; a link
+# target stops at the next "<", so "](<" repeated is no quadratic scan either.
+_NAME = r"[^\s<>()\[\]{},'\"：:]"
+_FILE = re.compile(rf"\]\(<[^<>\n]*>\)|(?<!{_NAME}){_NAME}+\.(?:jpe?g|png|gif|bmp|webp|tiff?|heic)\b", re.I)
 
 
 def _convert(config: str, text: str) -> str:

@@ -8,6 +8,7 @@ anchors and aliases, duplicate keys and deep nesting are errors; nothing can blo
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,10 +16,10 @@ from typing import Any
 import yaml
 
 from .errors import Diagnostic, InputError, Severity
-from .source import Source
+from .limits import MAX_DEPTH, MAX_TEXT_CHARS
+from .source import FORBIDDEN, Source, describe
 
 Path = tuple[str | int, ...]
-MAX_DEPTH = 24
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _ODD_SPACE = {
     "\u3000": "全角空格（U+3000）",
@@ -74,6 +75,27 @@ class Tree:
         return node
 
 
+def as_written(value: object, limit: int = 60) -> str:
+    """A value the way the user wrote it, for a message: ``[a, b]``, ``{数值: 3}``, "" for an empty one
+    (never a Python repr such as ``None`` or ``['a']``), cut to ``limit`` characters."""
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list, tuple)):
+        items = (f"{as_written(k, limit)}: {as_written(v, limit)}" for k, v in value.items()) \
+            if isinstance(value, dict) else (as_written(v, limit) for v in value)
+        parts, size = [], 0
+        for item in items:  # stop early: a list of thousands of items is cut anyway
+            parts.append(item)
+            size += len(item) + 2
+            if size > limit:
+                break
+        opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
+        text = opening + ", ".join(parts) + closing
+    else:
+        text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def display_path(path: Path) -> str:
     """``宣传发动.第2项.数量.悬挂横幅``: a path as the user wrote it, items counted from 1."""
     return ".".join(f"第{p + 1}项" if isinstance(p, int) else p for p in path)
@@ -95,6 +117,8 @@ class _Builder:
         self.stack: list[_Frame] = []
         self.documents = 0
         self.anchors = 0
+        self.spans: list[tuple[int, int]] = []  # every scalar's start and end index, in file order
+        self.span_paths: list[Path] = []  # … and the path it is the key or value of
 
     def error(self, pos: Pos, field_: str, message: str, code: str = "CC102") -> None:
         self.errors.append(Diagnostic(self.source.path, pos.line, pos.col, field_, message, code=code))
@@ -113,12 +137,16 @@ class _Builder:
             handler = handlers.get(type(ev))
             if handler is None or (self.documents > 1 and handler != self.document):
                 continue
-            mark = ev.start_mark
-            pos = Pos(mark.line + 1, mark.column + 1) if mark else Pos(1, 1)
+            pos = self.pos(ev.start_mark)
             if getattr(ev, "anchor", None):
                 self.anchor(pos)
             handler(ev, pos)
         return self.tree
+
+    def pos(self, mark: Any) -> Pos:
+        """Where a mark stands, from its character index: libyaml's own lines also break at
+        U+2028, U+2029 and U+0085, which the user's editor does not show as line breaks."""
+        return Pos(*self.source.position(mark.index)) if mark else Pos(1, 1)
 
     def document(self, ev: yaml.Event, pos: Pos) -> None:
         self.documents += 1
@@ -131,7 +159,11 @@ class _Builder:
             self.error(pos, where, "不支持 YAML 锚点和别名（& 和 *）：请把内容直接写出来")
         self.anchors += 1
 
-    def alias(self, ev: yaml.Event, pos: Pos) -> None:
+    def alias(self, ev: yaml.AliasEvent, pos: Pos) -> None:
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.key is None and isinstance(top.container, dict):
+            top.key, top.key_pos = f"*{ev.anchor}", pos  # an alias as a key (``*a: x``)
+            return
         self.add(None, pos)  # its name is its anchor: already reported
 
     def close(self, ev: yaml.Event, pos: Pos) -> None:
@@ -148,16 +180,40 @@ class _Builder:
         if ev.implicit[0] and ev.value in _NULLS:
             value = None
         top = self.stack[-1] if self.stack else None
-        if top is not None and top.key is None and isinstance(top.container, dict):
+        is_key = top is not None and top.key is None and isinstance(top.container, dict)
+        if value:
+            where = (*top.path, value) if is_key and top is not None else self.child_path()
+            value = self.clean(value, pos, where, ev.style == '"')
+        self.spans.append((ev.start_mark.index, ev.end_mark.index) if ev.start_mark and ev.end_mark else (0, 0))
+        if is_key:
+            assert top is not None
             self.key(top, value, pos)
+            self.span_paths.append((*top.path, value or ""))
             return
         if value and _ZERO_WIDTH.search(value):
             value = _ZERO_WIDTH.sub("", value)
-            path = self.child_path()
-            self.tree.warnings.append(Diagnostic(
-                self.source.path, pos.line, pos.col, display_path(path),
-                "含有看不见的零宽字符，已删除（常见于从网页或 Word 粘贴）", Severity.WARNING, "CC108"))
-        self.add(value, pos)
+            self.warn(pos, self.child_path(), "含有看不见的零宽字符，已删除（常见于从网页或 Word 粘贴）")
+        self.span_paths.append(self.add(value, pos))
+
+    def warn(self, pos: Pos, path: Path, message: str) -> None:
+        self.tree.warnings.append(Diagnostic(self.source.path, pos.line, pos.col, display_path(path) or "文件",
+                                             message, Severity.WARNING, "CC108"))
+
+    def clean(self, value: str, pos: Pos, path: Path, escaped: bool) -> str:
+        """A key or value as the report may hold it: within the length limit, and without the
+        characters XML forbids that only YAML's escapes (``"\\b"``, ``"\\x01"``, ``"\\uFFFE"``) can make."""
+        if len(value) > MAX_TEXT_CHARS:
+            self.error(pos, display_path(path) or "文件",
+                       f"这一项有 {len(value)} 个字，超出限制：一项最多 {MAX_TEXT_CHARS} 个字；"
+                       "请删减，或分成几项（做法、成效可以写成列表）", "CC110")
+            value = value[:MAX_TEXT_CHARS]
+        if not FORBIDDEN.search(value):
+            return value
+        found = sorted({describe(m[0]) for m in FORBIDDEN.finditer(value)})
+        hint = ("：双引号里的反斜杠“\\”是转义符（“\\b”“\\x01”会变成控制字符），"
+                "写路径请改用单引号，或把“\\”写两次" if escaped else "")
+        self.warn(pos, path, f"含有{'、'.join(found[:3])}，已删除{hint or '（常见于从 Word 粘贴）'}")
+        return FORBIDDEN.sub("", value)
 
     def key(self, frame: _Frame, value: str | None, pos: Pos) -> None:
         if value is None:
@@ -210,7 +266,7 @@ class _Builder:
         path = self.add(container, pos)
         if len(self.stack) >= MAX_DEPTH:
             self.error(pos, display_path(path[:2]) + "…",
-                       f"嵌套超过 {MAX_DEPTH} 层，单位文件不需要这么深的结构；请检查缩进")
+                       f"嵌套超过 {MAX_DEPTH} 层，超出限制：单位文件不需要这么深的结构；请检查缩进", "CC110")
             raise _TooDeep
         self.stack.append(_Frame(container, path))
 
@@ -228,60 +284,117 @@ def parse_yaml(source: Source) -> Tree:
         raise InputError(builder.errors) from None
     except yaml.MarkedYAMLError as exc:
         raise InputError([*builder.errors, _syntax_error(source, exc)]) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - libyaml always gives a mark
-        raise InputError([Diagnostic(source.path, 1, 1, "YAML", f"无法解析：{exc}", code="CC102")]) from None
+    except yaml.YAMLError as exc:  # a reader error: a character libyaml refuses
+        raise InputError([*builder.errors, _reader_error(source, exc)]) from None
     if builder.errors:
         raise InputError(builder.errors)
-    tree.warnings.extend(_stripped_warnings(source, tree))
+    tree.warnings.extend(_stripped_warnings(source, builder.spans, builder.span_paths))
     return tree
 
 
-def _stripped_warnings(source: Source, tree: Tree) -> list[Diagnostic]:
-    out = []
+def _stripped_warnings(source: Source, spans: list[tuple[int, int]], paths: list[Path]) -> list[Diagnostic]:
+    """One warning per field (or per line outside any field) for the characters
+    :mod:`chuangcheng.source` removed, at the first of them: found by bisection among the scalars'
+    spans, so that the whole costs O((characters + values) · log values)."""
+    starts = [start for start, _ in spans]
+    groups: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
+    removed_before, last_line = 0, 0
     for item in source.stripped:
-        on_line = [p for p, pos in tree.values.items() if pos.line == item.line]
-        where = display_path(max(on_line, key=len)) if on_line else "文件"
-        out.append(Diagnostic(source.path, item.line, item.col, where,
-                              f"含有控制字符 {item.name}，已删除（常见于从 Word 粘贴）", Severity.WARNING,
-                              "CC108"))
+        if item.line != last_line:
+            last_line, removed_before = item.line, 0
+        index = source.line_start(item.line) + item.col - 1 - removed_before  # where it stood, cleaned
+        removed_before += 1
+        where = _field_at(source, starts, spans, paths, index, item.line)
+        key = (where, item.line) if where == "文件" else (where, 0)
+        groups.setdefault(key, []).append((item.line, item.col, describe(item.char)))
+    out = []
+    for (where, _), found in groups.items():
+        line, col, _ = found[0]
+        names = sorted({name for *_, name in found})
+        count = f"{len(found)} 个" if len(found) > 1 else ""
+        out.append(Diagnostic(source.path, line, col, where,
+                              f"含有{count}{'、'.join(names[:3])}{'等' if len(names) > 3 else ''}，"
+                              "已删除（常见于从 Word 粘贴）", Severity.WARNING, "CC108"))
     return out
 
 
+def _field_at(source: Source, starts: list[int], spans: list[tuple[int, int]], paths: list[Path],
+              index: int, line: int) -> str:
+    """The key or value a removed character stood in, else the one on its line it stood next to."""
+    i = bisect_right(starts, index) - 1
+    if i >= 0 and index <= spans[i][1]:
+        return display_path(paths[i]) or "文件"
+    for j in (i + 1, i):
+        if 0 <= j < len(spans) and source.position(spans[j][0])[0] == line:
+            return display_path(paths[j]) or "文件"
+    return "文件"
+
+
+_QUOTE_IT = "请给整个值加上引号"
+# What libyaml (and PyYAML's pure-Python parser) says → what the user is told; the first match wins.
 _SYNTAX_HINTS = (
+    ("tab character", "出现了制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格"),
     ("found character '\\t'", "出现了制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格"),
-    ("mapping values are not allowed", "这里不能出现“: ”：可能是缩进不对齐，或值里含有“: ”（请给整个值加上引号）"),
+    ("mapping values are not allowed", f"这里不能出现“: ”：可能是缩进不对齐，或值里含有“: ”（{_QUOTE_IT}）"),
+    ("mapping keys are not allowed", f"这里不能出现“? ”：可能是缩进不对齐；值以“?”开头时{_QUOTE_IT}"),
     ("could not find expected ':'", "缺少冒号：键和值之间要写英文冒号加空格“: ”"),
-    ("did not find expected key", "缩进不一致：同一层的键要左对齐"),
+    ("did not find expected key", "缩进不一致：同一层的键要左对齐；值里有引号时，引号后面不能再写别的字"),
+    ("expected <block end>", "缩进不一致：同一层的键要左对齐；值里有引号时，引号后面不能再写别的字"),
     ("did not find expected '-' indicator", "列表项的缩进不一致：同一列表的“- ”要左对齐"),
+    ("document indicator", "引号里有单独一行的“---”或“...”：请删除这一行，或把引号闭合"),
     ("found unexpected end of stream", "引号或括号没有闭合"),
     ("did not find expected node content", "这里缺少内容，或括号、引号没有配对"),
-    ("found unexpected ':'", "这里多了一个冒号；值里含有冒号时请给整个值加上引号"),
+    ("expected the node content", "这里缺少内容，或括号、引号没有配对"),
+    ("found unexpected ':'", f"这里多了一个冒号；值里含有冒号时{_QUOTE_IT}"),
     ("expected ',' or ']'", "方括号列表没有写完整：各项用英文逗号分隔，以“]”结束"),
     ("expected ',' or '}'", "花括号映射没有写完整：各项用英文逗号分隔，以“}”结束"),
-    ("found unknown escape character", "双引号里的反斜杠“\\”需要写两次，或改用单引号"),
+    ("escape c", "双引号里的反斜杠“\\”是转义符：写路径或反斜杠本身请改用单引号，或把“\\”写两次"),
+    ("escape sequence", "双引号里的反斜杠“\\”是转义符：写路径或反斜杠本身请改用单引号，或把“\\”写两次"),
+    ("hexdecimal", "双引号里的反斜杠“\\”是转义符：写路径或反斜杠本身请改用单引号，或把“\\”写两次"),
     ("block sequence entries are not allowed", "这里不能开始列表：请检查上一行的缩进和冒号"),
+    ("while scanning an anchor", f"值以“&”开头，YAML 会把它当作锚点（本工具不支持）：{_QUOTE_IT}"),
+    ("while scanning an alias", f"值以“*”开头，YAML 会把它当作别名（本工具不支持）：{_QUOTE_IT}"),
+    ("tag", f"值以“!”开头，YAML 会把它当作类型标签：{_QUOTE_IT}"),
+    ("directive", f"以“%”开头的行是 YAML 的指令：请删除这一行；值以“%”开头时{_QUOTE_IT}"),
+    ("%YAML", f"以“%”开头的行是 YAML 的指令：请删除这一行；值以“%”开头时{_QUOTE_IT}"),
+    ("block scalar", "“|”或“>”后面的写法不对：多行文字只写“|”，内容另起一行并缩进"),
+    ("indentation indicator", "“|”或“>”后面的写法不对：多行文字只写“|”，内容另起一行并缩进"),
+    ("cannot start any token", f"值不能以“@”或“`”开头：{_QUOTE_IT}"),
+    ("comment or line break", f"这一行的值后面多了内容：值里含有引号、“ #”或“: ”时{_QUOTE_IT}"),
+    ("<document start>", "这里多了内容：可能是缩进不对，或有一行“---”“...”分隔线；请检查这一行及上一行"),
+    ("expected a comment", f"这一行的值后面多了内容：值里含有引号、“ #”或“: ”时{_QUOTE_IT}"),
 )
+_SYNTAX_FALLBACK = "YAML 格式错误：请检查这一行及上一行的缩进、冒号和引号"
+_UNREADABLE = "含有无法识别的字符：请删除这一处，或用记事本“另存为”UTF-8 编码后重试"
 
 
 def _syntax_error(source: Source, exc: yaml.MarkedYAMLError) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     if exc.context_mark and "end of stream" in (exc.problem or ""):
         mark = exc.context_mark  # an unclosed quote or bracket: point at where it opens
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    line, col = source.position(mark.index) if mark else (1, 1)
     problem = f"{exc.problem or ''} {exc.context or ''}"
-    message = next((hint for key, hint in _SYNTAX_HINTS if key in problem), None)
+    message = next((hint for key, hint in _SYNTAX_HINTS if key in problem), _SYNTAX_FALLBACK)
     lines = source.text.split("\n")
-    if "\t" in "".join(lines[max(0, line - 2):line]):
-        tab_line = next(n for n in range(line, 0, -1) if "\t" in lines[n - 1])
+    tab_line = next((n for n in range(line, max(0, line - 2), -1) if "\t" in lines[n - 1]), None)
+    if tab_line is not None:
         return Diagnostic(source.path, tab_line, lines[tab_line - 1].index("\t") + 1, "YAML",
                           "出现了制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格", code="CC102")
     colon = _fullwidth_colon_near(lines, line)
     if colon:
         return Diagnostic(source.path, colon[0], colon[1], "YAML",
                           "这一行用了中文冒号“：”，键和值之间要用英文冒号加空格“: ”", code="CC102")
-    return Diagnostic(source.path, line, col, "YAML",
-                      message or f"YAML 格式错误（{(exc.problem or '').strip()}），请检查这一行及上一行",
-                      code="CC102")
+    return Diagnostic(source.path, line, col, "YAML", message, code="CC102")
+
+
+def _reader_error(source: Source, exc: yaml.YAMLError) -> Diagnostic:
+    """A character libyaml refuses (source.py removes all it knows of): at its place when known."""
+    offset = getattr(exc, "position", None)
+    line, col = 1, 1
+    if isinstance(offset, int):  # libyaml counts UTF-8 bytes
+        index = len(source.text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore"))
+        line, col = source.position(index)
+    return Diagnostic(source.path, line, col, "YAML", _UNREADABLE, code="CC102")
 
 
 _KEY_WITH_FULLWIDTH_COLON = re.compile(r"^\s*(?:-\s+)?([^\s:：#'\"\[\]{}-][^\s:：#'\"]{0,19})\s*：")
