@@ -8,7 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chuangcheng.amounts import Amount, AmountError, format_amount, parse_amount, sum_amounts
+from chuangcheng.amounts import (
+    Amount,
+    AmountError,
+    AmountOverLimit,
+    EmptyAmount,
+    NegativeAmount,
+    format_amount,
+    parse_amount,
+    sum_amounts,
+)
 
 
 @pytest.mark.parametrize(
@@ -119,3 +128,51 @@ def test_sums_match_per_key(pairs: list[tuple[str, Amount]]) -> None:
     totals = sum_amounts(pairs)
     for (item, unit), total in totals.items():
         assert total.value == sum(a.value for i, a in pairs if (i, a.unit) == (item, unit))
+
+
+@pytest.mark.parametrize(
+    ("raw", "error", "message"),
+    [
+        ("nan", AmountError, "数字\\+量词"),
+        ({"数值": "nan", "单位": "条"}, AmountError, "应为数字"),
+        ({"数值": "sNaN", "单位": "条"}, AmountError, "应为数字"),
+        ({"数值": "inf", "单位": "条"}, AmountError, "应为数字"),
+        ({"数值": "-Infinity", "单位": "条"}, AmountError, "应为数字"),
+        ({"数值": "1e100000", "单位": "条"}, AmountError, "应为数字"),  # an exponent of three digits at most
+        ({"数值": "1e-100000", "单位": "条"}, AmountError, "应为数字"),
+        ({"数值": "1e999", "单位": "条"}, AmountOverLimit, "12 位数"),
+        ({"数值": "1e-9", "单位": "条"}, AmountOverLimit, "小数最多写 4 位"),
+        ({"数值": "1_000", "单位": "条"}, AmountError, "应为数字"),  # Decimal reads it; people do not write it
+        ("9" * 4400 + "条", AmountOverLimit, "12 位数"),  # int() of it would refuse to print
+        ("1000000000000条", AmountOverLimit, "12 位数"),
+        ("0.00001条", AmountOverLimit, "小数最多写 4 位"),
+        (None, EmptyAmount, "没有写数量"),
+        ("  ", EmptyAmount, "没有写数量"),
+        ({"单位": "条"}, EmptyAmount, "缺少“数值”"),
+        ({"数值": None, "单位": "条"}, EmptyAmount, "缺少“数值”"),
+        ({"数值": ["1"], "单位": "条"}, AmountError, "而不是“\\[1\\]”"),
+        ({"数值": "1", "单位": {"a": "b"}}, AmountError, "而不是“{a: b}”"),
+        ({"数值": "1", "单位": "条", "约数": None}, None, ""),
+    ],
+)
+def test_numbers_that_are_no_amounts(raw: object, error: type[Exception] | None, message: str) -> None:
+    """NaN, infinities, huge and tiny exponents and empty values are messages, never decimal's errors."""
+    if error is None:
+        assert parse_amount(raw) == Amount(Decimal(1), "条")
+        return
+    with pytest.raises(error, match=message) as info:
+        parse_amount(raw)
+    assert "None" not in str(info.value) and "'" not in str(info.value)
+
+
+def test_negative_zero_is_zero() -> None:
+    amount = parse_amount({"数值": "-0", "单位": "条"})
+    assert amount == Amount(Decimal(0), "条") and str(amount) == "0条"
+    with pytest.raises(NegativeAmount):
+        parse_amount({"数值": "-0.5", "单位": "条"})
+
+
+@given(st.decimals(min_value=0, max_value=Decimal(10) ** 12 - 1, places=4, allow_nan=False))
+def test_every_amount_within_the_limits_prints(value: Decimal) -> None:
+    text = format_amount(parse_amount({"数值": str(value), "单位": "条"}))
+    assert text.endswith("条") and len(text) < 30

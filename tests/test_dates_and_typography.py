@@ -8,7 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chuangcheng.dates import DateError, cn_date, cn_date_range, parse_date, period_label
+from chuangcheng.dates import (
+    DateError,
+    DateOverLimit,
+    EmptyDate,
+    cn_date,
+    cn_date_range,
+    parse_date,
+    period_label,
+    year_for,
+)
 from chuangcheng.typography import cn_number, join_list, points, sentence, text_width, tidy
 
 H1 = (date(2026, 1, 1), date(2026, 6, 30))
@@ -31,6 +40,55 @@ def test_short_date_takes_the_year_inside_a_period_over_new_year() -> None:
 def test_date_errors(text: str, message: str) -> None:
     with pytest.raises(DateError, match=message):
         parse_date(text, H1)
+
+
+@pytest.mark.parametrize(("raw", "error", "message"), [
+    ("9999-12-31", DateOverLimit, "2000 年至 2100 年"),
+    ("0001-01-01", DateOverLimit, "2000 年至 2100 年"),
+    ("0000-01-01", DateOverLimit, "2000 年至 2100 年"),
+    ("2101年1月1日", DateOverLimit, "2000 年至 2100 年"),
+    (date(1999, 12, 31), DateOverLimit, "1999-12-31"),
+    (None, EmptyDate, "没有写日期"),
+    ("", EmptyDate, "没有写日期"),
+    (["2026-03-05"], DateError, "“\\[2026-03-05\\]”不是日期"),
+    ({"a": "b"}, DateError, "“{a: b}”不是日期"),
+])
+def test_dates_beyond_the_limits_or_not_dates(raw: object, error: type[DateError], message: str) -> None:
+    """Years far off are an error before any date arithmetic can overflow; no Python repr in a message."""
+    with pytest.raises(error, match=message) as info:
+        parse_date(raw, H1)
+    assert "None" not in str(info.value) and "'" not in str(info.value)
+
+
+@pytest.mark.parametrize(("month", "day", "start", "end", "year"), [
+    (3, 5, date(2000, 1, 1), date(2100, 12, 31), 2000),
+    (1, 5, date(2025, 10, 1), date(2026, 3, 31), 2026),
+    (12, 5, date(2025, 10, 1), date(2026, 3, 31), 2025),
+    (2, 29, date(2025, 1, 1), date(2029, 12, 31), 2028),   # the next leap year inside the period
+    (2, 29, date(2025, 1, 1), date(2027, 12, 31), 2025),   # none inside: the start's year (then 这一天不存在)
+    (7, 1, date(2026, 1, 1), date(2026, 6, 30), 2026),     # outside: the start's year (then CC204)
+    (2, 30, date(2026, 1, 1), date(2030, 6, 30), 2026),
+])
+def test_year_for(month: int, day: int, start: date, end: date, year: int) -> None:
+    assert year_for(month, day, start, end) == year
+
+
+def test_year_for_tries_a_few_years_whatever_the_period(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A period over decades with thousands of short dates costs a few tries per date, not one per year."""
+    import chuangcheng.dates as dates
+
+    made = []
+
+    class Counting(date):
+        def __new__(cls, *args: int) -> Counting:
+            made.append(args)
+            return super().__new__(cls, *args)
+
+    monkeypatch.setattr(dates, "date", Counting)
+    assert year_for(1, 1, date(2000, 6, 1), date(2100, 12, 31)) == 2001
+    assert year_for(2, 29, date(2001, 3, 1), date(2100, 12, 31)) == 2004
+    assert year_for(2, 30, date(2000, 1, 1), date(2100, 12, 31)) == 2000  # no such day in any year
+    assert len(made) <= 1 + 4 + 9
 
 
 def test_short_date_needs_a_period() -> None:

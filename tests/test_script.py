@@ -242,3 +242,22 @@ def test_folder_script_hant_renders_units_and_rollup_again(tmp_path: Path) -> No
     assert (hant.batch.rendered, hant.rollup_unchanged) == (6, False)  # the script is part of the cache key
     assert (district / "江城区汇总.md").read_text(encoding="utf-8").startswith("# 江城區")
     assert "創建" in (district / "石城街道" / "官塘社区.md").read_text(encoding="utf-8")
+
+
+def test_a_file_name_starts_only_where_a_run_of_name_characters_starts() -> None:
+    """The photo-path pattern tries a long run once, not from each of its characters (which made a
+    50,000-character paragraph in traditional script take 13 s): a match never starts inside a run."""
+    from chuangcheng.script import _FILE
+
+    text = "學習" * 5 + "/照片/0305.jpg"
+    assert _FILE.match(text, 3) is None
+    assert [m[0] for m in _FILE.finditer(text)] == [text]
+    assert _FILE.match("](<" * 3 + "a.jpg>)") is None  # a link target does not run over another "<"
+
+
+def test_a_long_traditional_paragraph_converts_and_keeps_its_file_names() -> None:
+    paragraph = "學習雷鋒精神，開展志願服務活動" * 3400 + "照片見 照片/0305-學雷鋒.jpg。"
+    assert len(paragraph) > 50_000
+    simplified = to_simplified(paragraph)
+    assert simplified is not None
+    assert simplified.startswith("学习雷锋精神") and simplified.endswith("照片/0305-學雷鋒.jpg。")

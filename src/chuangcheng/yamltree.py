@@ -155,7 +155,7 @@ class _Builder:
 
     def anchor(self, pos: Pos) -> None:
         if not self.anchors:  # one message is enough; each use would repeat it
-            where = display_path(self.stack[-1].path) if self.stack else "文件"
+            where = (display_path(self.stack[-1].path) if self.stack else "") or "文件"
             self.error(pos, where, "不支持 YAML 锚点和别名（& 和 *）：请把内容直接写出来")
         self.anchors += 1
 
@@ -182,8 +182,7 @@ class _Builder:
         top = self.stack[-1] if self.stack else None
         is_key = top is not None and top.key is None and isinstance(top.container, dict)
         if value:
-            where = (*top.path, value) if is_key and top is not None else self.child_path()
-            value = self.clean(value, pos, where, ev.style == '"')
+            value = self.clean(value, pos, top.path if is_key and top else None, ev.style == '"')
         self.spans.append((ev.start_mark.index, ev.end_mark.index) if ev.start_mark and ev.end_mark else (0, 0))
         if is_key:
             assert top is not None
@@ -199,21 +198,22 @@ class _Builder:
         self.tree.warnings.append(Diagnostic(self.source.path, pos.line, pos.col, display_path(path) or "文件",
                                              message, Severity.WARNING, "CC108"))
 
-    def clean(self, value: str, pos: Pos, path: Path, escaped: bool) -> str:
-        """A key or value as the report may hold it: within the length limit, and without the
-        characters XML forbids that only YAML's escapes (``"\\b"``, ``"\\x01"``, ``"\\uFFFE"``) can make."""
-        if len(value) > MAX_TEXT_CHARS:
+    def clean(self, value: str, pos: Pos, parent: Path | None, escaped: bool) -> str:
+        """A key (of the mapping at ``parent``) or a value as the report may hold it: within the length
+        limit, and without what XML forbids, which only YAML's escapes (``"\\b"``, ``"\\x01"``,
+        ``"\\uFFFE"``) can still make here."""
+        clean = FORBIDDEN.sub("", value)
+        path = (*parent, clean) if parent is not None else self.child_path()
+        if len(clean) > MAX_TEXT_CHARS:
             self.error(pos, display_path(path) or "文件",
-                       f"这一项有 {len(value)} 个字，超出限制：一项最多 {MAX_TEXT_CHARS} 个字；"
+                       f"这一项有 {len(clean)} 个字，超出限制：一项最多 {MAX_TEXT_CHARS} 个字；"
                        "请删减，或分成几项（做法、成效可以写成列表）", "CC110")
-            value = value[:MAX_TEXT_CHARS]
-        if not FORBIDDEN.search(value):
-            return value
-        found = sorted({describe(m[0]) for m in FORBIDDEN.finditer(value)})
-        hint = ("：双引号里的反斜杠“\\”是转义符（“\\b”“\\x01”会变成控制字符），"
-                "写路径请改用单引号，或把“\\”写两次" if escaped else "")
-        self.warn(pos, path, f"含有{'、'.join(found[:3])}，已删除{hint or '（常见于从 Word 粘贴）'}")
-        return FORBIDDEN.sub("", value)
+        if clean != value:
+            found = sorted({describe(m[0]) for m in FORBIDDEN.finditer(value)})
+            hint = ("：双引号里的反斜杠“\\”是转义符（“\\b”“\\x01”会变成控制字符），"
+                    "写路径请改用单引号，或把“\\”写两次" if escaped else "（常见于从 Word 粘贴）")
+            self.warn(pos, path, f"含有{'、'.join(found[:3])}{'等' if len(found) > 3 else ''}，已删除{hint}")
+        return clean
 
     def key(self, frame: _Frame, value: str | None, pos: Pos) -> None:
         if value is None:
@@ -311,7 +311,7 @@ def _stripped_warnings(source: Source, spans: list[tuple[int, int]], paths: list
     for (where, _), found in groups.items():
         line, col, _ = found[0]
         names = sorted({name for *_, name in found})
-        count = f"{len(found)} 个" if len(found) > 1 else ""
+        count = f" {len(found)} 个" if len(found) > 1 else ""
         out.append(Diagnostic(source.path, line, col, where,
                               f"含有{count}{'、'.join(names[:3])}{'等' if len(names) > 3 else ''}，"
                               "已删除（常见于从 Word 粘贴）", Severity.WARNING, "CC108"))
@@ -378,11 +378,13 @@ def _syntax_error(source: Source, exc: yaml.MarkedYAMLError) -> Diagnostic:
     lines = source.text.split("\n")
     tab_line = next((n for n in range(line, max(0, line - 2), -1) if "\t" in lines[n - 1]), None)
     if tab_line is not None:
-        return Diagnostic(source.path, tab_line, lines[tab_line - 1].index("\t") + 1, "YAML",
+        line, col = source.position(source.line_start(tab_line) + lines[tab_line - 1].index("\t"))
+        return Diagnostic(source.path, line, col, "YAML",
                           "出现了制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格", code="CC102")
     colon = _fullwidth_colon_near(lines, line)
     if colon:
-        return Diagnostic(source.path, colon[0], colon[1], "YAML",
+        line, col = source.position(source.line_start(colon[0]) + colon[1] - 1)
+        return Diagnostic(source.path, line, col, "YAML",
                           "这一行用了中文冒号“：”，键和值之间要用英文冒号加空格“: ”", code="CC102")
     return Diagnostic(source.path, line, col, "YAML", message, code="CC102")
 
