@@ -278,6 +278,7 @@ def test_every_field_given_the_wrong_shape_reads_in_chinese(tmp_path: Path, name
         for diag in _diagnostics(_write(tmp_path, text, "district.yaml" if name == "district" else "u.yaml"),
                                  district=name == "district"):
             _assert_readable(diag)
+            assert not diag.message.startswith("写法不对"), diag  # a type the loader has no words for
             seen += 1
     assert seen > 50
 

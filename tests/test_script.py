@@ -261,3 +261,13 @@ def test_a_long_traditional_paragraph_converts_and_keeps_its_file_names() -> Non
     simplified = to_simplified(paragraph)
     assert simplified is not None
     assert simplified.startswith("学习雷锋精神") and simplified.endswith("照片/0305-學雷鋒.jpg。")
+
+
+def test_rare_ideographs_are_tried_once_each() -> None:
+    """A text full of one rare ideograph (喆 × 600,000 in a 1.9 MB file) costs one try per distinct
+    character, not one re-encoding of the rest of the text per occurrence."""
+    from chuangcheng.script import _rare_ideographs
+
+    assert list(_rare_ideographs("官塘" + "喆" * 1000 + "·堃" + "喆")) == ["喆", "堃"]
+    assert list(_rare_ideographs("官塘社区·—😀")) == []
+    assert to_simplified("喆" * 600_000 + "學") is not None

@@ -214,8 +214,8 @@ OWN_TYPES = frozenset({"amount", "amount_negative", "empty", "limit", "date", "d
                        "photo_path", "percent", "yes_no", "section", "layout"})
 
 _MAPPING = "应为“键: 值”的映射，写在下一行并缩进"
-# Every pydantic error type the loader can meet (all scalars reach pydantic as text, a list, a mapping
-# or nothing), in Chinese; a type not listed gets _FALLBACK, never pydantic's English.
+# The pydantic error types the loader meets (every scalar reaches pydantic as text, a list, a mapping or
+# nothing; literal_error has its own message), in Chinese; any other type gets _FALLBACK, never English.
 _MESSAGES = {
     "missing": "缺少必填项“{label}”",
     "string_type": "应为一段文字",
@@ -224,26 +224,9 @@ _MESSAGES = {
     "model_type": _MAPPING,
     "model_attributes_type": _MAPPING,
     "too_short": "至少要写一项",
-    "too_long": "项数太多",
     "string_too_short": "不能为空",
-    "string_too_long": "太长，请删减",
     "extra_forbidden": "不认识的键",
     "date_type": "应为日期，如 2026-03-05",
-    "date_parsing": "应为日期，如 2026-03-05",
-    "bool_type": "应为 是 或 否",
-    "bool_parsing": "应为 是 或 否",
-    "int_type": "应为整数",
-    "int_parsing": "应为整数",
-    "float_type": "应为数字",
-    "float_parsing": "应为数字",
-    "decimal_type": "应为数字",
-    "decimal_parsing": "应为数字",
-    "frozen_instance": "不能修改",
-    "none_required": "这里不应写内容",
-    "is_instance_of": "写法不对",
-    "union_tag_invalid": "写法不对",
-    "value_error": "写法不对",
-    "assertion_error": "写法不对",
 }
 _FALLBACK = "写法不对，请对照说明（chuangcheng schema 或 README“单位文件的写法”）改正"
 

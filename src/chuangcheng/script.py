@@ -94,16 +94,26 @@ codecs.register_error(_PASS_SYMBOLS, _pass_symbols)
 
 
 def _rare_ideographs(text: str) -> Iterator[str]:
-    """Each ideograph of ``text`` outside GB2312, in order, found by the GB2312 encoder (in C)."""
-    start = 0
-    while True:
-        try:
-            text[start:].encode("gb2312", _PASS_SYMBOLS)  # text[0:] is text: no copy
-        except UnicodeEncodeError as exc:
-            yield exc.object[exc.start]
-            start += exc.start + 1
-        else:
-            return
+    """Each distinct ideograph of ``text`` outside GB2312, in order of first appearance.
+
+    One pass of the GB2312 encoder (in C) answers a text that has none; past the first one, each
+    distinct character is tried once (re-encoding what follows each of them costs time quadratic in
+    a text full of rare ideographs, such as 喆 repeated).
+    """
+    try:
+        text.encode("gb2312", _PASS_SYMBOLS)
+    except UnicodeEncodeError as exc:
+        for char in dict.fromkeys(text[exc.start:]):
+            if _is_han(char) and not _in_gb2312(char):
+                yield char
+
+
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def to_simplified(text: str) -> str | None:
@@ -113,11 +123,9 @@ def to_simplified(text: str) -> str | None:
     answered without OpenCC. A simplified text with a rare name character (喆, 堃, 昇) is left alone: only an
     ideograph that t2s changes and that is no 规范汉字 counts.
     """
-    checked: set[str] = set()
     for char in _rare_ideographs(text):
-        if char in checked or char in STANDARD_VARIANTS:
+        if char in STANDARD_VARIANTS:
             continue
-        checked.add(char)
         if _converter("t2s").convert(char) != char:
             simplified = _convert("t2s", text)
             return simplified if simplified != text else None
