@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,9 +19,10 @@ from pathlib import Path
 from . import __version__
 from .amounts import Amount
 from .discover import district_file, find_unit_files
-from .errors import ChuangchengError, UsageError
+from .errors import ChuangchengError, OutputError, UsageError
 from .layout import Layout
-from .parallel import map_chunked, workers_for
+from .output import Staged, same_file_key
+from .parallel import crash_message, map_chunked, workers_for
 from .render import DEFAULT_FORMATS, render_unit
 
 __all__ = ["CACHE_FILE", "BatchResult", "UnitFailure", "UnitSummary", "district_file", "find_unit_files",
@@ -47,6 +49,8 @@ class UnitSummary:
     warnings: list[str] = field(default_factory=list)
     photos: list[tuple[str, int, int]] = field(default_factory=list)  # path, size, mtime_ns
     pdf_job: tuple[str, str] | None = None  # Word file, PDF: converted with the whole folder (not cached)
+    name_at: tuple[int, int] = (1, 1)  # where 单位.名称 is written: a clash of file names points there
+    staged: Staged | None = None  # the files, until the run has checked no two units clash (not cached)
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:
@@ -90,7 +94,7 @@ def _amount_data(amount: Amount) -> tuple[str, str, str]:
 def summarize(path: Path, display: str, out_dir: Path | None, run: Settings) -> UnitSummary:
     """Render one unit and describe it for the roll-up (runs in a worker process)."""
     result = render_unit(path, out_dir, run.formats, run.template_dir, run.layout, display=display,
-                         pdf_stage=run.pdf_stage)
+                         pdf_stage=run.pdf_stage, commit=False)
     report, view = result.report, result.view
     acts = report.activities()
     ranked = sorted(((v.activity.participants, v) for s in view.sections for v in s.activities
@@ -110,6 +114,8 @@ def summarize(path: Path, display: str, out_dir: Path | None, run: Settings) -> 
         warnings=[str(w) for w in result.warnings],
         photos=[_stamp(path.parent / p.path) for p in view.photos],
         pdf_job=(str(result.pdf_job[0]), str(result.pdf_job[1])) if result.pdf_job else None,
+        name_at=result.name_at,
+        staged=result.staged,
     )
 
 
@@ -132,6 +138,11 @@ def _work(job: Job) -> UnitSummary | UnitFailure:
         return summarize(path, display, out_dir, run)
     except ChuangchengError as exc:
         return UnitFailure(display, exc.lines())
+
+
+def _crashed(job: Job, exc: BaseException) -> UnitFailure:
+    """A unit the program failed on (a bug, or its worker died): listed, the others go on."""
+    return UnitFailure(job[1], [f"{job[1]}:1:1: {crash_message(exc)}"])
 
 
 def fingerprint(template_dir: Path | None, formats: Sequence[str], layout: Layout | None = None) -> str:
@@ -175,6 +186,7 @@ class Cache:
             return None
         summary = UnitSummary(**entry["summary"])  # type: ignore[arg-type]
         summary.period = tuple(summary.period)  # type: ignore[assignment]
+        summary.name_at = tuple(summary.name_at)  # type: ignore[assignment]
         if not all(Path(p).is_file() for p in summary.outputs):
             return None
         if any(_stamp(Path(p)) != (p, size, mtime) for p, size, mtime in summary.photos):
@@ -182,17 +194,63 @@ class Cache:
         return summary
 
     def put(self, display: str, key: str, summary: UnitSummary) -> None:
-        self.entries[display] = {"key": key, "summary": {**asdict(summary), "pdf_job": None}}
+        self.entries[display] = {"key": key, "summary": {**asdict(summary), "pdf_job": None, "staged": None}}
 
     def save(self, keep: set[str]) -> None:
         units = {k: v for k, v in self.entries.items() if k in keep}
         data = json.dumps({"salt": self.salt, "units": units, "rollup": self.rollup}, ensure_ascii=False)
         from .output import write_all
 
-        write_all({self.path: data.encode("utf-8")})
+        with contextlib.suppress(OutputError):  # only speed is lost: the next run renders again
+            write_all({self.path: data.encode("utf-8")})
 
 
 Progress = Callable[[int, int, str], None]
+
+
+def _clash(summary: UnitSummary, target: Path, others: list[str]) -> str:
+    line, col = summary.name_at
+    return (f"{summary.file}:{line}:{col}: CC408 单位.名称: 报告文件 {target.name} 与 {'、'.join(others)} "
+            "的报告重名，本单位的报告没有生成；请核对单位名称（同一单位只保留一个文件，不同单位请写全称）")
+
+
+def _settle(result: BatchResult, fresh: list[UnitSummary], reserved: dict[Path, str], cache: Cache,
+            keys: dict[str, str]) -> None:
+    """Check that no two units (nor a unit and ``reserved``) write one file; move the files of
+    the others into place. Units that clash fail, naming each other at their 名称 lines."""
+    owners: dict[str, list[tuple[UnitSummary, Path]]] = defaultdict(list)
+    for summary in [*result.summaries, *fresh]:
+        for target in dict.fromkeys(Path(p) for p in summary.outputs):
+            owners[same_file_key(target)].append((summary, target))
+    taken = {same_file_key(path): who for path, who in reserved.items()}
+    clashes: dict[str, list[str]] = defaultdict(list)
+    for key, holders in owners.items():
+        held = taken.get(key, "")
+        if len(holders) < 2 and not held:
+            continue
+        for summary, target in holders:
+            others = [f"{o.file}:{o.name_at[0]}:{o.name_at[1]}" for o, _ in holders if o is not summary]
+            clashes[summary.file].append(_clash(summary, target, others + ([held] if held else [])))
+    for summary in [*result.summaries, *fresh]:
+        if summary.file in clashes:
+            if summary.staged is not None:
+                summary.staged.discard()
+            result.failures.append(UnitFailure(summary.file, list(dict.fromkeys(clashes[summary.file]))))
+    result.summaries = [s for s in result.summaries if s.file not in clashes]
+    result.cached = len(result.summaries)
+    for summary in fresh:
+        if summary.file in clashes:
+            continue
+        staged, summary.staged = summary.staged, None
+        try:
+            if staged is not None:
+                staged.commit()
+        except ChuangchengError as exc:
+            result.failures.append(UnitFailure(summary.file, exc.lines()))
+            continue
+        result.summaries.append(summary)
+        cache.put(summary.file, keys[summary.file], summary)
+        result.rendered += 1
 
 
 def render_folder(
@@ -207,9 +265,12 @@ def render_folder(
     template_dir: Path | None = None,
     pdf_stage: Path | None = None,
     layout: Layout | None = None,
+    reserved: dict[Path, str] | None = None,
 ) -> BatchResult:
     """Render every unit file under ``folder``; carry on past bad files unless ``fail_fast``.
-    PDFs are left to the caller's one conversion: see :attr:`UnitSummary.pdf_job`."""
+    PDFs are left to the caller's one conversion: see :attr:`UnitSummary.pdf_job`. No report
+    overwrites another of the run: units whose files clash (with each other, or with a file
+    of ``reserved``: path → who writes it) all fail with CC408, and write nothing."""
     if not folder.is_dir():
         raise UsageError(f"{folder}: 文件夹不存在")
     files = find_unit_files(folder)
@@ -238,23 +299,28 @@ def render_folder(
     workers = workers_for(jobs, len(jobs_todo))
     if workers > 1 and len(jobs_todo) > 1 and "docx" in formats:
         from . import word  # noqa: F401  # imported once here, inherited by forked workers
-    outcomes = map_chunked(_work, jobs_todo, workers)
+    fresh: list[UnitSummary] = []
+    outcomes = map_chunked(_work, jobs_todo, workers, _crashed)
     try:
         for outcome in outcomes:
             done += 1
             if isinstance(outcome, UnitFailure):
                 result.failures.append(outcome)
             else:
-                result.summaries.append(outcome)
-                cache.put(outcome.file, keys[outcome.file], outcome)
-                result.rendered += 1
+                fresh.append(outcome)
             if progress:
                 progress(done, total, outcome.file)
             if fail_fast and result.failures:
                 result.stopped = True
                 break
+    except BaseException:
+        for summary in fresh:
+            if summary.staged is not None:
+                summary.staged.discard()
+        raise
     finally:
         outcomes.close()
+    _settle(result, fresh, reserved or {}, cache, keys)
     state = hashlib.sha256()
     for display in sorted(keys):
         state.update(f"{display}|{keys[display]}|".encode())

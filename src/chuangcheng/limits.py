@@ -36,3 +36,4 @@ TEMPLATE_MAX_POWER_BITS = 4096  # size of a number a power may make
 
 # Output.
 MAX_NAME_CHARS = 80  # characters of a report's file name (the report itself keeps the full name)
+MAX_NAME_BYTES = 240  # its UTF-8 bytes: with an extension, under the 255 most file systems allow

@@ -1,50 +1,167 @@
-"""Writing report files all-or-nothing: temp files beside the targets, then ``os.replace``."""
+"""Writing report files all-or-nothing: temp files beside the targets, then ``os.replace``.
+
+Temp files are named ``.~chuangcheng-<pid>-<random><suffix>``: a run killed between writing
+and moving leaves them behind, and the next run that writes into that folder removes those
+whose process is gone. File names come from unit names through :func:`safe_filename`.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import re
 import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import OutputError
+from .limits import MAX_NAME_BYTES, MAX_NAME_CHARS
+from .parallel import pid_alive
 
-_WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+TEMP_PREFIX = ".~chuangcheng-"
+STALE_SECONDS = 24 * 3600  # a leftover whose process id was reused is removed after a day
+_WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+# Names Windows keeps for devices, whatever the extension (CON.docx is the console).
+_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$",
+                      *(f"{port}{n}" for port in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³"))})
+# What the operating system says, in the words of someone at a desk.
+_OS_REASONS = {
+    errno.ENOSPC: "磁盘空间不足，请清理磁盘或换一个输出文件夹（-o）",
+    errno.EDQUOT: "磁盘配额已用完，请清理磁盘或换一个输出文件夹（-o）",
+    errno.EROFS: "输出位置是只读的（如光盘、写保护的 U 盘），请换一个输出文件夹（-o）",
+    errno.EACCES: "没有写入权限，请换一个输出文件夹（-o）",
+    errno.EPERM: "没有写入权限，请换一个输出文件夹（-o）",
+    errno.ENAMETOOLONG: "路径太长，请换一个层级浅一些的输出文件夹（-o）",
+    errno.ENOENT: "文件夹不存在或已被删除，请检查输出文件夹（-o）",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹，请检查输出文件夹（-o）",
+    errno.EISDIR: "同名的文件夹已存在，请改名或删除它",
+    errno.EIO: "磁盘读写出错，请检查磁盘或 U 盘后重试",
+}
 
 
 def safe_filename(name: str) -> str:
-    """A file name that Windows accepts (官塘社区 stays 官塘社区; ``A/B`` becomes ``A_B``)."""
-    cleaned = _WINDOWS_FORBIDDEN.sub("_", name).strip(" .")
+    """A file name every system accepts for the report of ``name``: characters Windows forbids
+    become ``_`` (``A/B`` → ``A_B``), no trailing dots or spaces, no device name (``CON`` →
+    ``CON_``), at most :data:`MAX_NAME_CHARS` characters and :data:`MAX_NAME_BYTES` UTF-8 bytes
+    (the report's text keeps the full name)."""
+    cleaned = _WINDOWS_FORBIDDEN.sub("_", unicodedata.normalize("NFC", name)).strip(" .")
+    cleaned = cleaned[:MAX_NAME_CHARS]
+    while len(cleaned.encode("utf-8")) > MAX_NAME_BYTES:
+        cleaned = cleaned[:-1]
+    cleaned = cleaned.rstrip(" .")
+    if cleaned.split(".")[0].rstrip(" ").upper() in _DEVICES:
+        cleaned += "_"
     return cleaned or "报告"
+
+
+def name_is_cut(name: str) -> bool:
+    """Whether :func:`safe_filename` had to shorten ``name``."""
+    return len(safe_filename(name)) < len(_WINDOWS_FORBIDDEN.sub("_", name).strip(" ."))
+
+
+def same_file_key(path: Path) -> str:
+    """What two paths share when they name one file on Windows or macOS (case and Unicode form)."""
+    return unicodedata.normalize("NFC", str(path)).casefold()
+
+
+def os_reason(exc: OSError) -> str:
+    """An operating-system error in Chinese, saying what to do."""
+    return _OS_REASONS.get(exc.errno or 0, f"系统报告错误（错误号 {exc.errno}），请检查输出文件夹后重试")
 
 
 def _locked(path: Path) -> OutputError:
     return OutputError(f"{path}: 无法写入：文件可能正在 Word 或 WPS 中打开，请关闭后重试")
 
 
-def write_all(files: dict[Path, bytes]) -> list[Path]:
-    """Write every file or none: all are staged as temp files first, then moved into place."""
-    staged: list[tuple[Path, Path]] = []
+@dataclass
+class Staged:
+    """Files written under temp names beside their targets, to be moved into place or dropped."""
+
+    pairs: list[tuple[Path, Path]] = field(default_factory=list)  # temp file, target
+
+    @property
+    def targets(self) -> list[Path]:
+        return [target for _, target in self.pairs]
+
+    def commit(self) -> list[Path]:
+        """Move every file into place (``os.replace``: a reader sees the old file or the new)."""
+        try:
+            for tmp, target in self.pairs:
+                try:
+                    os.replace(tmp, target)
+                except PermissionError:
+                    raise _locked(target) from None
+                except OSError as exc:
+                    raise OutputError(f"{target}: 无法写入：{os_reason(exc)}") from None
+        finally:
+            self.discard()
+        return self.targets
+
+    def discard(self) -> None:
+        """Remove what is still staged."""
+        for tmp, _ in self.pairs:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+
+
+_cleaned: set[str] = set()
+
+
+def remove_leftovers(folder: Path) -> int:
+    """Remove temp files an interrupted run left in ``folder`` (those of live runs stay);
+    each folder is looked at once per process. Returns how many were removed."""
+    key = str(folder)
+    if key in _cleaned:
+        return 0
+    _cleaned.add(key)
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    now = time.time()
+    for entry in entries:
+        if not entry.name.startswith(TEMP_PREFIX):
+            continue
+        pid_text = entry.name[len(TEMP_PREFIX):].split("-", 1)[0]
+        try:
+            stale = not pid_text.isdigit() or not pid_alive(int(pid_text)) \
+                or now - entry.stat().st_mtime > STALE_SECONDS
+            if stale:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def stage(files: dict[Path, bytes]) -> Staged:
+    """Write every file under a temp name beside its target; on any failure nothing is left."""
+    staged = Staged()
     try:
         for target, data in files.items():
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                fd, name = tempfile.mkstemp(dir=target.parent, prefix=".~", suffix=target.suffix)
-            except PermissionError:
-                raise OutputError(f"{target.parent}: 没有写入权限，请换一个输出文件夹（-o）") from None
+                remove_leftovers(target.parent)
+                fd, name = tempfile.mkstemp(dir=target.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-",
+                                            suffix=target.suffix)
             except OSError as exc:
-                raise OutputError(f"{target.parent}: 无法创建文件夹或文件：{exc.strerror}") from None
-            staged.append((Path(name), target))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-        for tmp, target in staged:
+                raise OutputError(f"{target.parent}: 无法创建文件夹或文件：{os_reason(exc)}") from None
+            staged.pairs.append((Path(name), target))
             try:
-                os.replace(tmp, target)
-            except PermissionError:
-                raise _locked(target) from None
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
             except OSError as exc:
-                raise OutputError(f"{target}: 无法写入：{exc.strerror}") from None
-    finally:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-    return list(files)
+                raise OutputError(f"{target}: 无法写入：{os_reason(exc)}") from None
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
+
+
+def write_all(files: dict[Path, bytes]) -> list[Path]:
+    """Write every file or none: all are staged as temp files first, then moved into place."""
+    return stage(files).commit()

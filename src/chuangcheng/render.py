@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Diagnostic, InputError, UsageError
+from .errors import Diagnostic, InputError, Severity, UsageError
 from .images import PhotoError, Pictures, posix
 from .layout import Layout
 from .loader import Loaded, load_unit
 from .models import District, Report
-from .output import safe_filename, write_all
+from .output import Staged, name_is_cut, safe_filename, stage
 from .report import ReportView, build_view
 from .script import SCRIPTS, to_traditional, traditional_layout
 from .templating import render_template
@@ -34,6 +34,8 @@ class RenderResult:
     outputs: list[Path] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     pdf_job: PdfJob | None = None  # a PDF left for the folder's one LibreOffice call
+    staged: Staged | None = None  # files written but not yet moved into place (``commit=False``)
+    name_at: tuple[int, int] = (1, 1)  # where 单位.名称 is written
 
 
 def render_markdown(report: Report, template_dir: Path | None = None, view: ReportView | None = None) -> str:
@@ -86,9 +88,11 @@ def render_unit(
     display: str | None = None,
     *,
     pdf_stage: Path | None = None,
+    commit: bool = True,
 ) -> RenderResult:
     """Render one unit file; nothing is written unless every format succeeded (a PDF left for
-    ``pdf_stage`` excepted: see :func:`report_files`)."""
+    ``pdf_stage`` excepted: see :func:`report_files`). With ``commit=False`` the files are left
+    staged (:attr:`RenderResult.staged`) for the caller to move into place or drop."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"不支持的格式：{'、'.join(unknown)}（可选：{'、'.join(FORMATS)}）")
@@ -100,10 +104,17 @@ def render_unit(
         photo.src = _link(path.parent / photo.path, folder)
     _check_photos(loaded, pictures)
     markdown = render_markdown(loaded.model, template_dir, view)
-    stem = safe_filename(loaded.model.unit.name)
+    name = loaded.model.unit.name
+    stem = safe_filename(name)
+    line, col, field_name = loaded.places.at(("unit", "name"))
+    warnings = list(loaded.warnings)
+    if name_is_cut(name):
+        warnings.append(Diagnostic(loaded.places.file, line, col, field_name,
+                                   f"单位名称太长，报告的文件名截为“{stem}”（正文中仍用全名）", Severity.WARNING))
     files, job = report_files(markdown, folder, stem, formats, layout=layout, pictures=pictures, pdf_stage=pdf_stage)
-    outputs = write_all(files) + ([job[1]] if job else [])  # the PDF comes with the folder's conversion
-    return RenderResult(path, loaded.model, view, outputs, loaded.warnings, job)
+    staged = stage(files)
+    outputs = (staged.commit() if commit else staged.targets) + ([job[1]] if job else [])  # PDF: with the folder's
+    return RenderResult(path, loaded.model, view, outputs, warnings, job, None if commit else staged, (line, col))
 
 
 def layout_for(district: Loaded[District] | None, reference: Path | None = None, script: str = "hans",

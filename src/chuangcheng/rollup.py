@@ -230,18 +230,23 @@ def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str],
     loaded, problems = try_load_district(district_file(folder))
     district = loaded.model if loaded else None
     layout = layout_for(loaded, reference, script)
+    root = out_dir or folder
+    stem = safe_filename(f"{district.name if district else folder.name}汇总")
+    expected = [root / f"{stem}.{fmt}" for fmt in formats] + [root / WORKBOOK]
+    holder = "区级汇总"
+    if loaded is not None:
+        line, col, _ = loaded.places.at(("name",))
+        holder = f"区级汇总（{loaded.places.file}:{line}:{col}）"
     batch = render_folder(folder, out_dir, formats, force=force, fail_fast=fail_fast, jobs=jobs,
-                          progress=progress, template_dir=template_dir, pdf_stage=pdf_stage, layout=layout)
+                          progress=progress, template_dir=template_dir, pdf_stage=pdf_stage, layout=layout,
+                          reserved=dict.fromkeys(expected, holder))
     if batch.total == 0:
         raise UsageError(f"{folder}: 文件夹中没有单位文件（.yaml）")
     if batch.stopped:
         return DistrictResult(batch, problems, [])
-    root = out_dir or folder
     source = district_file(folder)
     state = hashlib.sha256((batch.state + ",".join(formats) + repr(layout)).encode()
                            + (source.read_bytes() if source else b"")).hexdigest()
-    stem = safe_filename(f"{district.name if district else folder.name}汇总")
-    expected = [root / f"{stem}.{fmt}" for fmt in formats] + [root / WORKBOOK]
     cache = batch.cache
     if not force and cache is not None and cache.rollup == state and all(p.is_file() for p in expected):
         return DistrictResult(batch, problems, expected, rollup_unchanged=True)

@@ -22,7 +22,7 @@ from .discover import district_file, find_unit_files, is_district_file, nearest_
 from .errors import ChuangchengError, Diagnostic, InputError, Severity, UsageError
 from .loader import Loaded, load_unit, try_load_district
 from .models import District, Indicators, RosterEntry
-from .parallel import map_chunked, workers_for
+from .parallel import crash_message, map_chunked, workers_for
 from .rules import RULES, Selection
 
 SCHEMA_VERSION = 1
@@ -186,6 +186,11 @@ def check_file(job: Job) -> FileResult:
     return result
 
 
+def _crashed(job: Job, exc: BaseException) -> FileResult:
+    """A file the program failed on (a bug, or its worker died): listed, the others go on."""
+    return FileResult(job[1], diagnostics=[Diagnostic(job[1], 1, 1, "文件", crash_message(exc), code="CC101")])
+
+
 def _name_anyway(path: Path, display: str, result: FileResult) -> None:
     """The unit name of a file that failed validation, when its YAML parses: so that a unit
     that did hand in a (broken) file is not also reported as missing."""
@@ -248,7 +253,7 @@ def validate_paths(
     context = Context(today, district.indicators if district else Indicators(),
                       district.period if district else None)
     jobs_list: list[Job] = [(p, str(p), context) for p in units]
-    for done, outcome in enumerate(map_chunked(check_file, jobs_list, workers_for(jobs, len(jobs_list))), 1):
+    for done, outcome in enumerate(map_chunked(check_file, jobs_list, workers_for(jobs, len(jobs_list)), _crashed), 1):
         result.files.append(outcome)
         if progress:
             progress(done, len(jobs_list))
@@ -256,6 +261,7 @@ def validate_paths(
     result.district_diagnostics = district_problems
     if folder is not None:
         _district_rules(result, folder, loaded_district)
+        _file_names(result, folder, loaded_district)
     _copied_sentences(result)
     _apply(result, selection)
     if loaded_district is not None and folder is not None and "CC406" in selection:
@@ -304,6 +310,30 @@ def _district_rules(result: Validation, folder: Path, loaded: Loaded[District] |
             listed = roster[name][1].type if name in roster else None
             if listed and f.type and f.type != listed:
                 f.diagnostics.append(_unit_diag(f, "CC405", f"类型“{f.type}”与名单上的“{listed}”不一致"))
+
+
+def _file_names(result: Validation, folder: Path, loaded: Loaded[District] | None) -> None:
+    """CC408: units whose reports would be one file (as ``render`` names them), or the roll-up's.
+    Units of one name are CC403's when there is a roster to check them against."""
+    from .output import safe_filename, same_file_key
+
+    rollup = safe_filename(f"{loaded.model.name if loaded else folder.name}汇总")
+    groups: dict[str, list[FileResult]] = defaultdict(list)
+    for f in result.files:
+        if f.unit is not None:
+            groups[same_file_key(Path(f.path).parent / safe_filename(f.unit))].append(f)
+    for key, same in groups.items():
+        clash_rollup = key == same_file_key(folder / rollup)
+        roster_covers = loaded is not None and len({f.unit for f in same}) == 1  # CC403 says it
+        if not clash_rollup and (len(same) < 2 or roster_covers):
+            continue
+        for f in same:
+            others = [f"{o.path}:{o.name_at[0]}" for o in same if o is not f]
+            if clash_rollup:
+                others.append("区级汇总")
+            f.diagnostics.append(_unit_diag(f, "CC408", f"报告文件名 {safe_filename(f.unit or '')} 与 "
+                                                        f"{'、'.join(others)} 的重名，生成时不会生成本单位的报告；"
+                                                        "请核对单位名称"))
 
 
 def _deadline(result: Validation, loaded: Loaded[District]) -> None:
