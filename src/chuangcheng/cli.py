@@ -188,9 +188,11 @@ def _render_folder(folder: Path, output: Path | None, formats: list[str], *, for
         typer.secho(failure.messages[0] if failure.messages else failure.file, fg="red", err=True)
     for pdf, why in result.pdf_failures:
         typer.secho(f"{pdf}: 未生成 PDF：{why}", fg="red", err=True)
+    for line in result.rollup_failure:
+        typer.secho(f"未生成区级汇总：{line}", fg="red", err=True)
     if batch.stopped:
         typer.secho("遇到有问题的文件，已按 --fail-fast 停止；未生成区级汇总。", fg="red", err=True)
-    if batch.failures or result.pdf_failures:
+    if batch.failures or result.pdf_failures or result.rollup_failure:
         raise typer.Exit(1)
 
 

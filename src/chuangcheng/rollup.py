@@ -169,6 +169,7 @@ class DistrictResult:
     rollup_unchanged: bool = False
     pdf_job: PdfJob | None = None  # the roll-up's PDF, converted with the units'
     pdf_failures: list[tuple[Path, str]] = field(default_factory=list)  # PDF not written, reason
+    rollup_failure: list[str] = field(default_factory=list)  # why the roll-up could not be written
 
 
 def render_district(folder: Path, out_dir: Path | None = None, formats: Sequence[str] = DEFAULT_FORMATS,
@@ -223,7 +224,7 @@ def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str],
                      reference: Path | None, script: str, pdf_stage: Path | None = None) -> DistrictResult:
     import hashlib
 
-    from .errors import UsageError
+    from .errors import OutputError, UsageError
     from .loader import try_load_district
     from .render import layout_for
 
@@ -250,7 +251,10 @@ def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str],
     cache = batch.cache
     if not force and cache is not None and cache.rollup == state and all(p.is_file() for p in expected):
         return DistrictResult(batch, problems, expected, rollup_unchanged=True)
-    written, job = write_rollup(batch, district, root, formats, layout, template_dir, pdf_stage)
+    try:
+        written, job = write_rollup(batch, district, root, formats, layout, template_dir, pdf_stage)
+    except OutputError as exc:  # the units' reports stand; the roll-up is tried again next run
+        return DistrictResult(batch, problems, [], rollup_failure=exc.lines())
     if cache is not None:
         cache.rollup = state
         cache.save({s.file for s in batch.summaries})
