@@ -224,7 +224,7 @@ def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str],
                      reference: Path | None, script: str, pdf_stage: Path | None = None) -> DistrictResult:
     import hashlib
 
-    from .errors import OutputError, UsageError
+    from .errors import ChuangchengError, UsageError
     from .loader import try_load_district
     from .render import layout_for
 
@@ -253,7 +253,7 @@ def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str],
         return DistrictResult(batch, problems, expected, rollup_unchanged=True)
     try:
         written, job = write_rollup(batch, district, root, formats, layout, template_dir, pdf_stage)
-    except OutputError as exc:  # the units' reports stand; the roll-up is tried again next run
+    except ChuangchengError as exc:  # the units' reports stand; the roll-up is tried again next run
         return DistrictResult(batch, problems, [], rollup_failure=exc.lines())
     if cache is not None:
         cache.rollup = state
