@@ -3,6 +3,7 @@
     python benchmarks/fuzz.py --mutated 20000 --generated 5000 --render 5000 [--seed N] [--jobs 2]
                               [--cli-every 100] [--out findings/]
     python benchmarks/fuzz.py --replay findings/internal-error/m0-42.validate.yaml
+    python benchmarks/fuzz.py --minimize --out findings/   # one cut-down reproducer per group
 
 Prints the counts per mode and outcome, the failures per class and the slowest inputs; saves
 every failing input (with its class, detail and origin) under --out, with a README.md listing
@@ -20,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.fuzz.runner import Plan, Tally, replay, run, save_findings, summary, tasks
+from tests.fuzz.runner import Plan, Tally, minimize_findings, replay, run, save_findings, summary, tasks
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,7 +34,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", type=Path, default=Path("findings"))
     parser.add_argument("--replay", type=Path, nargs="*", help="run saved inputs again instead")
+    parser.add_argument("--minimize", action="store_true",
+                        help="cut down the smallest input of each group saved under --out, and list them in README.md")
     args = parser.parse_args(argv)
+    if args.minimize:
+        readme = args.out / "README.md"
+        old = readme.read_text(encoding="utf-8") if readme.is_file() else ""
+        header = old.split("| class |")[0].removeprefix("# Fuzz findings").strip()
+        print(minimize_findings(args.out, header))
+        return 0
     if args.replay:
         for path in args.replay:
             for outcome in replay(path):

@@ -209,9 +209,11 @@ def _slug(text: str) -> str:
     return re.sub(r"[^\w.-]+", "_", text)[:60].strip("_") or "x"
 
 
-def save_findings(tally: Tally, out: Path, header: str = "") -> Path:
+def save_findings(tally: Tally, out: Path, header: str = "",
+                  minimal: dict[tuple[str, str], Path] | None = None) -> Path:
     """Every failing input under ``out/<class>/``, with what it did; README.md lists the groups
-    (class → group → count, and the smallest input of each group as its reproducer)."""
+    (class → group → count, and the smallest input of each group as its reproducer, or the
+    minimized one when ``minimal`` has it)."""
     out.mkdir(parents=True, exist_ok=True)
     groups: dict[str, dict[str, list[tuple[Case, Outcome]]]] = defaultdict(lambda: defaultdict(list))
     for case, o in tally.failures:
@@ -230,15 +232,102 @@ def save_findings(tally: Tally, out: Path, header: str = "") -> Path:
     for verdict in FAILURES:
         if verdict not in groups:
             continue
-        lines += ["", f"## {verdict}", "", "| group | count | smallest reproducer | modes |", "|---|---|---|---|"]
+        lines += ["", f"## {verdict}", "", "| group | count | reproducer | modes |", "|---|---|---|---|"]
         for group, items in sorted(groups[verdict].items(), key=lambda kv: -len(kv[1])):
             case, o = min(items, key=lambda co: (len(co[0].data), co[0].id))
             rel = f"{verdict}/{case.id}.{o.mode}.{'district.' if case.district else ''}yaml"
-            modes = ", ".join(sorted({x.mode for _, x in items}))
             link = f"[{rel}]({rel}) ({len(case.data)} B)"
+            small = (minimal or {}).get((verdict, group))
+            if small is not None:
+                link = f"[{small.relative_to(out)}]({small.relative_to(out)}) ({small.stat().st_size} B, minimized)"
+            modes = ", ".join(sorted({x.mode for _, x in items}))
             lines.append(f"| {group.replace('|', '¦')} | {len(items)} | {link} | {modes} |")
     (out / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out / "README.md"
+
+
+def load_findings(out: Path) -> Tally:
+    """The failures a run saved under ``out`` (to minimize them, or list them again)."""
+    tally = Tally()
+    fields = Outcome.__dataclass_fields__
+    for meta_path in sorted(out.glob("*/*.json")):
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        data = meta_path.with_name(f"{meta_path.stem}.{'district.' if meta['district'] else ''}yaml")
+        case = Case(meta["case_id"], meta["origin"], data.read_bytes(), meta["district"], meta["file_name"])
+        tally.failures.append((case, Outcome(**{k: meta[k] for k in fields})))
+    return tally
+
+
+def _same(case: Case, target: Outcome, data: bytes) -> bool:
+    trial = Case(case.id, case.origin, data, case.district, case.name)
+    found = run_task((trial, (target.mode,)))[0]
+    return found.verdict == target.verdict and found.group == target.group
+
+
+def minimize(case: Case, target: Outcome, budget: int = 300) -> bytes:
+    """The input cut down line by line (ddmin) while it still fails in the same class and group."""
+    lines = _drop_blocks(case, target, case.data.split(b"\n"), budget // 3).split(b"\n")
+    parts, trials = 2, budget // 3
+    while len(lines) > 1 and trials < budget:
+        size = -(-len(lines) // parts)
+        for start in range(0, len(lines), size):
+            trials += 1
+            candidate = lines[:start] + lines[start + size:]
+            if _same(case, target, b"\n".join(candidate)):
+                lines, parts = candidate, max(parts - 1, 2)
+                break
+            if trials >= budget:
+                break
+        else:
+            if size == 1:
+                break
+            parts = min(len(lines), parts * 2)
+    return _drop_blocks(case, target, lines, budget - trials)
+
+
+def _indent(line: bytes) -> int:
+    return len(line) - len(line.lstrip(b" -"))
+
+
+def _drop_blocks(case: Case, target: Outcome, lines: list[bytes], budget: int) -> bytes:
+    """A YAML-aware pass: each line with the more indented lines under it goes as one piece."""
+    at = 0
+    while at < len(lines) and budget > 0:
+        end = at + 1
+        while end < len(lines) and (not lines[end].strip() or _indent(lines[end]) > _indent(lines[at])):
+            end += 1
+        candidate = lines[:at] + lines[end:]
+        budget -= 1
+        if candidate and _same(case, target, b"\n".join(candidate)):
+            lines = candidate
+        else:
+            at += 1
+    return b"\n".join(lines)
+
+
+def minimize_findings(out: Path, header: str) -> Path:
+    """For each group of failures saved under ``out``: its smallest input minimized, saved as
+    ``<class>/minimal/<n>.yaml``; README.md rewritten to point at them. Timeouts and crashes
+    (each trial would cost seconds) keep their smallest input."""
+    tally = load_findings(out)
+    groups: dict[tuple[str, str], list[tuple[Case, Outcome]]] = defaultdict(list)
+    for case, o in tally.failures:
+        groups[o.verdict, o.group or o.verdict].append((case, o))
+    minimal: dict[tuple[str, str], Path] = {}
+    for n, (key, items) in enumerate(sorted(groups.items())):
+        if key[0] in (harness.TIMEOUT, CRASH):
+            continue
+        case, o = min(items, key=lambda co: (len(co[0].data), co[0].id))
+        budget = 60 if o.mode.startswith("cli-") else 1500
+        small = minimize(case, o, budget) if _same(case, o, case.data) else case.data
+        folder = out / key[0] / "minimal"
+        folder.mkdir(exist_ok=True)
+        path = folder / f"{n:03d}-{_slug(key[1])[:40]}.{'district.' if case.district else ''}yaml"
+        path.write_bytes(small)
+        path.with_suffix(".txt").write_text(f"{o.verdict} [{o.mode}] {o.group}\n{o.detail}\nfrom {case.origin}\n",
+                                            encoding="utf-8")
+        minimal[key] = path
+    return save_findings(tally, out, header, minimal)
 
 
 def summary(tally: Tally, seconds: float) -> str:
