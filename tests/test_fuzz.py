@@ -21,11 +21,11 @@ from .fuzz.harness import Case, Outcome, cli_case, render_case, validate_case
 from .fuzz.runner import Plan, Tally, run, run_task, save_findings, summary, tasks
 from .fuzz.strategies import unit_files
 
-# The CI budget (about 20–40 s on a shared 2-core machine once the tool passes; less while it
+# The CI budget (about 25–35 s on a shared 2-core machine once the tool passes; less while it
 # fails, since the hypothesis test stops at its first failure).
-MUTANTS = 300  # through validate
-RENDERED = 60  # of those, also rendered
-GENERATED = 50  # hypothesis examples, each through validate and render
+MUTANTS = 1000  # through validate
+RENDERED = 150  # of those, also rendered
+GENERATED = 120  # hypothesis examples, each through validate and render
 CLI_MUTANTS = 2  # through `chuangcheng validate` and `chuangcheng render`
 
 
