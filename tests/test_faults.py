@@ -76,7 +76,10 @@ def test_kill_9_leaves_no_worker_no_partial_file_and_the_next_run_repairs(tmp_pa
         deadline = time.monotonic() + 10
         while _processes_with(marker) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert _processes_with(marker) == [], "workers outlived their parent"
+        survivors = _processes_with(marker)
+        for pid in survivors:  # not left running when the test fails
+            os.kill(pid, signal.SIGKILL)
+        assert survivors == [], "workers outlived their parent"
         _reports_sound(out)  # a report is there whole, or not at all
     again = subprocess.run([sys.executable, "-m", "chuangcheng", "render", str(folder), "-o", str(out), "-j", "2"],
                            capture_output=True, text=True, encoding="utf-8")
