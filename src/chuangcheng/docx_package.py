@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from .errors import Diagnostic
 from .layout import Layout
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -35,13 +37,34 @@ _NAMES = {TITLE: "Title", BODY: "Normal", "Heading1": "heading 1", "Heading2": "
           TABLE: "表格文字", TABLE_HEAD: "表格标题行", PAGE_NUMBER: "页码", PICTURE: "图片", CAPTION: "caption"}
 
 
+# What XML 1.0 does not allow in a document at all: C0 controls but tab, LF, CR; surrogates; U+FFFE/FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` as XML character data: what XML forbids dropped, ``& < >`` escaped. The last line
+    of defence: the loader already warns of such characters at their line."""
+    return _NOT_XML.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def xml_attr(text: str) -> str:
+    """``text`` as a double-quoted XML attribute value."""
+    return xml_text(text).replace('"', "&quot;")
+
+
+def relationship(rid: str, kind: str, target: str, *, external: bool = False) -> str:
+    """One ``<Relationship>`` element, every value escaped (a URL may hold ``&``)."""
+    mode = ' TargetMode="External"' if external else ""
+    return f'<Relationship Id="{xml_attr(rid)}" Type="{xml_attr(kind)}" Target="{xml_attr(target)}"{mode}/>'
+
+
 def twips(points: float) -> int:
     return round(points * 20)
 
 
 def rpr(font: str, size: float, layout: Layout, bold: bool = False) -> str:
     """Run properties: the font in every slot (and the East Asian hint for quotes and dashes)."""
-    latin = layout.latin_font or font
+    latin, font = xml_attr(layout.latin_font or font), xml_attr(font)
     return (
         f'<w:rPr><w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{font}" w:cs="{latin}" '
         f'w:hint="eastAsia"/>'
@@ -139,10 +162,11 @@ class Package:
     relationships: str
     text_mm: tuple[float, float]  # width, height
     style_ids: dict[str, str] = field(default_factory=dict)  # ours → the reference document's, where it differs
+    notes: tuple[Diagnostic, ...] = ()  # what of the reference document could not be used (CC111)
 
     def style(self, ours: str) -> str:
-        """The id a paragraph names for one of our styles."""
-        return self.style_ids.get(ours, ours)
+        """The id a paragraph names for one of our styles (escaped for an attribute)."""
+        return xml_attr(self.style_ids.get(ours, ours))
 
     def document_rels(self, extra: str = "") -> bytes:
         return relationships_xml(self.relationships + extra)
@@ -220,18 +244,16 @@ def _package(layout: Layout) -> Package:
                f'w:left="{_mm(left)}" w:header="{_mm(15)}" w:footer="{_mm(layout.footer_mm)}" w:gutter="0"/>'
                f'<w:docGrid w:type="lines" w:linePitch="{twips(layout.line_spacing)}"/></w:sectPr>')
     settings = settings_xml(outside)
-    doc_rels = (f'<Relationship Id="rIdStyles" Type="{REL}/styles" Target="styles.xml"/>'
-                f'<Relationship Id="rIdSettings" Type="{REL}/settings" Target="settings.xml"/>'
-                + "".join(f'<Relationship Id="rIdFooter{n}" Type="{REL}/footer" Target="{name}"/>'
-                          for n, name in enumerate(footers, 1)))
+    doc_rels = (relationship("rIdStyles", f"{REL}/styles", "styles.xml")
+                + relationship("rIdSettings", f"{REL}/settings", "settings.xml")
+                + "".join(relationship(f"rIdFooter{n}", f"{REL}/footer", name) for n, name in enumerate(footers, 1)))
     overrides = {"word/document.xml": f"{CT}.document.main+xml", "word/styles.xml": f"{CT}.styles+xml",
                  "word/settings.xml": f"{CT}.settings+xml",
                  **{f"word/{name}": f"{CT}.footer+xml" for name in footers}}
     content = content_types(overrides)
     parts = {
         "[Content_Types].xml": content,
-        "_rels/.rels": (f'{_HEAD}<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
-                        f'Type="{REL}/officeDocument" Target="word/document.xml"/></Relationships>'),
+        "_rels/.rels": relationships_xml(relationship("rId1", f"{REL}/officeDocument", "word/document.xml")).decode(),
         "word/styles.xml": styles_xml(layout),
         "word/settings.xml": settings,
         **{f"word/{name}": xml for name, xml in footers.items()},

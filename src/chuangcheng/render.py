@@ -142,6 +142,16 @@ def layout_for(district: Loaded[District] | None, reference: Path | None = None,
     return layout
 
 
+def layout_notes(layout: Layout) -> list[Diagnostic]:
+    """Read the layout's reference document now (an error in it stops the run before any unit)
+    and say what of it the reports leave out (CC111 warnings)."""
+    if layout.reference is None:
+        return []
+    from .docx_package import package
+
+    return list(package(layout).notes)
+
+
 def unit_layout(path: Path, reference: Path | None = None, script: str = "hans", *,
                 with_reference: bool = True) -> tuple[Layout, list[Diagnostic]]:
     """The layout of a unit file rendered on its own: that of the district file of its folder

@@ -226,11 +226,13 @@ def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str],
 
     from .errors import ChuangchengError, UsageError
     from .loader import try_load_district
-    from .render import layout_for
+    from .render import layout_for, layout_notes
 
     loaded, problems = try_load_district(district_file(folder))
     district = loaded.model if loaded else None
     layout = layout_for(loaded, reference, script)
+    if {"docx", "pdf"} & set(formats):
+        problems = [*problems, *layout_notes(layout)]
     root = out_dir or folder
     stem = safe_filename(f"{district.name if district else folder.name}汇总")
     expected = [root / f"{stem}.{fmt}" for fmt in formats] + [root / WORKBOOK]

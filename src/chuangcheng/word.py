@@ -31,7 +31,9 @@ from .docx_package import (
     TABLE_HEAD,
     TITLE,
     package,
+    relationship,
     twips,
+    xml_text,
 )
 from .errors import OutputError
 from .images import PhotoError, Picture, Pictures
@@ -58,14 +60,10 @@ def signoff_indents(signer: str, date: str, chars: float = 2) -> tuple[float, fl
     return chars + wd + chars - ws, chars
 
 
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _run(text: str, bold: bool = False, italic: bool = False) -> str:
     props = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
-    return f'<w:r>{rpr}<w:t xml:space="preserve">{_esc(text)}</w:t></w:r>'
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{xml_text(text)}</w:t></w:r>'
 
 
 _BREAK = "<w:r><w:br/></w:r>"
@@ -151,7 +149,7 @@ class _Builder:
         package = self.package
         document = (package.document_start + "<w:body>" + "".join(self.out) + package.section
                     + "</w:body></w:document>")
-        rels = "".join(f'<Relationship Id="rIdImage{n}" Type="{REL}/image" Target="{name}"/>'
+        rels = "".join(relationship(f"rIdImage{n}", f"{REL}/image", name)
                        for n, name in enumerate(self.media.values(), 1))  # numbered in insertion order
         out = io.BytesIO(package.archive)
         with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
