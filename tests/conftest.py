@@ -46,3 +46,28 @@ def unit_file(tmp_path: Path) -> Path:
     path = tmp_path / "unit.yaml"
     path.write_text(MINIMAL, encoding="utf-8")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _every_word_file_written_is_sound(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """Every .docx any test makes chuangcheng write (in this process or a forked worker) is
+    checked by :func:`tests.docx_check.problems` before it reaches the disk (the fuzz tests'
+    harness checks its own)."""
+    if request.node.module.__name__.endswith("test_fuzz"):
+        return
+    import chuangcheng.output as output
+    import chuangcheng.render as render
+
+    from .docx_check import problems
+
+    real = output.stage
+
+    def stage(files: dict[Path, bytes]) -> output.Staged:
+        for target, data in files.items():
+            if target.suffix.lower() == ".docx":
+                found = problems(data)
+                assert not found, f"{target}: {found}"
+        return real(files)
+
+    monkeypatch.setattr(output, "stage", stage)
+    monkeypatch.setattr(render, "stage", stage)

@@ -58,8 +58,10 @@ def _processes_with(marker: str) -> list[int]:
 
 
 def _reports_sound(out: Path) -> None:
+    """Every report is whole (temp files of a killed run are not reports: the next run removes them)."""
     for docx in out.rglob("*.docx"):
-        assert problems(docx) == [], docx
+        if not docx.name.startswith(output.TEMP_PREFIX):
+            assert problems(docx) == [], docx
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")

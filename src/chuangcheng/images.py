@@ -53,6 +53,7 @@ def _opened(source: Path | BinaryIO) -> Iterator[PILImage]:
     reading or decoding, is a PhotoError."""
     from PIL import Image, UnidentifiedImageError
 
+    Image.MAX_IMAGE_PIXELS = None  # checked below, from the header, with the size in the message
     try:
         if isinstance(source, Path) and source.stat().st_size > MAX_PHOTO_BYTES:
             raise PhotoError(f"文件超过 {MAX_PHOTO_BYTES // 2**20} MB，请先缩小（如用手机或画图另存为较小的 JPG）")

@@ -17,7 +17,8 @@ def _people(values: list[tuple[str, str, str]]) -> Decimal:
 
 
 def build_workbook(units: list[UnitSummary], title: str) -> bytes:
-    """The workbook district offices work in; numbers are numbers, the totals are formulas."""
+    """The workbook district offices work in; numbers are numbers, the totals are formulas, and
+    every text from a unit file is a string cell (``=HYPERLINK(…)`` stays text)."""
     import xlsxwriter
     from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -34,7 +35,8 @@ def build_workbook(units: list[UnitSummary], title: str) -> bytes:
     sheet = book.add_worksheet("汇总表")
     fixed = ["单位", "类型", "文件", "活动次数", "参与人次", "志愿者（人次）"]
     columns = fixed + [f"{item}（{measure}）" for item, measure in items]
-    sheet.write_row(0, 0, columns, head)
+    for c, name in enumerate(columns):  # item names are user text: strings, never formulas
+        sheet.write_string(0, c, name, head)
     sheet.set_row(0, 36)
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 8)
@@ -58,7 +60,7 @@ def build_workbook(units: list[UnitSummary], title: str) -> bytes:
             elif entry is not None:
                 sheet.write_string(r, c, str(entry), cell)
     last = len(units) + 1
-    sheet.write(last, 0, "合计", total)
+    sheet.write_string(last, 0, "合计", total)
     for c in range(3, len(columns)):
         first, end = xl_rowcol_to_cell(1, c), xl_rowcol_to_cell(last - 1, c)
         sheet.write_formula(last, c, f"=SUM({first}:{end})", total, _number(totals[c]))
