@@ -73,3 +73,25 @@ def test_version_matches_the_package_metadata() -> None:
     import chuangcheng
 
     assert chuangcheng.__version__ == version("chuangcheng")
+
+
+def test_readme_limits_table_says_what_limits_py_enforces() -> None:
+    from chuangcheng import limits
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## 限制", 1)[1].split("\n## ", 1)[0]
+    mb = 1024 * 1024
+    expected = [
+        f"| {limits.MAX_FILE_BYTES // mb} MB |", f"| {limits.MAX_DEPTH} 层 |", f"| {limits.MAX_TEXT_CHARS} 字 |",
+        f"| {limits.MAX_ACTIVITIES} 项 / {limits.MAX_PHOTOS} 张 |",
+        f"| {limits.MIN_YEAR}—{limits.MAX_YEAR} 年 / {limits.MAX_PERIOD_DAYS // 366} 年 |",
+        f"小数不超过 {limits.MAX_AMOUNT_DECIMALS} 位", f"{10 ** limits.MAX_AMOUNT_DIGITS // 10 ** 12} 万亿",
+        f"| {limits.MAX_PHOTO_BYTES // mb} MB / {limits.MAX_IMAGE_PIXELS // 10 ** 4} 万像素",
+        f"| {limits.MAX_REFERENCE_BYTES // mb} MB / {limits.MAX_REFERENCE_PART_BYTES // mb} MB / "
+        f"{limits.MAX_REFERENCE_TOTAL_BYTES // mb} MB |",
+        f"| {limits.TEMPLATE_SECONDS:g} 秒 |",
+        f"| {limits.TEMPLATE_MAX_RANGE // 10 ** 4} 万 / {limits.TEMPLATE_MAX_LENGTH // 10 ** 4} 万 / "
+        f"{limits.TEMPLATE_MAX_OUTPUT // 10 ** 4} 万 |",
+        f"| {limits.MAX_NAME_CHARS} 字（",
+    ]
+    assert [e for e in expected if e not in table] == []
