@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from .errors import Diagnostic
 from .layout import Layout
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -35,13 +37,42 @@ _NAMES = {TITLE: "Title", BODY: "Normal", "Heading1": "heading 1", "Heading2": "
           TABLE: "表格文字", TABLE_HEAD: "表格标题行", PAGE_NUMBER: "页码", PICTURE: "图片", CAPTION: "caption"}
 
 
+# What XML 1.0 forbids in text: C0 controls but tab, newline and CR; U+FFFE/U+FFFF; lone surrogates.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;",
+                               "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
+
+
+def xml_clean(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids."""
+    return _FORBIDDEN.sub("", text)
+
+
+def xml_text(text: str) -> str:
+    """``text`` as XML character data: what XML forbids dropped, markup characters escaped
+    (the last line of defence: the loader already removes those characters with a warning)."""
+    return _FORBIDDEN.sub("", text).translate(_TEXT_ESCAPES)
+
+
+def xml_attr(value: object) -> str:
+    """``value`` as the inside of a double-quoted XML attribute."""
+    return _FORBIDDEN.sub("", str(value)).translate(_ATTR_ESCAPES)
+
+
+def relationship(rid: str, kind: str, target: str, external: bool = False) -> str:
+    """One ``<Relationship>`` element, every attribute escaped."""
+    mode = ' TargetMode="External"' if external else ""
+    return (f'<Relationship Id="{xml_attr(rid)}" Type="{xml_attr(kind)}" Target="{xml_attr(target)}"{mode}/>')
+
+
 def twips(points: float) -> int:
     return round(points * 20)
 
 
 def rpr(font: str, size: float, layout: Layout, bold: bool = False) -> str:
     """Run properties: the font in every slot (and the East Asian hint for quotes and dashes)."""
-    latin = layout.latin_font or font
+    latin, font = xml_attr(layout.latin_font or font), xml_attr(font)
     return (
         f'<w:rPr><w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{font}" w:cs="{latin}" '
         f'w:hint="eastAsia"/>'
@@ -139,6 +170,7 @@ class Package:
     relationships: str
     text_mm: tuple[float, float]  # width, height
     style_ids: dict[str, str] = field(default_factory=dict)  # ours → the reference document's, where it differs
+    warnings: tuple[Diagnostic, ...] = ()  # parts of the reference document left out (CC111)
 
     def style(self, ours: str) -> str:
         """The id a paragraph names for one of our styles."""
@@ -177,6 +209,13 @@ def package(layout: Layout) -> Package:
     return dataclasses.replace(merged, parts={**merged.parts, "word/styles.xml": styles})
 
 
+def docx_warnings(layout: Layout | None, formats: Iterable[str]) -> list[Diagnostic]:
+    """What a render in ``formats`` with ``layout`` warns of: the parts of its reference document left out."""
+    if layout is None or layout.reference is None or not {"docx", "pdf"} & set(formats):
+        return []
+    return list(package(layout).warnings)
+
+
 def relationships_xml(relationships: str) -> bytes:
     """A ``.rels`` part around its ``<Relationship>`` elements."""
     return f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{relationships}</Relationships>'.encode()
@@ -192,12 +231,13 @@ def settings_xml(even_and_odd: bool, mirror: bool = False) -> str:
 
 def content_types(overrides: dict[str, str], media: Iterable[str] = ()) -> str:
     """``[Content_Types].xml``: part name → content type, and picture extensions."""
-    defaults = "".join(f'<Default Extension="{ext}" ContentType="{MEDIA.get(ext, "application/octet-stream")}"/>'
-                       for ext in sorted({*media, "jpeg", "png"}))
+    defaults = "".join(f'<Default Extension="{xml_attr(ext)}" ContentType="{MEDIA[ext]}"/>'
+                       for ext in sorted({*media, "jpeg", "png"} & MEDIA.keys()))
     return (f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             f'<Default Extension="xml" ContentType="application/xml"/>{defaults}'
-            + "".join(f'<Override PartName="/{name}" ContentType="{kind}"/>' for name, kind in overrides.items())
+            + "".join(f'<Override PartName="/{xml_attr(name)}" ContentType="{xml_attr(kind)}"/>'
+                      for name, kind in overrides.items())
             + "</Types>")
 
 

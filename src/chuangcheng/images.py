@@ -8,12 +8,15 @@ e-mail; a JPEG that is already small and upright is embedded byte for byte.
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from . import limits
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -42,15 +45,30 @@ class Picture:
     height: int
 
 
+# What Pillow may open: the formats photos come in (no EPS, PDF or other plug-in that runs tools).
+FORMATS = ("JPEG", "PNG", "GIF", "BMP", "DIB", "WEBP", "TIFF")
+_ALPHA = {"RGBA", "LA", "PA", "RGBa", "La"}
+_MB = 1024 * 1024
+
+
 @contextmanager
-def _opened(path: Path) -> Iterator[PILImage]:
-    """``path`` opened by Pillow; whatever goes wrong, reading or decoding, is a PhotoError."""
+def _opened(source: Path | bytes) -> Iterator[PILImage]:
+    """``source`` (a file or its bytes) opened by Pillow, its header checked against the limits;
+    whatever goes wrong, reading or decoding, is a PhotoError."""
     from PIL import Image, UnidentifiedImageError
 
+    Image.MAX_IMAGE_PIXELS = limits.MAX_IMAGE_PIXELS  # Pillow warns above it, refuses above twice it
     try:
-        with warnings.catch_warnings(), Image.open(path) as image:
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            yield image
+        size = len(source) if isinstance(source, bytes) else source.stat().st_size
+        if size > limits.MAX_PHOTO_BYTES:
+            raise PhotoError(f"文件超过 {limits.MAX_PHOTO_BYTES // _MB} MB，"
+                             "请先缩小（如用画图或手机相册导出较小的尺寸）后再用")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source, formats=FORMATS) as image:
+                if image.width * image.height > limits.MAX_IMAGE_PIXELS:
+                    raise Image.DecompressionBombWarning
+                yield image
     except FileNotFoundError:
         raise PhotoError("照片文件不存在，请检查路径和文件名（包括扩展名 .jpg/.png）") from None
     except IsADirectoryError:
@@ -59,10 +77,12 @@ def _opened(path: Path) -> Iterator[PILImage]:
         raise PhotoError("没有读取权限，请检查照片是否被其他程序锁定") from None
     except UnidentifiedImageError:
         raise PhotoError(f"不是能识别的图片（支持 {READABLE}；手机的 HEIC 照片请先转成 JPG）") from None
-    except Image.DecompressionBombError:
-        raise PhotoError("图片像素过多，请先缩小后再用") from None
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise PhotoError(f"图片已损坏或不完整（{exc}），请重新导出或换一张") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoError(f"图片像素过多（超过 {limits.MAX_IMAGE_PIXELS // 1_000_000} 百万像素），"
+                         "请先缩小后再用") from None
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError, ZeroDivisionError,
+            struct.error, MemoryError):
+        raise PhotoError("图片已损坏或不完整，请重新导出或换一张") from None
 
 
 def _inside(path: Path, root: Path) -> Path:
@@ -73,9 +93,38 @@ def _inside(path: Path, root: Path) -> Path:
     return resolved
 
 
+def _word_ready(image: PILImage) -> tuple[PILImage, str]:
+    """``image`` in a mode Word shows, and the format to save it in: transparency as RGBA PNG,
+    16-bit and 32-bit grey scaled to 8 bits, CMYK, palettes and the rest as RGB (or grey) JPEG."""
+    if image.mode in {"I", "F"} or image.mode.startswith("I;16"):
+        image = image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    if image.mode in _ALPHA or "transparency" in image.info:
+        return image.convert("RGBA"), "PNG"
+    if image.mode in {"1", "P"}:  # drawings and palettes: sharp edges stay sharp
+        return image.convert("L" if image.mode == "1" else "RGB"), "PNG"
+    return image.convert("L" if image.mode == "L" else "RGB"), "JPEG"
+
+
+def _encode(image: PILImage) -> Picture:
+    """``image`` upright and loaded, made Word-ready, no larger than :data:`MAX_SIDE`."""
+    from PIL import Image
+
+    if image.width < 1 or image.height < 1:
+        raise PhotoError("图片没有内容（宽或高为 0）")
+    image, fmt = _word_ready(image)
+    if max(image.size) > MAX_SIDE:
+        image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if fmt == "PNG":
+        image.save(out, "PNG", optimize=False)
+    else:
+        image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return Picture(out.getvalue(), fmt.lower(), image.width, image.height)
+
+
 def load_picture(path: Path) -> Picture:
-    """Read ``path`` as a picture; raise :class:`PhotoError` when it is missing or broken."""
-    from PIL import Image, ImageOps
+    """Read ``path`` as a picture; raise :class:`PhotoError` when it is missing, broken or too large."""
+    from PIL import ImageOps
 
     with _opened(path) as opened:
         source_format, full_size = opened.format, opened.size
@@ -84,17 +133,18 @@ def load_picture(path: Path) -> Picture:
             opened.load()  # a broken JPEG fails here
             return Picture(path.read_bytes(), "jpeg", *full_size)
         opened.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a fraction of the size
-        image = ImageOps.exif_transpose(opened)  # a copy, upright and loaded
-    if image.width < 1 or image.height < 1:
-        raise PhotoError("图片没有内容（宽或高为 0）")
-    if max(image.size) > MAX_SIDE:
-        image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    if image.mode in {"RGBA", "LA", "P", "PA", "1", "I;16"} or "transparency" in image.info:
-        image.save(out, "PNG", optimize=False)
-        return Picture(out.getvalue(), "png", image.width, image.height)
-    image.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    return Picture(out.getvalue(), "jpeg", image.width, image.height)
+        image = ImageOps.exif_transpose(opened)  # a copy, upright and loaded (the first frame of an animation)
+        return _encode(image)
+
+
+def png_bytes(data: bytes) -> bytes:
+    """An image file's bytes (any format Pillow reads) as PNG; PhotoError when unusable."""
+    with _opened(data) as opened:
+        opened.load()
+        image = opened.convert("RGBA")
+        out = io.BytesIO()
+        image.save(out, "PNG")
+        return out.getvalue()
 
 
 class Pictures:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .docx_package import docx_warnings
 from .errors import Diagnostic, InputError, UsageError
 from .images import PhotoError, Pictures, posix
 from .layout import Layout
@@ -103,7 +104,8 @@ def render_unit(
     stem = safe_filename(loaded.model.unit.name)
     files, job = report_files(markdown, folder, stem, formats, layout=layout, pictures=pictures, pdf_stage=pdf_stage)
     outputs = write_all(files) + ([job[1]] if job else [])  # the PDF comes with the folder's conversion
-    return RenderResult(path, loaded.model, view, outputs, loaded.warnings, job)
+    warnings = [*loaded.warnings, *docx_warnings(layout, formats)]  # CC111: parts of the reference left out
+    return RenderResult(path, loaded.model, view, outputs, warnings, job)
 
 
 def layout_for(district: Loaded[District] | None, reference: Path | None = None, script: str = "hans",

@@ -31,7 +31,10 @@ from .docx_package import (
     TABLE_HEAD,
     TITLE,
     package,
+    relationship,
     twips,
+    xml_attr,
+    xml_text,
 )
 from .errors import OutputError
 from .images import PhotoError, Picture, Pictures
@@ -58,14 +61,10 @@ def signoff_indents(signer: str, date: str, chars: float = 2) -> tuple[float, fl
     return chars + wd + chars - ws, chars
 
 
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _run(text: str, bold: bool = False, italic: bool = False) -> str:
     props = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
-    return f'<w:r>{rpr}<w:t xml:space="preserve">{_esc(text)}</w:t></w:r>'
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{xml_text(text)}</w:t></w:r>'
 
 
 _BREAK = "<w:r><w:br/></w:r>"
@@ -90,7 +89,7 @@ class _Builder:
         self.caption_next = False  # the next paragraph is a picture's caption
 
     def paragraph(self, style: str, runs: str = "", extra: str = "") -> None:
-        ppr = f'<w:pStyle w:val="{self.package.style(style)}"/>'
+        ppr = f'<w:pStyle w:val="{xml_attr(self.package.style(style))}"/>'
         if self.after_break:
             ppr += "<w:pageBreakBefore/>"
             self.after_break = False
@@ -151,7 +150,7 @@ class _Builder:
         package = self.package
         document = (package.document_start + "<w:body>" + "".join(self.out) + package.section
                     + "</w:body></w:document>")
-        rels = "".join(f'<Relationship Id="rIdImage{n}" Type="{REL}/image" Target="{name}"/>'
+        rels = "".join(relationship(f"rIdImage{n}", f"{REL}/image", name)
                        for n, name in enumerate(self.media.values(), 1))  # numbered in insertion order
         out = io.BytesIO(package.archive)
         with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
@@ -250,7 +249,7 @@ class _Builder:
                   + 1.5 for c in range(cols)]
         total = self.package.text_mm[0] / 25.4 * 1440  # twips
         twips = [round(w / sum(widths) * total) for w in widths]
-        grid = self.package.style("TableGrid")
+        grid = xml_attr(self.package.style("TableGrid"))
         xml = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{grid}"/><w:tblW w:w="0" w:type="auto"/>'
                '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>',
                *(f'<w:gridCol w:w="{w}"/>' for w in twips), "</w:tblGrid>"]
@@ -258,7 +257,7 @@ class _Builder:
             xml.append("<w:tr>" + ("<w:trPr><w:tblHeader/></w:trPr>" if r == 0 else ""))
             for c, (text, style) in enumerate(row[:cols]):
                 align = f'<w:jc w:val="{_ALIGNS[style]}"/>' if r and style in _ALIGNS else ""
-                head = self.package.style(TABLE_HEAD if r == 0 else TABLE)
+                head = xml_attr(self.package.style(TABLE_HEAD if r == 0 else TABLE))
                 xml.append(f'<w:tc><w:tcPr><w:tcW w:w="{twips[c]}" w:type="dxa"/><w:vAlign w:val="center"/>'
                            f'</w:tcPr><w:p><w:pPr><w:pStyle w:val="{head}"/>{align}</w:pPr>{_run(text)}</w:p></w:tc>')
             xml.append("</w:tr>")

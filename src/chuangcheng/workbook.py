@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 from .batch import UnitSummary
+from .docx_package import xml_clean
 
 
 def _number(value: Decimal) -> int | float:
@@ -17,7 +18,8 @@ def _people(values: list[tuple[str, str, str]]) -> Decimal:
 
 
 def build_workbook(units: list[UnitSummary], title: str) -> bytes:
-    """The workbook district offices work in; numbers are numbers, the totals are formulas."""
+    """The workbook district offices work in; numbers are numbers, the totals are formulas, and
+    every text from a unit file is written as a string (``=HYPERLINK(…)`` stays text)."""
     import xlsxwriter
     from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -26,7 +28,8 @@ def build_workbook(units: list[UnitSummary], title: str) -> bytes:
         for item, _, measure, _ in unit.amounts:
             items.setdefault((item, measure))
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                     "strings_to_numbers": False})
     head = book.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True,
                             "border": 1, "bg_color": "#F2F2F2", "font_name": "宋体"})
     cell = book.add_format({"border": 1, "font_name": "宋体"})
@@ -34,7 +37,8 @@ def build_workbook(units: list[UnitSummary], title: str) -> bytes:
     sheet = book.add_worksheet("汇总表")
     fixed = ["单位", "类型", "文件", "活动次数", "参与人次", "志愿者（人次）"]
     columns = fixed + [f"{item}（{measure}）" for item, measure in items]
-    sheet.write_row(0, 0, columns, head)
+    for c, heading in enumerate(columns):  # names from unit files: text, never a formula
+        sheet.write_string(0, c, heading, head)
     sheet.set_row(0, 36)
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 8)
@@ -58,12 +62,12 @@ def build_workbook(units: list[UnitSummary], title: str) -> bytes:
             elif entry is not None:
                 sheet.write_string(r, c, str(entry), cell)
     last = len(units) + 1
-    sheet.write(last, 0, "合计", total)
+    sheet.write_string(last, 0, "合计", total)
     for c in range(3, len(columns)):
         first, end = xl_rowcol_to_cell(1, c), xl_rowcol_to_cell(last - 1, c)
         sheet.write_formula(last, c, f"=SUM({first}:{end})", total, _number(totals[c]))
     sheet.freeze_panes(1, 1)
     sheet.autofilter(0, 0, last - 1, len(columns) - 1)
-    book.set_properties({"title": title})
+    book.set_properties({"title": xml_clean(title)})
     book.close()
     return out.getvalue()
