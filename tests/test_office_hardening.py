@@ -5,7 +5,9 @@ over the limits; workbook cells from user text are strings."""
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 import re
 import struct
 import zipfile
@@ -18,9 +20,9 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from chuangcheng import limits
+from chuangcheng import limits, output, pdf
 from chuangcheng.batch import UnitSummary
-from chuangcheng.errors import InputError
+from chuangcheng.errors import InputError, OutputError
 from chuangcheng.images import check_picture, load_picture
 from chuangcheng.layout import Layout
 from chuangcheng.render import render_unit, unit_layout
@@ -399,3 +401,32 @@ def test_workbook_cells_from_user_text_are_strings() -> None:
     strings = [t.text for t in etree.fromstring(package.read("xl/sharedStrings.xml")).iter(f"{{{SML}}}t")]
     assert f"{formula}（条）" in strings and "=cmd|' /C calc'!A0" in strings and "=1+1" in strings
     assert Decimal(re.findall(r"<v>([\d.]+)</v>", sheet)[-1]) == 3
+
+
+# --- writing bytes ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("code", "words"), [(errno.ENOSPC, "磁盘空间不足"), (errno.EROFS, "只读"),
+                                             (errno.EIO, "磁盘读写出错"), (errno.ENOTSUP, "错误号")])
+def test_a_full_disk_is_an_output_error_and_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           code: int, words: str) -> None:
+    real = os.fdopen
+
+    class Full(io.BufferedWriter):
+        def write(self, data: object) -> int:
+            raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(output.os, "fdopen", lambda fd, mode: Full(real(fd, mode)))
+    with pytest.raises(OutputError) as caught:
+        output.write_all({tmp_path / "out" / "a.docx": b"x" * 10, tmp_path / "out" / "b.md": b"y"})
+    assert words in caught.value.message and "a.docx" in caught.value.message
+    assert not re.search("[A-Za-z]{4,} [a-z]{2,}", caught.value.message.split(": ", 1)[1])  # no English
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_full_temporary_folder_for_a_pdf_is_an_output_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(self: Path, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with pytest.raises(OutputError, match="磁盘空间不足"):
+        pdf.to_pdf(b"PK", "官塘社区.pdf")
