@@ -23,7 +23,7 @@ from PIL import Image
 from chuangcheng import limits, output, pdf
 from chuangcheng.batch import UnitSummary
 from chuangcheng.errors import InputError, OutputError
-from chuangcheng.images import check_picture, load_picture
+from chuangcheng.images import Pictures, check_picture, load_picture
 from chuangcheng.layout import Layout
 from chuangcheng.render import render_unit, unit_layout
 from chuangcheng.validate import validate_paths
@@ -430,3 +430,33 @@ def test_a_full_temporary_folder_for_a_pdf_is_an_output_error(monkeypatch: pytes
     monkeypatch.setattr(Path, "write_bytes", full)
     with pytest.raises(OutputError, match="磁盘空间不足"):
         pdf.to_pdf(b"PK", "官塘社区.pdf")
+
+
+def test_a_photo_path_the_system_cannot_resolve_is_a_photo_error(tmp_path: Path) -> None:
+    (tmp_path / "loop.jpg").symlink_to(tmp_path / "loop.jpg")
+    assert "循环" in (check_picture(tmp_path / "loop.jpg", tmp_path) or "")
+    assert "字符" in (check_picture(tmp_path / "a\0.jpg", tmp_path) or "")
+    with pytest.raises(OutputError, match="字符"):  # an own template's link
+        build_docx("![照片](a%00b.jpg)\n", pictures=Pictures(tmp_path, tmp_path))
+
+
+def test_odd_ids_percent_encoded_targets_and_an_impossible_page_are_handled(tmp_path: Path) -> None:
+    def edit(parts: Parts) -> None:
+        header = _header(parts)
+        media = next(n for n in parts if n.startswith("word/media/"))
+        rels = parts[_rels_of(header)].decode()
+        rid = re.search(r'Id="([^"]+)"[^>]*relationships/image', rels)
+        assert rid
+        parts["word/media/logo 1.png"] = parts.pop(media)
+        parts[_rels_of(header)] = rels.replace(media[5:], "media/logo%201.png").replace(
+            f'Id="{rid[1]}"', 'Id="图 1"').encode()
+        parts[header] = parts[header].replace(f'r:embed="{rid[1]}"'.encode(), 'r:embed="图 1"'.encode())
+        parts["word/document.xml"] = re.sub(rb'w:left="\d+"', b'w:left="90000"', parts["word/document.xml"])
+
+    data, warnings = _render_with(tmp_path, _hostile(tmp_path, edit))
+    assert problems(data) == []
+    assert len(warnings) == 1 and "版心" in warnings[0]
+    package = zipfile.ZipFile(io.BytesIO(data))
+    header = next(n for n in package.namelist() if re.fullmatch(r"word/headerref\d+\.xml", n))
+    assert b'r:embed="rId1"' in package.read(header)
+    assert b"<wp:extent cx=\"-" not in package.read("word/document.xml")

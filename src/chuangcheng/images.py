@@ -87,7 +87,10 @@ def _opened(source: Path | bytes) -> Iterator[PILImage]:
 
 def _inside(path: Path, root: Path) -> Path:
     """``path`` resolved (links followed); a PhotoError when that leaves ``root``."""
-    resolved = path.resolve()
+    try:
+        resolved = path.resolve()
+    except (OSError, ValueError, RuntimeError):  # a NUL in the name, a loop of links
+        raise PhotoError("路径无法使用（含有不能出现在文件名里的字符，或是循环的快捷方式）") from None
     if not resolved.is_relative_to(root.resolve()):
         raise PhotoError(f"在单位文件所在文件夹（{root}）之外，不能使用")
     return resolved

@@ -14,6 +14,7 @@ import posixpath
 import zipfile
 import zlib
 from pathlib import Path
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -49,6 +50,7 @@ _LINK_ONLY = {"embedRegular", "embedBold", "embedItalic", "embedBoldItalic", "he
 _KINDS = {"font": "嵌入的字体", "oleObject": "嵌入的对象", "package": "嵌入的文件", "hyperlink": "链接",
           "control": "控件", "chart": "图表", "diagramData": "SmartArt 图形", "video": "视频", "audio": "音频"}
 _MB = 1024 * 1024
+_TEXT_MM = (20.0, 2000.0)  # a text block's sides, in mm, that pictures and tables can be sized to
 
 
 def _w(tag: str) -> str:
@@ -153,8 +155,11 @@ class _Reference:
             external = rel.get("TargetMode") == "External"
             target = rel.get("Target", "")
             if not external:
+                target = target.split("#", 1)[0]
                 target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
                     posixpath.join(folder, target))
+                if target not in self.names and unquote(target) in self.names:  # a part name is a URI
+                    target = unquote(target)
             out[rel.get("Id", "")] = (rel.get("Type", ""), target, external)
         return out
 
@@ -176,14 +181,16 @@ def _remove(node: etree._Element) -> None:
     parent.remove(node)
 
 
-def _prune(ref: _Reference, part: str, root: etree._Element, kept: set[str], known: set[str]) -> None:
-    """Drop every ``r:`` link of ``root`` whose relationship was not kept: the element when it is
-    nothing but that link (an embedded font, a header reference), else the attribute. Links to
-    no relationship at all (``known`` are those that exist, already warned of) get a warning."""
+def _prune(ref: _Reference, part: str, root: etree._Element, kept: dict[str, str], known: set[str]) -> None:
+    """Point every ``r:`` link of ``root`` at its kept relationship's new id (``kept``: old → new),
+    or drop it: the element when it is nothing but that link (an embedded font, a header
+    reference), else the attribute. Links to no relationship at all (``known`` are those that
+    exist, already warned of) get a warning."""
     for element in list(root.iter(tag=etree.Element)):
         for attr in [a for a in element.attrib if a.startswith(f"{{{R_NS}}}")]:
             value = element.get(attr, "")
             if value in kept:
+                element.set(attr, kept[value])
                 continue
             local = etree.QName(element).localname
             if value not in known:
@@ -217,18 +224,18 @@ class _Copier:
         except _Broken as exc:
             self.ref.warn(source, f"无法使用（{exc}）")
             return False
-        rels: dict[str, str] = {}  # id → its <Relationship>
+        rels: dict[str, str] = {}  # old id → its <Relationship>, renumbered (an Id must be an XML name)
         found = self.ref.rels(source)
         for rid, (kind, target, external) in found.items():
-            short = kind.rsplit("/", 1)[-1]
+            short, new = kind.rsplit("/", 1)[-1], f"rId{len(rels) + 1}"
             if external and short == "hyperlink":
-                rels[rid] = relationship(rid, kind, target, True)
+                rels[rid] = relationship(new, kind, target, True)
             elif not external and short == "image":
                 if copied := self.picture(source, target):  # else warned of
-                    rels[rid] = relationship(rid, kind, copied[5:])
+                    rels[rid] = relationship(new, kind, copied[5:])
             else:
                 self.ref.warn(source, f"{_KINDS.get(short, short)}（{target}）无法带上")
-        _prune(self.ref, source, root, set(rels), set(found))
+        _prune(self.ref, source, root, {rid: f"rId{n}" for n, rid in enumerate(rels, 1)}, set(found))
         self.parts[name] = _xml_bytes(root)
         self.overrides[name] = content_type
         if rels:
@@ -271,14 +278,17 @@ def _styles(ref: _Reference, base: Package) -> tuple[bytes, dict[str, str]]:
     if "word/styles.xml" not in ref.names:
         return base.parts["word/styles.xml"], {}
     theirs = ref.required("word/styles.xml")
-    _prune(ref, "word/styles.xml", theirs, set(), set())
+    if theirs.tag != _w("styles"):
+        ref.warn("word/styles.xml", "不是 Word 的样式表")
+        return base.parts["word/styles.xml"], {}
+    _prune(ref, "word/styles.xml", theirs, {}, set())
 
-    def name_of(style: etree._Element) -> str:
+    def name_of(style: etree._Element) -> tuple[str, str]:  # its type and name: a paragraph style for one
         name = style.find(_w("name"))
-        return (name.get(_w("val"), "") if name is not None else "").lower()
+        return style.get(_w("type"), "paragraph"), (name.get(_w("val"), "") if name is not None else "").lower()
 
-    by_name = {name_of(s): s.get(_w("styleId"), "") for s in theirs.iterfind(_w("style"))}
-    taken = set(by_name.values())
+    by_name = {name_of(s): s.get(_w("styleId"), "") for s in theirs.iterfind(_w("style")) if s.get(_w("styleId"))}
+    taken = {s.get(_w("styleId"), "") for s in theirs.iterfind(_w("style"))}
     ids: dict[str, str] = {}
     added = []
     for style in ours.iterfind(_w("style")):
@@ -286,7 +296,10 @@ def _styles(ref: _Reference, base: Package) -> tuple[bytes, dict[str, str]]:
         if name_of(style) in by_name:
             ids[own] = by_name[name_of(style)]
         else:
-            ids[own] = own if own not in taken else f"cc{own}"
+            ids[own] = own
+            while ids[own] in taken:
+                ids[own] = f"cc{ids[own]}"
+            taken.add(ids[own])
             added.append(style)
     for style in added:
         clone = copy.deepcopy(style)
@@ -347,7 +360,7 @@ def merge(base: Package, path: Path) -> Package:
             link.set(f"{{{R_NS}}}id", f"rIdPart{n + 1}")
             kept.add(f"rIdPart{n + 1}")
             relationships += relationship(f"rIdPart{n + 1}", f"{REL}/{part}", name[5:])
-        _prune(ref, "word/document.xml", section, kept, set(doc_rels))
+        _prune(ref, "word/document.xml", section, {k: k for k in kept}, set(doc_rels))
         own_footers = section.find(_w("footerReference")) is None
         headers = {h.get(_w("type"), "default"): h for h in section.iterfind(_w("headerReference"))}
         outside = b"evenAndOddHeaders" in base.parts["word/settings.xml"]
@@ -380,6 +393,9 @@ def merge(base: Package, path: Path) -> Package:
     width, height = _mm(size, "w", 210), _mm(size, "h", 297)
     text = (width - _mm(margins, "left", 28) - _mm(margins, "right", 26),
             height - _mm(margins, "top", 37) - _mm(margins, "bottom", 35))
+    if not all(_TEXT_MM[0] <= side <= _TEXT_MM[1] for side in text):  # pictures and tables need a page
+        ref.warn("word/document.xml", "页面设置的版心（纸张减页边距）不合常理，图片和表格按默认版心排")
+        text = base.text_mm
     return Package(parts, base.document_start, section_xml, relationships, text, ids, tuple(ref.warnings))
 
 
