@@ -460,3 +460,19 @@ def test_odd_ids_percent_encoded_targets_and_an_impossible_page_are_handled(tmp_
     header = next(n for n in package.namelist() if re.fullmatch(r"word/headerref\d+\.xml", n))
     assert b'r:embed="rId1"' in package.read(header)
     assert b"<wp:extent cx=\"-" not in package.read("word/document.xml")
+
+
+@pytest.mark.parametrize(("rels_target", "part"), [("header1.xml", "styles.xml"), ("fontTable.xml", "document.xml"),
+                                                    ("theme/theme1.xml", "settings.xml")])
+def test_a_link_to_a_part_of_another_kind_is_left_out(tmp_path: Path, rels_target: str, part: str) -> None:
+    def edit(parts: Parts) -> None:
+        rels = parts["word/_rels/document.xml.rels"]
+        parts["word/_rels/document.xml.rels"] = rels.replace(f'Target="{rels_target}"'.encode(),
+                                                             f'Target="{part}"'.encode())
+
+    data, warnings = _render_with(tmp_path, _hostile(tmp_path, edit))
+    assert problems(data) == []
+    assert any("却不是" in w and part in w for w in warnings)
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    if rels_target.startswith("header"):
+        assert not [n for n in names if "headerref" in n]

@@ -49,6 +49,11 @@ _LINK_ONLY = {"embedRegular", "embedBold", "embedItalic", "embedBoldItalic", "he
 # What the parts a copied part links to are, for the warning when they cannot come along.
 _KINDS = {"font": "嵌入的字体", "oleObject": "嵌入的对象", "package": "嵌入的文件", "hyperlink": "链接",
           "control": "控件", "chart": "图表", "diagramData": "SmartArt 图形", "video": "视频", "audio": "音频"}
+# What each copied part must be: the root element and what it is called.
+_A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_ROOTS = {"header": (f"{{{W_NS}}}hdr", "页眉"), "footer": (f"{{{W_NS}}}ftr", "页脚"),
+          "theme": (f"{{{_A_NS}}}theme", "主题"), "fontTable": (f"{{{W_NS}}}fonts", "字体表"),
+          "numbering": (f"{{{W_NS}}}numbering", "编号")}
 _MB = 1024 * 1024
 _TEXT_MM = (20.0, 2000.0)  # a text block's sides, in mm, that pictures and tables can be sized to
 
@@ -217,12 +222,16 @@ class _Copier:
         self.media: set[str] = set()  # extensions
         self.pictures: dict[str, str | None] = {}  # source part → copied part (None: unusable)
 
-    def part(self, source: str, name: str, content_type: str) -> bool:
-        """Copy ``source`` as ``name`` (directly in word/); False when it had to be left out."""
+    def part(self, source: str, name: str, content_type: str, kind: str) -> bool:
+        """Copy ``source`` as ``name`` (directly in word/), when it is what its link says (``kind``,
+        a key of :data:`_ROOTS`); False when it had to be left out."""
         try:
             root = self.ref.xml(source)
         except _Broken as exc:
             self.ref.warn(source, f"无法使用（{exc}）")
+            return False
+        if root.tag != _ROOTS[kind][0]:
+            self.ref.warn(source, f"被当作{_ROOTS[kind][1]}引用，却不是{_ROOTS[kind][1]}")
             return False
         rels: dict[str, str] = {}  # old id → its <Relationship>, renumbered (an Id must be an XML name)
         found = self.ref.rels(source)
@@ -340,7 +349,7 @@ def merge(base: Package, path: Path) -> Package:
         short = kind.rsplit("/", 1)[-1]
         name = f"word/{short}.xml"
         if short in _KEEP and not external and name not in parts and target in ref.names \
-                and copier.part(target, name, _KEEP[short]):
+                and copier.part(target, name, _KEEP[short], short):
             relationships += relationship(f"rIdRef{short}", kind, name[5:])
     if section is None:  # no page setup of its own: chuangcheng's
         section_xml = base.section
@@ -352,7 +361,7 @@ def merge(base: Package, path: Path) -> Package:
             kind, target, external = doc_rels.get(link.get(f"{{{R_NS}}}id", ""), ("", "", True))
             part = "header" if link.tag == _w("headerReference") else "footer"
             name = f"word/{part}ref{n + 1}.xml"
-            if external or target not in ref.names or not copier.part(target, name, f"{CT}.{part}+xml"):
+            if external or target not in ref.names or not copier.part(target, name, f"{CT}.{part}+xml", part):
                 if not external and target and target not in ref.names:
                     ref.warn("word/document.xml", f"{part} {target} 不在文件里")
                 _remove(link)
