@@ -129,7 +129,7 @@ class _Reference:
         try:
             root = etree.fromstring(self.read(name), _PARSER)
         except etree.XMLSyntaxError as exc:
-            raise _Broken(f"{name} 不是完好的 XML（{exc.msg}）") from None
+            raise _Broken(f"{name} 不是完好的 XML（第 {exc.lineno} 行出错）") from None
         if root.getroottree().docinfo.doctype:
             self.warn(name, "含有文档类型声明（DOCTYPE）")
         for entity in list(root.iter(etree.Entity)):
