@@ -479,3 +479,17 @@ def test_a_link_to_a_part_of_another_kind_is_left_out(tmp_path: Path, rels_targe
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     if rels_target.startswith("header"):
         assert not [n for n in names if "headerref" in n]
+
+
+def test_pillow_says_nothing_in_english_about_odd_exif(tmp_path: Path, recwarn: pytest.WarningsRecorder) -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x010E] = "说明" * 20
+    photo = tmp_path / "odd.jpg"
+    photo.write_bytes(_save(Image.new("RGB", (40, 30)), "JPEG", exif=exif.tobytes()[:-30]))
+    assert check_picture(photo, tmp_path) is None or "损坏" in (check_picture(photo, tmp_path) or "")
+    try:
+        load_picture(photo)
+    except Exception as exc:
+        assert "损坏" in str(exc)
+    assert [str(w.message) for w in recwarn] == []

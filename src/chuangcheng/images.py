@@ -64,6 +64,7 @@ def _opened(source: Path | bytes) -> Iterator[PILImage]:
             raise PhotoError(f"文件超过 {limits.MAX_PHOTO_BYTES // _MB} MB，"
                              "请先缩小（如用画图或手机相册导出较小的尺寸）后再用")
         with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow's English about odd EXIF and tags: not for the user
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source, formats=FORMATS) as image:
                 if image.width * image.height > limits.MAX_IMAGE_PIXELS:
