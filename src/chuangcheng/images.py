@@ -99,18 +99,25 @@ def _inside(path: Path, root: Path) -> Path:
 
 def _word_ready(image: PILImage) -> tuple[PILImage, str]:
     """``image`` in a mode Word shows, and the format to save it in: transparency as RGBA PNG,
-    16-bit and 32-bit grey scaled to 8 bits, CMYK, palettes and the rest as RGB (or grey) JPEG."""
+    16-bit and 32-bit grey scaled to 8 bits, CMYK, palettes and the rest as RGB (or grey) JPEG.
+    An image already in its mode is returned as it is (a photo at the pixel limit is 256 MB)."""
     if image.mode in {"I", "F"} or image.mode.startswith("I;16"):
         image = image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
     if image.mode in _ALPHA or "transparency" in image.info:
-        return image.convert("RGBA"), "PNG"
+        return (image if image.mode == "RGBA" else image.convert("RGBA")), "PNG"
     if image.mode in {"1", "P"}:  # drawings and palettes: sharp edges stay sharp
         return image.convert("L" if image.mode == "1" else "RGB"), "PNG"
-    return image.convert("L" if image.mode == "L" else "RGB"), "JPEG"
+    return (image if image.mode in {"RGB", "L"} else image.convert("RGB")), "JPEG"
 
 
-def _encode(image: PILImage) -> Picture:
-    """``image`` upright and loaded, made Word-ready, no larger than :data:`MAX_SIDE`."""
+# EXIF orientation → the turn that makes the picture upright (as ImageOps.exif_transpose has it).
+_TURNS = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRANSPOSE", 6: "ROTATE_270",
+          7: "TRANSVERSE", 8: "ROTATE_90"}
+
+
+def _encode(image: PILImage, turn: str | None) -> Picture:
+    """``image`` made Word-ready, shrunk to :data:`MAX_SIDE` (in place: no full-size copy of a
+    photo already in its mode), then turned upright."""
     from PIL import Image
 
     if image.width < 1 or image.height < 1:
@@ -118,6 +125,8 @@ def _encode(image: PILImage) -> Picture:
     image, fmt = _word_ready(image)
     if max(image.size) > MAX_SIDE:
         image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    if turn is not None:
+        image = image.transpose(Image.Transpose[turn])
     out = io.BytesIO()
     if fmt == "PNG":
         image.save(out, "PNG", optimize=False)
@@ -127,18 +136,17 @@ def _encode(image: PILImage) -> Picture:
 
 
 def load_picture(path: Path) -> Picture:
-    """Read ``path`` as a picture; raise :class:`PhotoError` when it is missing, broken or too large."""
-    from PIL import ImageOps
-
+    """Read ``path`` as a picture; raise :class:`PhotoError` when it is missing, broken or too large.
+    An animation gives its first frame."""
     with _opened(path) as opened:
         source_format, full_size = opened.format, opened.size
-        turned = opened.getexif().get(0x0112, 1) not in (1, None)  # EXIF orientation
-        if source_format == "JPEG" and not turned and max(full_size) <= MAX_SIDE and opened.mode in {"RGB", "L"}:
+        orientation = opened.getexif().get(0x0112, 1)
+        turn = _TURNS.get(orientation) if isinstance(orientation, int) else None
+        if source_format == "JPEG" and turn is None and max(full_size) <= MAX_SIDE and opened.mode in {"RGB", "L"}:
             opened.load()  # a broken JPEG fails here
             return Picture(path.read_bytes(), "jpeg", *full_size)
         opened.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a fraction of the size
-        image = ImageOps.exif_transpose(opened)  # a copy, upright and loaded (the first frame of an animation)
-        return _encode(image)
+        return _encode(opened, turn)
 
 
 def png_bytes(data: bytes) -> bytes:
