@@ -22,6 +22,7 @@ from PIL import Image
 
 from chuangcheng import limits, output, pdf
 from chuangcheng.batch import UnitSummary
+from chuangcheng.docx_package import package
 from chuangcheng.errors import InputError, OutputError
 from chuangcheng.images import Pictures, check_picture, load_picture
 from chuangcheng.layout import Layout
@@ -493,3 +494,23 @@ def test_pillow_says_nothing_in_english_about_odd_exif(tmp_path: Path, recwarn: 
     except Exception as exc:
         assert "损坏" in str(exc)
     assert [str(w.message) for w in recwarn] == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc")
+@pytest.mark.parametrize("edit", ["sound", "no_document", "broken_document"])
+def test_the_reference_is_closed_once_read(tmp_path: Path, edit: str) -> None:
+    """An open handle keeps Word (on Windows) from saving the letterhead during a long district
+    run; a failure kept with its traceback (a district run lists failed units) must not keep it open."""
+    edits: dict[str, Callable[[Parts], object]] = {
+        "sound": lambda parts: None, "no_document": lambda parts: parts.pop("word/document.xml"),
+        "broken_document": lambda parts: parts.update({"word/document.xml": b"<w:document"})}
+    reference = _hostile(tmp_path, edits[edit])  # type: ignore[arg-type]
+    package.cache_clear()
+    kept: list[BaseException] = []
+    try:
+        package(Layout(reference=str(reference)))
+    except InputError as exc:
+        kept.append(exc)  # with its traceback, and the frames in it
+    opened = [os.readlink(fd) for fd in Path("/proc/self/fd").iterdir() if fd.exists()]
+    assert str(reference) not in opened
+    assert bool(kept) == (edit != "sound")

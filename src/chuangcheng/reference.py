@@ -89,9 +89,12 @@ class _Reference:
             self.names = set(self.zip.namelist())
         except FileNotFoundError:
             raise _fail(path, "文件不存在") from None
+        except PermissionError:
+            raise _fail(path, "没有读取权限，请检查文件是否被其他程序锁定") from None
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
             raise _fail(path, "不是 Word 文件（.docx）；.doc 或 .wps 文件请先在 Word 或 WPS 中“另存为” .docx") from None
         if "word/document.xml" not in self.names:
+            self.zip.close()
             raise _fail(path, "不是 Word 文件（.docx）：缺少 word/document.xml")
 
     def warn(self, part: str, message: str) -> None:
@@ -331,8 +334,16 @@ def _mm(element: etree._Element | None, attr: str, default: float) -> float:
 
 
 def merge(base: Package, path: Path) -> Package:
-    """``base`` (chuangcheng's parts for a layout) over the reference document at ``path``."""
+    """``base`` (chuangcheng's parts for a layout) over the reference document at ``path``;
+    the file is closed at once (on Windows an open file keeps Word from saving it)."""
     ref = _Reference(path)
+    try:
+        return _merge(base, ref)
+    finally:
+        ref.zip.close()
+
+
+def _merge(base: Package, ref: _Reference) -> Package:
     document = ref.required("word/document.xml")
     body = document.find(_w("body"))
     section = body.find(_w("sectPr")) if body is not None else None
