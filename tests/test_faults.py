@@ -182,6 +182,7 @@ def test_a_read_only_folder(unit_file: Path, tmp_path: Path) -> None:
         out.chmod(0o755)
 
 
+@pytest.mark.fake_docx  # the leftover of a live run stays, and is not a Word file
 def test_leftovers_of_a_dead_run_are_removed_and_those_of_a_live_one_kept(unit_file: Path) -> None:
     folder = unit_file.parent
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
@@ -193,3 +194,15 @@ def test_leftovers_of_a_dead_run_are_removed_and_those_of_a_live_one_kept(unit_f
     render_unit(unit_file)
     assert not stale.exists() and live.exists()
     assert problems(folder / "官塘社区.docx") == []
+
+
+def test_files_staged_in_a_worker_are_named_for_the_run_that_moves_them(unit_file: Path) -> None:
+    """A worker exits before its run moves the files into place: named for the worker, they would
+    look like leftovers to a second run in the same folder, which would delete them."""
+    owner = os.getppid()  # alive for the whole test, and not this process
+    result = render_unit(unit_file, owner=owner)
+    assert result.staged is not None and len(result.staged.pairs) == 2
+    assert all(tmp.name.startswith(f"{output.TEMP_PREFIX}{owner}-") for tmp, _ in result.staged.pairs)
+    output._cleaned.discard(str(unit_file.parent))
+    output.remove_leftovers(unit_file.parent)  # another run: the owner lives, the files stay
+    assert result.staged.commit() == [unit_file.parent / "官塘社区.docx", unit_file.parent / "官塘社区.md"]

@@ -82,6 +82,7 @@ def word(path: Path, content: bytes = b"docx") -> Path:
     return path
 
 
+@pytest.mark.fake_docx
 def test_converts_many_files_with_one_call(tmp_path: Path, log: Path) -> None:
     jobs = [(word(tmp_path / "docx" / f"单位{n}.docx"), tmp_path / "pdf" / f"单位{n}.pdf") for n in range(5)]
     assert pdf.convert(jobs) == []
@@ -92,6 +93,7 @@ def test_converts_many_files_with_one_call(tmp_path: Path, log: Path) -> None:
     assert all((tmp_path / "pdf" / f"单位{n}.pdf").read_bytes() == b"%PDF-1.4 fake" for n in range(5))
 
 
+@pytest.mark.fake_docx
 def test_equal_file_names_in_two_folders_both_arrive(tmp_path: Path, log: Path) -> None:
     jobs = [
         (word(tmp_path / "石城街道" / "办公室.docx", b"one"), tmp_path / "out" / "石城街道" / "办公室.pdf"),
@@ -102,6 +104,7 @@ def test_equal_file_names_in_two_folders_both_arrive(tmp_path: Path, log: Path) 
     assert len(calls(log)) == 1
 
 
+@pytest.mark.fake_docx
 def test_a_file_libreoffice_skips_is_a_failure_and_the_others_arrive(tmp_path: Path, log: Path) -> None:
     good = word(tmp_path / "good.docx")
     bad = word(tmp_path / "bad.docx", b"FAIL")
@@ -111,6 +114,7 @@ def test_a_file_libreoffice_skips_is_a_failure_and_the_others_arrive(tmp_path: P
     assert (tmp_path / "good.pdf").is_file() and not (tmp_path / "bad.pdf").exists()
 
 
+@pytest.mark.fake_docx
 def test_without_libreoffice_the_error_says_what_to_do(tmp_path: Path, no_soffice: Path) -> None:
     assert pdf.find_soffice() is None
     with pytest.raises(OutputError, match="LibreOffice") as info:
@@ -136,6 +140,7 @@ def test_env_var_wins_over_path(tmp_path: Path, log: Path, monkeypatch: pytest.M
     assert pdf.find_soffice() == str(chosen)
 
 
+@pytest.mark.fake_docx
 def test_libreoffice_that_cannot_start_is_an_error(
     tmp_path: Path, no_soffice: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -154,6 +159,7 @@ def running(pid: int) -> bool:
     return not (stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z")
 
 
+@pytest.mark.fake_docx
 def test_a_hanging_libreoffice_is_stopped_with_its_children(tmp_path: Path, log: Path) -> None:
     with pytest.raises(OutputError, match="没有转换完 1 个文件"):
         pdf.convert([(word(tmp_path / "a.docx", b"SLEEP"), tmp_path / "a.pdf")], timeout=1)

@@ -94,6 +94,7 @@ def test_the_starter_reference_round_trips(tmp_path: Path, runner: CliRunner) ->
     assert sect and 'w:top="2098"' in sect[0]  # 37 mm, GB/T 9704
 
 
+@pytest.mark.fake_docx
 @pytest.mark.parametrize(("content", "message"), [
     (b"not a zip", "不是 Word 文件"),
     (None, "文件不存在"),

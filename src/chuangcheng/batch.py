@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -94,7 +95,7 @@ def _amount_data(amount: Amount) -> tuple[str, str, str]:
 def summarize(path: Path, display: str, out_dir: Path | None, run: Settings) -> UnitSummary:
     """Render one unit and describe it for the roll-up (runs in a worker process)."""
     result = render_unit(path, out_dir, run.formats, run.template_dir, run.layout, display=display,
-                         pdf_stage=run.pdf_stage, commit=False)
+                         pdf_stage=run.pdf_stage, owner=run.owner)
     report, view = result.report, result.view
     acts = report.activities()
     ranked = sorted(((v.activity.participants, v) for s in view.sections for v in s.activities
@@ -127,6 +128,7 @@ class Settings:
     template_dir: Path | None
     layout: Layout | None
     pdf_stage: Path | None
+    owner: int = 0  # the run's process: it moves the units' files into place
 
 
 Job = tuple[Path, str, Path | None, Settings]  # unit file, as shown, output folder
@@ -279,7 +281,7 @@ def render_folder(
         return result
     root_out = out_dir or folder
     cache = Cache(root_out / CACHE_FILE, fingerprint(template_dir, formats, layout))
-    run = Settings(tuple(formats), template_dir, layout, pdf_stage)
+    run = Settings(tuple(formats), template_dir, layout, pdf_stage, os.getpid())
     jobs_todo: list[Job] = []
     keys: dict[str, str] = {}
     for path in files:

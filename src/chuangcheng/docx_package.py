@@ -37,25 +37,33 @@ _NAMES = {TITLE: "Title", BODY: "Normal", "Heading1": "heading 1", "Heading2": "
           TABLE: "表格文字", TABLE_HEAD: "表格标题行", PAGE_NUMBER: "页码", PICTURE: "图片", CAPTION: "caption"}
 
 
-# What XML 1.0 does not allow in a document at all: C0 controls but tab, LF, CR; surrogates; U+FFFE/FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What XML 1.0 forbids in text: C0 controls but tab, newline and CR; U+FFFE/U+FFFF; lone surrogates.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;",
+                               "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
+
+
+def xml_clean(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids."""
+    return _FORBIDDEN.sub("", text)
 
 
 def xml_text(text: str) -> str:
-    """``text`` as XML character data: what XML forbids dropped, ``& < >`` escaped. The last line
-    of defence: the loader already warns of such characters at their line."""
-    return _NOT_XML.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """``text`` as XML character data: what XML forbids dropped, markup characters escaped
+    (the last line of defence: the loader already removes those characters with a warning)."""
+    return _FORBIDDEN.sub("", text).translate(_TEXT_ESCAPES)
 
 
-def xml_attr(text: str) -> str:
-    """``text`` as a double-quoted XML attribute value."""
-    return xml_text(text).replace('"', "&quot;")
+def xml_attr(value: object) -> str:
+    """``value`` as the inside of a double-quoted XML attribute."""
+    return _FORBIDDEN.sub("", str(value)).translate(_ATTR_ESCAPES)
 
 
-def relationship(rid: str, kind: str, target: str, *, external: bool = False) -> str:
-    """One ``<Relationship>`` element, every value escaped (a URL may hold ``&``)."""
+def relationship(rid: str, kind: str, target: str, external: bool = False) -> str:
+    """One ``<Relationship>`` element, every attribute escaped."""
     mode = ' TargetMode="External"' if external else ""
-    return f'<Relationship Id="{xml_attr(rid)}" Type="{xml_attr(kind)}" Target="{xml_attr(target)}"{mode}/>'
+    return (f'<Relationship Id="{xml_attr(rid)}" Type="{xml_attr(kind)}" Target="{xml_attr(target)}"{mode}/>')
 
 
 def twips(points: float) -> int:
@@ -162,11 +170,11 @@ class Package:
     relationships: str
     text_mm: tuple[float, float]  # width, height
     style_ids: dict[str, str] = field(default_factory=dict)  # ours → the reference document's, where it differs
-    notes: tuple[Diagnostic, ...] = ()  # what of the reference document could not be used (CC111)
+    warnings: tuple[Diagnostic, ...] = ()  # parts of the reference document left out (CC111)
 
     def style(self, ours: str) -> str:
-        """The id a paragraph names for one of our styles (escaped for an attribute)."""
-        return xml_attr(self.style_ids.get(ours, ours))
+        """The id a paragraph names for one of our styles."""
+        return self.style_ids.get(ours, ours)
 
     def document_rels(self, extra: str = "") -> bytes:
         return relationships_xml(self.relationships + extra)
@@ -201,6 +209,13 @@ def package(layout: Layout) -> Package:
     return dataclasses.replace(merged, parts={**merged.parts, "word/styles.xml": styles})
 
 
+def docx_warnings(layout: Layout | None, formats: Iterable[str]) -> list[Diagnostic]:
+    """What a render in ``formats`` with ``layout`` warns of: the parts of its reference document left out."""
+    if layout is None or layout.reference is None or not {"docx", "pdf"} & set(formats):
+        return []
+    return list(package(layout).warnings)
+
+
 def relationships_xml(relationships: str) -> bytes:
     """A ``.rels`` part around its ``<Relationship>`` elements."""
     return f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{relationships}</Relationships>'.encode()
@@ -216,12 +231,13 @@ def settings_xml(even_and_odd: bool, mirror: bool = False) -> str:
 
 def content_types(overrides: dict[str, str], media: Iterable[str] = ()) -> str:
     """``[Content_Types].xml``: part name → content type, and picture extensions."""
-    defaults = "".join(f'<Default Extension="{ext}" ContentType="{MEDIA.get(ext, "application/octet-stream")}"/>'
-                       for ext in sorted({*media, "jpeg", "png"}))
+    defaults = "".join(f'<Default Extension="{xml_attr(ext)}" ContentType="{MEDIA[ext]}"/>'
+                       for ext in sorted({*media, "jpeg", "png"} & MEDIA.keys()))
     return (f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             f'<Default Extension="xml" ContentType="application/xml"/>{defaults}'
-            + "".join(f'<Override PartName="/{name}" ContentType="{kind}"/>' for name, kind in overrides.items())
+            + "".join(f'<Override PartName="/{xml_attr(name)}" ContentType="{xml_attr(kind)}"/>'
+                      for name, kind in overrides.items())
             + "</Types>")
 
 
@@ -244,16 +260,18 @@ def _package(layout: Layout) -> Package:
                f'w:left="{_mm(left)}" w:header="{_mm(15)}" w:footer="{_mm(layout.footer_mm)}" w:gutter="0"/>'
                f'<w:docGrid w:type="lines" w:linePitch="{twips(layout.line_spacing)}"/></w:sectPr>')
     settings = settings_xml(outside)
-    doc_rels = (relationship("rIdStyles", f"{REL}/styles", "styles.xml")
-                + relationship("rIdSettings", f"{REL}/settings", "settings.xml")
-                + "".join(relationship(f"rIdFooter{n}", f"{REL}/footer", name) for n, name in enumerate(footers, 1)))
+    doc_rels = (f'<Relationship Id="rIdStyles" Type="{REL}/styles" Target="styles.xml"/>'
+                f'<Relationship Id="rIdSettings" Type="{REL}/settings" Target="settings.xml"/>'
+                + "".join(f'<Relationship Id="rIdFooter{n}" Type="{REL}/footer" Target="{name}"/>'
+                          for n, name in enumerate(footers, 1)))
     overrides = {"word/document.xml": f"{CT}.document.main+xml", "word/styles.xml": f"{CT}.styles+xml",
                  "word/settings.xml": f"{CT}.settings+xml",
                  **{f"word/{name}": f"{CT}.footer+xml" for name in footers}}
     content = content_types(overrides)
     parts = {
         "[Content_Types].xml": content,
-        "_rels/.rels": relationships_xml(relationship("rId1", f"{REL}/officeDocument", "word/document.xml")).decode(),
+        "_rels/.rels": (f'{_HEAD}<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
+                        f'Type="{REL}/officeDocument" Target="word/document.xml"/></Relationships>'),
         "word/styles.xml": styles_xml(layout),
         "word/settings.xml": settings,
         **{f"word/{name}": xml for name, xml in footers.items()},

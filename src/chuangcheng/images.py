@@ -10,17 +10,16 @@ from __future__ import annotations
 import io
 import struct
 import warnings
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
+
+from . import limits
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
-
-from .limits import MAX_IMAGE_PIXELS, MAX_PHOTO_BYTES
 
 MAX_SIDE = 1600  # pixels: a photo at text width (156 mm) still prints at ≈ 260 dpi
 JPEG_QUALITY = 85
@@ -46,24 +45,31 @@ class Picture:
     height: int
 
 
+# What Pillow may open: the formats photos come in (no EPS, PDF or other plug-in that runs tools).
+FORMATS = ("JPEG", "PNG", "GIF", "BMP", "DIB", "WEBP", "TIFF")
+_ALPHA = {"RGBA", "LA", "PA", "RGBa", "La"}
+_MB = 1024 * 1024
+
+
 @contextmanager
-def _opened(source: Path | BinaryIO) -> Iterator[PILImage]:
-    """``source`` opened by Pillow (its header read, nothing decoded yet); a file over
-    :data:`MAX_PHOTO_BYTES` or an image over :data:`MAX_IMAGE_PIXELS`, and whatever goes wrong
-    reading or decoding, is a PhotoError."""
+def _opened(source: Path | bytes) -> Iterator[PILImage]:
+    """``source`` (a file or its bytes) opened by Pillow, its header checked against the limits;
+    whatever goes wrong, reading or decoding, is a PhotoError."""
     from PIL import Image, UnidentifiedImageError
 
-    Image.MAX_IMAGE_PIXELS = None  # checked below, from the header, with the size in the message
+    Image.MAX_IMAGE_PIXELS = limits.MAX_IMAGE_PIXELS  # Pillow warns above it, refuses above twice it
     try:
-        if isinstance(source, Path) and source.stat().st_size > MAX_PHOTO_BYTES:
-            raise PhotoError(f"文件超过 {MAX_PHOTO_BYTES // 2**20} MB，请先缩小（如用手机或画图另存为较小的 JPG）")
-        with warnings.catch_warnings(), Image.open(source) as image:
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            width, height = image.size
-            if width * height > MAX_IMAGE_PIXELS:
-                raise PhotoError(f"图片有 {width}×{height} 像素，超过上限 {MAX_IMAGE_PIXELS // 10**4} 万像素，"
-                                 "请先缩小后再用")
-            yield image
+        size = len(source) if isinstance(source, bytes) else source.stat().st_size
+        if size > limits.MAX_PHOTO_BYTES:
+            raise PhotoError(f"文件超过 {limits.MAX_PHOTO_BYTES // _MB} MB，"
+                             "请先缩小（如用画图或手机相册导出较小的尺寸）后再用")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow's English about odd EXIF and tags: not for the user
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source, formats=FORMATS) as image:
+                if image.width * image.height > limits.MAX_IMAGE_PIXELS:
+                    raise Image.DecompressionBombWarning
+                yield image
     except FileNotFoundError:
         raise PhotoError("照片文件不存在，请检查路径和文件名（包括扩展名 .jpg/.png）") from None
     except IsADirectoryError:
@@ -72,75 +78,85 @@ def _opened(source: Path | BinaryIO) -> Iterator[PILImage]:
         raise PhotoError("没有读取权限，请检查照片是否被其他程序锁定") from None
     except UnidentifiedImageError:
         raise PhotoError(f"不是能识别的图片（支持 {READABLE}；手机的 HEIC 照片请先转成 JPG）") from None
-    except Image.DecompressionBombError:
-        raise PhotoError("图片像素过多，请先缩小后再用") from None
-    except (OSError, SyntaxError, ValueError, TypeError, KeyError, IndexError, EOFError, MemoryError, struct.error,
-            zlib.error):  # what Pillow's decoders raise on a damaged file
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoError(f"图片像素过多（超过 {limits.MAX_IMAGE_PIXELS // 10_000} 万像素），"
+                         "请先缩小后再用") from None
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError, ZeroDivisionError,
+            struct.error, MemoryError):
         raise PhotoError("图片已损坏或不完整，请重新导出或换一张") from None
 
 
 def _inside(path: Path, root: Path) -> Path:
     """``path`` resolved (links followed); a PhotoError when that leaves ``root``."""
-    resolved = path.resolve()
+    try:
+        resolved = path.resolve()
+    except (OSError, ValueError, RuntimeError):  # a NUL in the name, a loop of links
+        raise PhotoError("路径无法使用（含有不能出现在文件名里的字符，或是循环的快捷方式）") from None
     if not resolved.is_relative_to(root.resolve()):
         raise PhotoError(f"在单位文件所在文件夹（{root}）之外，不能使用")
     return resolved
 
 
-def load_picture(path: Path) -> Picture:
-    """Read ``path`` as a picture; raise :class:`PhotoError` when it is missing or broken."""
-    with _opened(path) as opened:
-        source_format, full_size = opened.format, opened.size
-        turned = _exif_orientation(opened) not in (1, None)
-        if source_format == "JPEG" and not turned and max(full_size) <= MAX_SIDE and opened.mode in {"RGB", "L"}:
-            opened.load()  # a broken JPEG fails here
-            return Picture(path.read_bytes(), "jpeg", *full_size)
-        return _converted(opened)
+def _word_ready(image: PILImage) -> tuple[PILImage, str]:
+    """``image`` in a mode Word shows, and the format to save it in: transparency as RGBA PNG,
+    16-bit and 32-bit grey scaled to 8 bits, CMYK, palettes and the rest as RGB (or grey) JPEG.
+    An image already in its mode is returned as it is (a photo at the pixel limit is 256 MB)."""
+    if image.mode in {"I", "F"} or image.mode.startswith("I;16"):
+        image = image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    if image.mode in _ALPHA or "transparency" in image.info:
+        return (image if image.mode == "RGBA" else image.convert("RGBA")), "PNG"
+    if image.mode in {"1", "P"}:  # drawings and palettes: sharp edges stay sharp
+        return image.convert("L" if image.mode == "1" else "RGB"), "PNG"
+    return (image if image.mode in {"RGB", "L"} else image.convert("RGB")), "JPEG"
 
 
-def picture_bytes(stream: BinaryIO) -> bytes:
-    """An image in any format Pillow reads (WebP …) as PNG or JPEG bytes Word shows."""
-    with _opened(stream) as opened:
-        return _converted(opened).data
+# EXIF orientation → the turn that makes the picture upright (as ImageOps.exif_transpose has it).
+_TURNS = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRANSPOSE", 6: "ROTATE_270",
+          7: "TRANSVERSE", 8: "ROTATE_90"}
 
 
-def _exif_orientation(image: PILImage) -> int | None:
-    try:
-        value = image.getexif().get(0x0112, 1)
-    except (OSError, SyntaxError, ValueError, TypeError, KeyError, IndexError, EOFError):
-        return 1  # unreadable EXIF: taken as upright
-    return value if isinstance(value, int) else 1
+def _encode(image: PILImage, turn: str | None) -> Picture:
+    """``image`` made Word-ready, shrunk to :data:`MAX_SIDE` (in place: no full-size copy of a
+    photo already in its mode), then turned upright."""
+    from PIL import Image
 
-
-def _converted(opened: PILImage) -> Picture:
-    """``opened`` (the first frame) upright, at most :data:`MAX_SIDE` px, as PNG when it has
-    transparency or few colours, else as JPEG; any mode Pillow reads (palette with
-    transparency, 16-bit, CMYK, float …) comes out as one Word shows."""
-    from PIL import Image, ImageOps
-
-    opened.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a fraction of the size
-    try:
-        image = ImageOps.exif_transpose(opened)  # a copy, upright and loaded
-    except (SyntaxError, ValueError, TypeError, KeyError, IndexError):  # bad EXIF: as it is
-        image = opened.copy()
     if image.width < 1 or image.height < 1:
         raise PhotoError("图片没有内容（宽或高为 0）")
-    clear = image.mode in {"RGBA", "LA", "PA", "La", "RGBa"} or "transparency" in image.info
-    if clear:
-        image = image.convert("RGBA")
-    elif image.mode.startswith("I"):  # 16- or 32-bit grey: scaled, not clipped to white
-        image = image.convert("I").point(lambda v: v / 256).convert("L")
-    elif image.mode not in {"RGB", "L", "P", "1"}:  # CMYK, YCbCr, LAB, HSV, F …
-        image = image.convert("RGB")
-    flat = image.mode in {"P", "1"}
+    image, fmt = _word_ready(image)
     if max(image.size) > MAX_SIDE:
         image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    if turn is not None:
+        image = image.transpose(Image.Transpose[turn])
     out = io.BytesIO()
-    if clear or flat:
+    if fmt == "PNG":
         image.save(out, "PNG", optimize=False)
-        return Picture(out.getvalue(), "png", image.width, image.height)
-    image.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    return Picture(out.getvalue(), "jpeg", image.width, image.height)
+    else:
+        image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return Picture(out.getvalue(), fmt.lower(), image.width, image.height)
+
+
+def load_picture(path: Path) -> Picture:
+    """Read ``path`` as a picture; raise :class:`PhotoError` when it is missing, broken or too large.
+    An animation gives its first frame."""
+    with _opened(path) as opened:
+        source_format, full_size = opened.format, opened.size
+        orientation = opened.getexif().get(0x0112, 1)
+        turn = _TURNS.get(orientation) if isinstance(orientation, int) else None
+        if source_format == "JPEG" and turn is None and max(full_size) <= MAX_SIDE and opened.mode in {"RGB", "L"}:
+            opened.load()  # a broken JPEG fails here
+            return Picture(path.read_bytes(), "jpeg", *full_size)
+        opened.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a fraction of the size
+        return _encode(opened, turn)
+
+
+def png_bytes(data: bytes) -> bytes:
+    """An image file's bytes (any format Pillow reads) as PNG; PhotoError when unusable."""
+    with _opened(data) as opened:
+        opened.load()
+        image = opened.convert("RGBA")
+        out = io.BytesIO()
+        image.save(out, "PNG")
+        return out.getvalue()
 
 
 class Pictures:

@@ -39,6 +39,7 @@ _OS_REASONS = {
     errno.ENOTDIR: "路径中有一段是文件而不是文件夹，请检查输出文件夹（-o）",
     errno.EISDIR: "同名的文件夹已存在，请改名或删除它",
     errno.EIO: "磁盘读写出错，请检查磁盘或 U 盘后重试",
+    errno.EFBIG: "文件过大，所在的磁盘不支持，请换一个输出文件夹（-o）",
 }
 
 
@@ -67,7 +68,7 @@ def same_file_key(path: Path) -> str:
     return unicodedata.normalize("NFC", str(path)).casefold()
 
 
-def os_reason(exc: OSError) -> str:
+def reason(exc: OSError) -> str:
     """An operating-system error in Chinese, saying what to do."""
     return _OS_REASONS.get(exc.errno or 0, f"系统报告错误（错误号 {exc.errno}），请检查输出文件夹后重试")
 
@@ -95,7 +96,7 @@ class Staged:
                 except PermissionError:
                     raise _locked(target) from None
                 except OSError as exc:
-                    raise OutputError(f"{target}: 无法写入：{os_reason(exc)}") from None
+                    raise OutputError(f"{target}: 无法写入：{reason(exc)}") from None
         finally:
             self.discard()
         return self.targets
@@ -138,24 +139,26 @@ def remove_leftovers(folder: Path) -> int:
     return removed
 
 
-def stage(files: dict[Path, bytes]) -> Staged:
-    """Write every file under a temp name beside its target; on any failure nothing is left."""
+def stage(files: dict[Path, bytes], owner: int | None = None) -> Staged:
+    """Write every file under a temp name beside its target; on any failure nothing is left.
+    The name carries ``owner``, the process that will move them into place (this one by
+    default): while it lives, no other run takes them for leftovers."""
     staged = Staged()
     try:
         for target, data in files.items():
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 remove_leftovers(target.parent)
-                fd, name = tempfile.mkstemp(dir=target.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-",
+                fd, name = tempfile.mkstemp(dir=target.parent, prefix=f"{TEMP_PREFIX}{owner or os.getpid()}-",
                                             suffix=target.suffix)
             except OSError as exc:
-                raise OutputError(f"{target.parent}: 无法创建文件夹或文件：{os_reason(exc)}") from None
+                raise OutputError(f"{target.parent}: 无法创建文件夹或文件：{reason(exc)}") from None
             staged.pairs.append((Path(name), target))
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
             except OSError as exc:
-                raise OutputError(f"{target}: 无法写入：{os_reason(exc)}") from None
+                raise OutputError(f"{target}: 无法写入：{reason(exc)}") from None
     except BaseException:
         staged.discard()
         raise

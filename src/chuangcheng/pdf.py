@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import OutputError
-from .output import write_all
+from .output import reason, write_all
 
 ENV_VAR = "CHUANGCHENG_SOFFICE"
 
@@ -128,7 +128,7 @@ def convert(jobs: Sequence[tuple[Path, Path]], *, timeout: float | None = None) 
             try:
                 _stage(docx, src / f"{i}.docx")
             except OSError as exc:
-                failures.append((docx, f"无法读取 Word 文件：{exc.strerror or exc}"))
+                failures.append((docx, f"无法把 Word 文件复制到临时文件夹：{reason(exc)}"))
                 continue
             staged.append((i, docx, target))
         if not staged:
@@ -152,10 +152,13 @@ def convert(jobs: Sequence[tuple[Path, Path]], *, timeout: float | None = None) 
 
 def to_pdf(docx: bytes, name: str) -> bytes:
     """One Word file (as bytes) as a PDF (as bytes), for a report written all-or-nothing."""
-    with tempfile.TemporaryDirectory(prefix="chuangcheng-pdf-", ignore_cleanup_errors=True) as tmp:
-        source, target = Path(tmp) / "report.docx", Path(tmp) / "report.pdf"
-        source.write_bytes(docx)
-        failures = convert([(source, target)])
-        if failures:
-            raise OutputError(f"{name}: 无法生成 PDF：{failures[0][1]}")
-        return target.read_bytes()
+    try:
+        with tempfile.TemporaryDirectory(prefix="chuangcheng-pdf-", ignore_cleanup_errors=True) as tmp:
+            source, target = Path(tmp) / "report.docx", Path(tmp) / "report.pdf"
+            source.write_bytes(docx)
+            failures = convert([(source, target)])
+            if failures:
+                raise OutputError(f"{name}: 无法生成 PDF：{failures[0][1]}")
+            return target.read_bytes()
+    except OSError as exc:  # the temporary folder: full, read-only
+        raise OutputError(f"{name}: 无法生成 PDF：临时文件夹：{reason(exc)}") from None

@@ -10,14 +10,15 @@ footer of its own the reference keeps chuangcheng's ``— 1 —`` page numbers.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import posixpath
 import zipfile
 import zlib
 from pathlib import Path
+from urllib.parse import unquote
 
 from lxml import etree
 
+from . import limits
 from .docx_package import (
     CT,
     MEDIA,
@@ -32,30 +33,46 @@ from .docx_package import (
     xml_attr,
 )
 from .errors import Diagnostic, InputError, Severity
-from .limits import MAX_REFERENCE_BYTES, MAX_REFERENCE_PART_BYTES, MAX_REFERENCE_TOTAL_BYTES
 
 _KEEP = {"theme": "application/vnd.openxmlformats-officedocument.theme+xml",
          "fontTable": f"{CT}.fontTable+xml", "numbering": f"{CT}.numbering+xml"}
-# No DTD is loaded, no entity expanded, nothing fetched; a DOCTYPE is dropped when the part is written again.
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
-_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-# Picture types Word shows, by what a package or a file name says: → the extension we store them under.
-_PICTURE_TYPES = {"image/jpeg": "jpeg", "image/pjpeg": "jpeg", "image/png": "png", "image/gif": "gif",
-                  "image/bmp": "bmp", "image/tiff": "tiff", "image/x-emf": "emf", "image/x-wmf": "wmf",
-                  "image/svg+xml": "svg"}
-_EXTENSION_TYPES = {**{ext: kind for ext, kind in MEDIA.items()}, "jfif": "image/jpeg", "jpe": "image/jpeg",
-                    "jfi": "image/jpeg", "dib": "image/bmp"}
-_PILLOW_FORMATS = {"JPEG": "jpeg", "PNG": "png", "GIF": "gif", "BMP": "bmp", "TIFF": "tiff"}
+# No DTD loaded, no entity expanded, nothing fetched, no huge trees: what is copied is re-serialised.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                          huge_tree=False)
+# A picture's file extension → the one its content type is registered under (the rest become PNG).
+_PICTURE_EXT = {"jpeg": "jpeg", "jpg": "jpeg", "jpe": "jpeg", "jfif": "jpeg", "png": "png", "gif": "gif",
+                "bmp": "bmp", "dib": "bmp", "tif": "tiff", "tiff": "tiff", "emf": "emf", "wmf": "wmf",
+                "svg": "svg"}
+# Elements that are nothing but a link: without their relationship they go as a whole.
+_LINK_ONLY = {"embedRegular", "embedBold", "embedItalic", "embedBoldItalic", "headerReference",
+              "footerReference", "printerSettings", "altChunk", "attachedTemplate"}
+# What the parts a copied part links to are, for the warning when they cannot come along.
+_KINDS = {"font": "嵌入的字体", "oleObject": "嵌入的对象", "package": "嵌入的文件", "hyperlink": "链接",
+          "control": "控件", "chart": "图表", "diagramData": "SmartArt 图形", "video": "视频", "audio": "音频"}
+# What each copied part must be: the root element and what it is called.
+_A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_ROOTS = {"header": (f"{{{W_NS}}}hdr", "页眉"), "footer": (f"{{{W_NS}}}ftr", "页脚"),
+          "theme": (f"{{{_A_NS}}}theme", "主题"), "fontTable": (f"{{{W_NS}}}fonts", "字体表"),
+          "numbering": (f"{{{W_NS}}}numbering", "编号")}
 _MB = 1024 * 1024
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError)
+_TEXT_MM = (20.0, 2000.0)  # a text block's sides, in mm, that pictures and tables can be sized to
 
 
 def _w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
 
-def _fail(path: Path, message: str) -> InputError:
-    return InputError([Diagnostic(str(path), 1, 1, "参考文档", message, code="CC101")])
+def _fail(path: Path, message: str, code: str = "CC101") -> InputError:
+    return InputError([Diagnostic(str(path), 1, 1, "参考文档", message, code=code)])
+
+
+class _Broken(Exception):
+    """A part of the reference that cannot be read or parsed."""
+
+
+def _too_big(path: Path, what: str, limit: int) -> InputError:
+    return _fail(path, f"{what}超过 {limit / _MB:.3g} MB（可能已损坏，或是解压后极大的“压缩炸弹”），不能使用：请在 "
+                       "Word 中打开它，删去或压缩其中的大图片后另存为 .docx，或换一份参考文档", "CC110")
 
 
 class _Reference:
@@ -63,74 +80,72 @@ class _Reference:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.total = 0
-        self.notes: list[str] = []  # parts or links left out (CC111)
+        self.total = 0  # bytes read, uncompressed
+        self.warnings: list[Diagnostic] = []
         try:
-            size = path.stat().st_size
-            if size > MAX_REFERENCE_BYTES:
-                raise _fail(path, f"文件有 {size / _MB:.0f} MB，超过参考文档的上限 {MAX_REFERENCE_BYTES // _MB} MB；"
-                                  "信笺只需页面设置、样式和页眉页脚，请删掉正文和大图片后另存")
+            if path.stat().st_size > limits.MAX_REFERENCE_BYTES:
+                raise _too_big(path, "文件", limits.MAX_REFERENCE_BYTES)
             self.zip = zipfile.ZipFile(path)
             self.names = set(self.zip.namelist())
         except FileNotFoundError:
             raise _fail(path, "文件不存在") from None
-        except _ZIP_ERRORS:
+        except PermissionError:
+            raise _fail(path, "没有读取权限，请检查文件是否被其他程序锁定") from None
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
             raise _fail(path, "不是 Word 文件（.docx）；.doc 或 .wps 文件请先在 Word 或 WPS 中“另存为” .docx") from None
         if "word/document.xml" not in self.names:
+            self.zip.close()
             raise _fail(path, "不是 Word 文件（.docx）：缺少 word/document.xml")
-        self.types = self._content_types()
+
+    def warn(self, part: str, message: str) -> None:
+        """A CC111 warning: ``part`` of the reference (or something in it) left out."""
+        diag = Diagnostic(str(self.path), 1, 1, "参考文档", f"{part}：{message}，已略去", Severity.WARNING, "CC111")
+        if diag not in self.warnings:
+            self.warnings.append(diag)
 
     def read(self, name: str) -> bytes:
-        """One part's bytes; a part or a sum over the limits is an error (a zip bomb stops there,
-        whatever its header claims)."""
-        damaged = f"文件已损坏（{name}），请在 Word 中打开后重新保存"
+        """A part's bytes; over a limit (by its header, or by what it really inflates to) is an error."""
+        part, total = limits.MAX_REFERENCE_PART_BYTES, limits.MAX_REFERENCE_TOTAL_BYTES
         try:
             info = self.zip.getinfo(name)
-            too_big = info.file_size > MAX_REFERENCE_PART_BYTES
-            out = bytearray()
-            with self.zip.open(info) as part:
-                while not too_big and (chunk := part.read(1 << 16)):
-                    out += chunk
-                    too_big = len(out) > MAX_REFERENCE_PART_BYTES
+            if info.file_size > part:
+                raise _too_big(self.path, f"其中的 {name} 解压后", part)
+            with self.zip.open(info) as handle:
+                data = handle.read(part + 1)
         except KeyError:
-            raise _fail(self.path, f"文件已损坏（缺少 {name}），请在 Word 中打开后重新保存") from None
-        except _ZIP_ERRORS:
-            raise _fail(self.path, damaged) from None
-        if too_big:
-            raise _fail(self.path, f"{name} 解压后超过 {MAX_REFERENCE_PART_BYTES // _MB} MB，不像是信笺；"
-                                   "请删掉其中的大图片或对象后另存为 .docx")
-        self.total += len(out)
-        if self.total > MAX_REFERENCE_TOTAL_BYTES:
-            raise _fail(self.path, f"解压后超过 {MAX_REFERENCE_TOTAL_BYTES // _MB} MB，不像是信笺；"
-                                   "请删掉正文和大图片后另存为 .docx")
-        return bytes(out)
+            raise _Broken(f"{name} 不存在") from None
+        except RuntimeError:  # zipfile's word for a password
+            raise _Broken(f"{name} 有密码保护（请在 Word 中取消密码后另存）") from None
+        except NotImplementedError:
+            raise _Broken(f"{name} 的压缩方式不受支持") from None
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError):
+            raise _Broken(f"{name} 无法解压，数据已损坏") from None
+        if len(data) > part:
+            raise _too_big(self.path, f"其中的 {name} 解压后", part)
+        self.total += len(data)
+        if self.total > total:
+            raise _too_big(self.path, "解压后的内容", total)
+        return data
 
     def xml(self, name: str) -> etree._Element:
-        """A part parsed safely: no DTD, no entities (an entity reference is dropped)."""
+        """A part parsed without DTD or entities (a DOCTYPE and entity references are left out)."""
         try:
             root = etree.fromstring(self.read(name), _PARSER)
-        except (etree.XMLSyntaxError, ValueError):
-            raise _fail(self.path, f"文件已损坏（{name} 不是有效的 XML），请在 Word 中打开后重新保存") from None
+        except etree.XMLSyntaxError as exc:
+            raise _Broken(f"{name} 不是完好的 XML（第 {exc.lineno} 行出错）") from None
+        if root.getroottree().docinfo.doctype:
+            self.warn(name, "含有文档类型声明（DOCTYPE）")
         for entity in list(root.iter(etree.Entity)):
+            self.warn(name, f"含有实体引用 {entity.text}")
             _remove(entity)
         return root
 
-    def _content_types(self) -> dict[str, str]:
-        """Part name (``/word/…``) or ``.ext`` → content type, as the package declares them."""
-        if "[Content_Types].xml" not in self.names:
-            return {}
-        types = {}
-        for item in self.xml("[Content_Types].xml"):
-            if item.tag == f"{{{_CT_NS}}}Default":
-                types["." + item.get("Extension", "").lower()] = item.get("ContentType", "")
-            elif item.tag == f"{{{_CT_NS}}}Override":
-                types[item.get("PartName", "").lower()] = item.get("ContentType", "")
-        return types
-
-    def picture_type(self, name: str) -> str | None:
-        """The content type a picture part has, by the package or by its file name."""
-        ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        return self.types.get("/" + name.lower()) or self.types.get("." + ext) or _EXTENSION_TYPES.get(ext)
+    def required(self, name: str) -> etree._Element:
+        """A part the report cannot do without: when broken, the reference cannot be used."""
+        try:
+            return self.xml(name)
+        except _Broken as exc:
+            raise _fail(self.path, f"文件已损坏（{exc}），请在 Word 中打开后重新保存") from None
 
     def rels(self, part: str) -> dict[str, tuple[str, str, bool]]:
         """A part's relationships: id → (type, target as a part name, external)."""
@@ -138,15 +153,26 @@ class _Reference:
         rels_name = f"{folder}/_rels/{name}.rels"
         if rels_name not in self.names:
             return {}
+        try:
+            tree = self.xml(rels_name)
+        except _Broken as exc:
+            self.warn(part, f"关系表无法读取（{exc}），其中的图片和链接")
+            return {}
         out = {}
-        for rel in self.xml(rels_name):
+        for rel in tree.iter(f"{{{_PKG_REL}}}Relationship"):
             external = rel.get("TargetMode") == "External"
             target = rel.get("Target", "")
             if not external:
+                target = target.split("#", 1)[0]
                 target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
                     posixpath.join(folder, target))
+                if target not in self.names and unquote(target) in self.names:  # a part name is a URI
+                    target = unquote(target)
             out[rel.get("Id", "")] = (rel.get("Type", ""), target, external)
         return out
+
+
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 def _remove(node: etree._Element) -> None:
@@ -163,113 +189,99 @@ def _remove(node: etree._Element) -> None:
     parent.remove(node)
 
 
-def _to_png(data: bytes) -> bytes | None:
-    """A picture Word may not show (WebP …) as PNG, or None when Pillow cannot read it."""
-    import io
+def _prune(ref: _Reference, part: str, root: etree._Element, kept: dict[str, str], known: set[str]) -> None:
+    """Point every ``r:`` link of ``root`` at its kept relationship's new id (``kept``: old → new),
+    or drop it: the element when it is nothing but that link (an embedded font, a header
+    reference), else the attribute. Links to no relationship at all (``known`` are those that
+    exist, already warned of) get a warning."""
+    for element in list(root.iter(tag=etree.Element)):
+        for attr in [a for a in element.attrib if a.startswith(f"{{{R_NS}}}")]:
+            value = element.get(attr, "")
+            if value in kept:
+                element.set(attr, kept[value])
+                continue
+            local = etree.QName(element).localname
+            if value not in known:
+                ref.warn(part, f"{local} 的链接 {value} 指向不存在的内容")
+            if local in _LINK_ONLY:
+                _remove(element)
+                break
+            del element.attrib[attr]
 
-    from .images import PhotoError, picture_bytes
 
-    try:
-        return picture_bytes(io.BytesIO(data))
-    except PhotoError:
-        return None
+def _xml_bytes(root: etree._Element) -> bytes:
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return data
 
 
 class _Copier:
-    """Parts of the reference copied into the report: each re-serialized, with only the links
-    that still lead somewhere, and a content type for every picture."""
+    """Copies parts of the reference into the report: each re-serialised, with a content type,
+    its pictures and links; what cannot be used is left out with a CC111 warning."""
 
-    def __init__(self, ref: _Reference, parts: dict[str, bytes]) -> None:
+    def __init__(self, ref: _Reference, parts: dict[str, bytes], overrides: dict[str, str]) -> None:
         self.ref = ref
         self.parts = parts
-        self.pictures: dict[str, str] = {}  # reference part → our part
-        self.extensions: set[str] = set()
+        self.overrides = overrides
+        self.media: set[str] = set()  # extensions
+        self.pictures: dict[str, str | None] = {}  # source part → copied part (None: unusable)
 
-    def picture(self, source: str) -> str | None:
-        """The picture ``source`` copied as ``word/media/ref<n>.<ext>``, or None if Word could not show it."""
-        if source in self.pictures:
-            return self.pictures[source]
-        data = self.ref.read(source)
-        ext = _PICTURE_TYPES.get(self.ref.picture_type(source) or "")
-        if ext is None:
-            ext = _sniff(data)
-        if ext is None:
-            converted = _to_png(data)
-            if converted is None:
-                return None
-            data, ext = converted, "png"
-        name = f"word/media/ref{len(self.pictures) + 1}.{ext}"
-        self.parts[name] = data
-        self.extensions.add(ext)
-        self.pictures[source] = name
-        return name
-
-    def copy(self, source: str, dest: str, root_tag: str | None = None) -> bool:
-        """``source`` as part ``dest`` with its pictures and external links; whatever else it links
-        to (embedded fonts, other files) is dropped with a note, and so are the references to it.
-        False (nothing copied) when ``root_tag`` is given and the part is something else."""
-        root = self.ref.xml(source)
-        if root_tag is not None and root.tag != _w(root_tag):
-            self.ref.notes.append(f"{source} 不是{'页眉' if root_tag == 'hdr' else '页脚'}，已去掉")
+    def part(self, source: str, name: str, content_type: str, kind: str) -> bool:
+        """Copy ``source`` as ``name`` (directly in word/), when it is what its link says (``kind``,
+        a key of :data:`_ROOTS`); False when it had to be left out."""
+        try:
+            root = self.ref.xml(source)
+        except _Broken as exc:
+            self.ref.warn(source, f"无法使用（{exc}）")
             return False
-        kept: list[str] = []
-        lost: list[str] = []
-        for rid, (kind, target, external) in self.ref.rels(source).items():
-            if external:
-                kept.append(relationship(rid, kind, target, external=True))
-                continue
-            copied = self.picture(target) if target in self.ref.names and kind.endswith("/image") else None
-            if copied is None:
-                lost.append(_what(kind, target))
-                continue
-            kept.append(relationship(rid, kind, posixpath.relpath(copied, posixpath.dirname(dest))))
-        ids = {rid for rid, (kind, target, external) in self.ref.rels(source).items()
-               if external or (target in self.pictures and kind.endswith("/image"))}
-        if _prune(root, ids) and not lost:
-            lost.append("指向缺少部件的引用")
-        if lost:
-            self.ref.notes.append(f"{source} 中的{'、'.join(dict.fromkeys(lost))}无法带到报告里，已去掉")
-        self.parts[dest] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        if kept:
-            folder, name = posixpath.split(dest)
-            self.parts[f"{folder}/_rels/{name}.rels"] = relationships_xml("".join(kept))
+        if root.tag != _ROOTS[kind][0]:
+            self.ref.warn(source, f"被当作{_ROOTS[kind][1]}引用，却不是{_ROOTS[kind][1]}")
+            return False
+        rels: dict[str, str] = {}  # old id → its <Relationship>, renumbered (an Id must be an XML name)
+        found = self.ref.rels(source)
+        for rid, (kind, target, external) in found.items():
+            short, new = kind.rsplit("/", 1)[-1], f"rId{len(rels) + 1}"
+            if external and short == "hyperlink":
+                rels[rid] = relationship(new, kind, target, True)
+            elif not external and short == "image":
+                if copied := self.picture(source, target):  # else warned of
+                    rels[rid] = relationship(new, kind, copied[5:])
+            else:
+                self.ref.warn(source, f"{_KINDS.get(short, short)}（{target}）无法带上")
+        _prune(self.ref, source, root, {rid: f"rId{n}" for n, rid in enumerate(rels, 1)}, set(found))
+        self.parts[name] = _xml_bytes(root)
+        self.overrides[name] = content_type
+        if rels:
+            self.parts[f"word/_rels/{name[5:]}.rels"] = relationships_xml("".join(rels.values()))
         return True
 
+    def picture(self, part: str, source: str) -> str | None:
+        """The copied picture's part name, once per source; None (with a warning) when unusable."""
+        if source not in self.pictures:
+            self.pictures[source] = self._picture(part, source)
+        return self.pictures[source]
 
-def _what(kind: str, target: str) -> str:
-    short = kind.rsplit("/", 1)[-1]
-    return {"font": "嵌入的字体", "image": f"图片 {posixpath.basename(target)}"}.get(short, f"{short} 部件")
+    def _picture(self, part: str, source: str) -> str | None:
+        if source not in self.ref.names:
+            self.ref.warn(part, f"图片 {source} 不在文件里")
+            return None
+        try:
+            data = self.ref.read(source)
+        except _Broken as exc:
+            self.ref.warn(part, f"图片无法使用（{exc}）")
+            return None
+        ext = _PICTURE_EXT.get(posixpath.splitext(source)[1].lstrip(".").lower())
+        if ext is None:
+            from .images import PhotoError, png_bytes
 
-
-def _sniff(data: bytes) -> str | None:
-    """The extension of a picture Word shows, from its bytes (Pillow), or None."""
-    import io
-
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            return _PILLOW_FORMATS.get(image.format or "")
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return None
-
-
-def _prune(root: etree._Element, ids: set[str]) -> bool:
-    """Remove references (``r:id``, ``r:embed`` …) to relationships not in ``ids``: a hyperlink
-    keeps its text, any other element goes. True when something was removed."""
-    doomed, changed = [], False
-    for element in root.iter():
-        for attr, value in list(element.attrib.items()):
-            if attr.startswith(f"{{{R_NS}}}") and value not in ids:
-                changed = True
-                if element.tag == _w("hyperlink"):
-                    del element.attrib[attr]
-                else:
-                    doomed.append(element)
-    for element in doomed:
-        if element is not root:
-            _remove(element)
-    return changed
+            try:
+                data, ext = png_bytes(data), "png"
+            except PhotoError:
+                self.ref.warn(part, f"图片 {source} 的格式 Word 不能显示")
+                return None
+        name = f"word/media/ref{len(self.pictures) + 1}.{ext}"
+        self.parts[name] = data
+        self.media.add(ext)
+        return name
 
 
 def _styles(ref: _Reference, base: Package) -> tuple[bytes, dict[str, str]]:
@@ -277,16 +289,18 @@ def _styles(ref: _Reference, base: Package) -> tuple[bytes, dict[str, str]]:
     ours = etree.fromstring(base.parts["word/styles.xml"], _PARSER)
     if "word/styles.xml" not in ref.names:
         return base.parts["word/styles.xml"], {}
-    theirs = ref.xml("word/styles.xml")
-    if _prune(theirs, set()):
-        ref.notes.append("word/styles.xml 中指向其他部件的引用无法带到报告里，已去掉")
+    theirs = ref.required("word/styles.xml")
+    if theirs.tag != _w("styles"):
+        ref.warn("word/styles.xml", "不是 Word 的样式表")
+        return base.parts["word/styles.xml"], {}
+    _prune(ref, "word/styles.xml", theirs, {}, set())
 
-    def name_of(style: etree._Element) -> str:
+    def name_of(style: etree._Element) -> tuple[str, str]:  # its type and name: a paragraph style for one
         name = style.find(_w("name"))
-        return (name.get(_w("val"), "") if name is not None else "").lower()
+        return style.get(_w("type"), "paragraph"), (name.get(_w("val"), "") if name is not None else "").lower()
 
-    by_name = {name_of(s): s.get(_w("styleId"), "") for s in theirs.iterfind(_w("style"))}
-    taken = set(by_name.values())
+    by_name = {name_of(s): s.get(_w("styleId"), "") for s in theirs.iterfind(_w("style")) if s.get(_w("styleId"))}
+    taken = {s.get(_w("styleId"), "") for s in theirs.iterfind(_w("style"))}
     ids: dict[str, str] = {}
     added = []
     for style in ours.iterfind(_w("style")):
@@ -294,7 +308,10 @@ def _styles(ref: _Reference, base: Package) -> tuple[bytes, dict[str, str]]:
         if name_of(style) in by_name:
             ids[own] = by_name[name_of(style)]
         else:
-            ids[own] = own if own not in taken else f"cc{own}"
+            ids[own] = own
+            while ids[own] in taken:
+                ids[own] = f"cc{ids[own]}"
+            taken.add(ids[own])
             added.append(style)
     for style in added:
         clone = copy.deepcopy(style)
@@ -305,7 +322,7 @@ def _styles(ref: _Reference, base: Package) -> tuple[bytes, dict[str, str]]:
                 link.set(_w("val"), ids.get(link.get(_w("val"), ""), link.get(_w("val"), "")))
         theirs.append(clone)
     changed = {k: v for k, v in ids.items() if k != v}
-    return etree.tostring(theirs, xml_declaration=True, encoding="UTF-8", standalone=True), changed
+    return _xml_bytes(theirs), changed
 
 
 def _mm(element: etree._Element | None, attr: str, default: float) -> float:
@@ -317,54 +334,54 @@ def _mm(element: etree._Element | None, attr: str, default: float) -> float:
 
 
 def merge(base: Package, path: Path) -> Package:
-    """``base`` (chuangcheng's parts for a layout) over the reference document at ``path``."""
+    """``base`` (chuangcheng's parts for a layout) over the reference document at ``path``;
+    the file is closed at once (on Windows an open file keeps Word from saving it)."""
     ref = _Reference(path)
-    package = _merge(ref, base)
-    notes = tuple(Diagnostic(str(path), 1, 1, "参考文档", note, Severity.WARNING, "CC111")
-                  for note in dict.fromkeys(ref.notes))
-    return dataclasses.replace(package, notes=notes)
+    try:
+        return _merge(base, ref)
+    finally:
+        ref.zip.close()
 
 
-def _merge(ref: _Reference, base: Package) -> Package:
-    document = ref.xml("word/document.xml")
+def _merge(base: Package, ref: _Reference) -> Package:
+    document = ref.required("word/document.xml")
     body = document.find(_w("body"))
     section = body.find(_w("sectPr")) if body is not None else None
     doc_rels = ref.rels("word/document.xml")
     styles, ids = _styles(ref, base)
     parts = {name: data for name, data in base.parts.items() if not name.startswith("word/footer")}
     parts["word/styles.xml"] = styles
-    copier = _Copier(ref, parts)
     relationships = (relationship("rIdStyles", f"{REL}/styles", "styles.xml")
                      + relationship("rIdSettings", f"{REL}/settings", "settings.xml"))
     overrides = {"word/document.xml": f"{CT}.document.main+xml", "word/styles.xml": f"{CT}.styles+xml",
                  "word/settings.xml": f"{CT}.settings+xml"}
-    for k, (kind, target, external) in enumerate(doc_rels.values(), 1):
+    copier = _Copier(ref, parts, overrides)
+    for kind, target, external in doc_rels.values():
         short = kind.rsplit("/", 1)[-1]
-        if short in _KEEP and not external and target in ref.names and target.startswith("word/"):
-            copier.copy(target, target)
-            overrides[target] = _KEEP[short]
-            relationships += relationship(f"rIdRef{k}", kind, target[5:])
+        name = f"word/{short}.xml"
+        if short in _KEEP and not external and name not in parts and target in ref.names \
+                and copier.part(target, name, _KEEP[short], short):
+            relationships += relationship(f"rIdRef{short}", kind, name[5:])
     if section is None:  # no page setup of its own: chuangcheng's
         section_xml = base.section
         own_footers = True
     else:
         section = copy.deepcopy(section)
+        kept: set[str] = set()
         for n, link in enumerate([*section.iterfind(_w("headerReference")), *section.iterfind(_w("footerReference"))]):
             kind, target, external = doc_rels.get(link.get(f"{{{R_NS}}}id", ""), ("", "", True))
-            if external or target not in ref.names:
-                section.remove(link)
-                continue
             part = "header" if link.tag == _w("headerReference") else "footer"
             name = f"word/{part}ref{n + 1}.xml"
-            if not copier.copy(target, name, "hdr" if part == "header" else "ftr"):
-                section.remove(link)
+            if external or target not in ref.names or not copier.part(target, name, f"{CT}.{part}+xml", part):
+                if not external and target and target not in ref.names:
+                    ref.warn("word/document.xml", f"{part} {target} 不在文件里")
+                _remove(link)
                 continue
-            overrides[name] = f"{CT}.{part}+xml"
             link.set(f"{{{R_NS}}}id", f"rIdPart{n + 1}")
+            kept.add(f"rIdPart{n + 1}")
             relationships += relationship(f"rIdPart{n + 1}", f"{REL}/{part}", name[5:])
-        own_footers = section.find(_w("footerReference")) is None  # none, or none usable
-        if _prune(section, _part_ids(section)):
-            ref.notes.append("页面设置中指向其他部件的引用（如打印机设置）无法带到报告里，已去掉")
+        _prune(ref, "word/document.xml", section, {k: k for k in kept}, set(doc_rels))
+        own_footers = section.find(_w("footerReference")) is None
         headers = {h.get(_w("type"), "default"): h for h in section.iterfind(_w("headerReference"))}
         outside = b"evenAndOddHeaders" in base.parts["word/settings.xml"]
         if own_footers and outside and "default" in headers and "even" not in headers:
@@ -378,28 +395,36 @@ def _merge(ref: _Reference, base: Package) -> Package:
                 section.insert(n, link)
         section_xml = etree.tostring(section, encoding="unicode")
     if own_footers:
+        page_number = xml_attr(ids.get("PageNumber", "PageNumber"))
         for name, data in base.parts.items():
             if name.startswith("word/footer"):
-                parts[name] = data.replace(b'w:val="PageNumber"',
-                                           f'w:val="{xml_attr(ids.get("PageNumber", "PageNumber"))}"'.encode())
+                parts[name] = data.replace(b'w:val="PageNumber"', f'w:val="{page_number}"'.encode())
                 overrides[name] = f"{CT}.footer+xml"
         relationships += "".join(relationship(f"rIdFooter{n}", f"{REL}/footer", f"footer{n}.xml")
                                  for n in (1, 2) if f"word/footer{n}.xml" in base.parts)
-    settings = ref.xml("word/settings.xml") if "word/settings.xml" in ref.names else None
+    settings = _optional(ref, "word/settings.xml")
     even_odd = (own_footers and b"evenAndOddHeaders" in base.parts["word/settings.xml"]) or (
         settings is not None and settings.find(_w("evenAndOddHeaders")) is not None)
     mirror = settings is not None and settings.find(_w("mirrorMargins")) is not None
     parts["word/settings.xml"] = settings_xml(even_odd, mirror).encode()
-    parts["[Content_Types].xml"] = content_types(overrides, copier.extensions).encode()
+    parts["[Content_Types].xml"] = content_types(overrides, copier.media & MEDIA.keys()).encode()
     size = section.find(_w("pgSz")) if section is not None else None
     margins = section.find(_w("pgMar")) if section is not None else None
     width, height = _mm(size, "w", 210), _mm(size, "h", 297)
     text = (width - _mm(margins, "left", 28) - _mm(margins, "right", 26),
             height - _mm(margins, "top", 37) - _mm(margins, "bottom", 35))
-    return Package(parts, base.document_start, section_xml, relationships, text, ids)
+    if not all(_TEXT_MM[0] <= side <= _TEXT_MM[1] for side in text):  # pictures and tables need a page
+        ref.warn("word/document.xml", "页面设置的版心（纸张减页边距）不合常理，图片和表格按默认版心排")
+        text = base.text_mm
+    return Package(parts, base.document_start, section_xml, relationships, text, ids, tuple(ref.warnings))
 
 
-def _part_ids(section: etree._Element) -> set[str]:
-    """The relationship ids a section's header and footer references were given."""
-    return {link.get(f"{{{R_NS}}}id", "") for link in
-            [*section.iterfind(_w("headerReference")), *section.iterfind(_w("footerReference"))]}
+def _optional(ref: _Reference, name: str) -> etree._Element | None:
+    """A part the report can do without: None (with a warning) when missing or broken."""
+    if name not in ref.names:
+        return None
+    try:
+        return ref.xml(name)
+    except _Broken as exc:
+        ref.warn(name, f"无法使用（{exc}）")
+        return None

@@ -34,7 +34,7 @@ class RenderResult:
     outputs: list[Path] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     pdf_job: PdfJob | None = None  # a PDF left for the folder's one LibreOffice call
-    staged: Staged | None = None  # files written but not yet moved into place (``commit=False``)
+    staged: Staged | None = None  # files written but not yet moved into place (``owner``)
     name_at: tuple[int, int] = (1, 1)  # where 单位.名称 is written
 
 
@@ -88,11 +88,11 @@ def render_unit(
     display: str | None = None,
     *,
     pdf_stage: Path | None = None,
-    commit: bool = True,
+    owner: int | None = None,
 ) -> RenderResult:
     """Render one unit file; nothing is written unless every format succeeded (a PDF left for
-    ``pdf_stage`` excepted: see :func:`report_files`). With ``commit=False`` the files are left
-    staged (:attr:`RenderResult.staged`) for the caller to move into place or drop."""
+    ``pdf_stage`` excepted: see :func:`report_files`). With ``owner`` (the id of the process
+    that will move them into place) the files are left staged: :attr:`RenderResult.staged`."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"不支持的格式：{'、'.join(unknown)}（可选：{'、'.join(FORMATS)}）")
@@ -112,9 +112,9 @@ def render_unit(
         warnings.append(Diagnostic(loaded.places.file, line, col, field_name,
                                    f"单位名称太长，报告的文件名截为“{stem}”（正文中仍用全名）", Severity.WARNING))
     files, job = report_files(markdown, folder, stem, formats, layout=layout, pictures=pictures, pdf_stage=pdf_stage)
-    staged = stage(files)
-    outputs = (staged.commit() if commit else staged.targets) + ([job[1]] if job else [])  # PDF: with the folder's
-    return RenderResult(path, loaded.model, view, outputs, warnings, job, None if commit else staged, (line, col))
+    staged = stage(files, owner)
+    outputs = (staged.targets if owner else staged.commit()) + ([job[1]] if job else [])  # PDF: with the folder's
+    return RenderResult(path, loaded.model, view, outputs, warnings, job, staged if owner else None, (line, col))
 
 
 def layout_for(district: Loaded[District] | None, reference: Path | None = None, script: str = "hans",
@@ -147,9 +147,9 @@ def layout_notes(layout: Layout) -> list[Diagnostic]:
     and say what of it the reports leave out (CC111 warnings)."""
     if layout.reference is None:
         return []
-    from .docx_package import package
+    from .docx_package import docx_warnings
 
-    return list(package(layout).notes)
+    return docx_warnings(layout, ("docx",))
 
 
 def unit_layout(path: Path, reference: Path | None = None, script: str = "hans", *,

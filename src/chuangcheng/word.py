@@ -33,6 +33,7 @@ from .docx_package import (
     package,
     relationship,
     twips,
+    xml_attr,
     xml_text,
 )
 from .errors import OutputError
@@ -88,7 +89,7 @@ class _Builder:
         self.caption_next = False  # the next paragraph is a picture's caption
 
     def paragraph(self, style: str, runs: str = "", extra: str = "") -> None:
-        ppr = f'<w:pStyle w:val="{self.package.style(style)}"/>'
+        ppr = f'<w:pStyle w:val="{xml_attr(self.package.style(style))}"/>'
         if self.after_break:
             ppr += "<w:pageBreakBefore/>"
             self.after_break = False
@@ -248,7 +249,7 @@ class _Builder:
                   + 1.5 for c in range(cols)]
         total = self.package.text_mm[0] / 25.4 * 1440  # twips
         twips = [round(w / sum(widths) * total) for w in widths]
-        grid = self.package.style("TableGrid")
+        grid = xml_attr(self.package.style("TableGrid"))
         xml = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{grid}"/><w:tblW w:w="0" w:type="auto"/>'
                '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>',
                *(f'<w:gridCol w:w="{w}"/>' for w in twips), "</w:tblGrid>"]
@@ -256,7 +257,7 @@ class _Builder:
             xml.append("<w:tr>" + ("<w:trPr><w:tblHeader/></w:trPr>" if r == 0 else ""))
             for c, (text, style) in enumerate(row[:cols]):
                 align = f'<w:jc w:val="{_ALIGNS[style]}"/>' if r and style in _ALIGNS else ""
-                head = self.package.style(TABLE_HEAD if r == 0 else TABLE)
+                head = xml_attr(self.package.style(TABLE_HEAD if r == 0 else TABLE))
                 xml.append(f'<w:tc><w:tcPr><w:tcW w:w="{twips[c]}" w:type="dxa"/><w:vAlign w:val="center"/>'
                            f'</w:tcPr><w:p><w:pPr><w:pStyle w:val="{head}"/>{align}</w:pPr>{_run(text)}</w:p></w:tc>')
             xml.append("</w:tr>")

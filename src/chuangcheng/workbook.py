@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 from .batch import UnitSummary
+from .docx_package import xml_clean
 
 
 def _number(value: Decimal) -> int | float:
@@ -18,7 +19,7 @@ def _people(values: list[tuple[str, str, str]]) -> Decimal:
 
 def build_workbook(units: list[UnitSummary], title: str) -> bytes:
     """The workbook district offices work in; numbers are numbers, the totals are formulas, and
-    every text from a unit file is a string cell (``=HYPERLINK(…)`` stays text)."""
+    every text from a unit file is written as a string (``=HYPERLINK(…)`` stays text)."""
     import xlsxwriter
     from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -27,7 +28,8 @@ def build_workbook(units: list[UnitSummary], title: str) -> bytes:
         for item, _, measure, _ in unit.amounts:
             items.setdefault((item, measure))
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                     "strings_to_numbers": False})
     head = book.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True,
                             "border": 1, "bg_color": "#F2F2F2", "font_name": "宋体"})
     cell = book.add_format({"border": 1, "font_name": "宋体"})
@@ -35,8 +37,8 @@ def build_workbook(units: list[UnitSummary], title: str) -> bytes:
     sheet = book.add_worksheet("汇总表")
     fixed = ["单位", "类型", "文件", "活动次数", "参与人次", "志愿者（人次）"]
     columns = fixed + [f"{item}（{measure}）" for item, measure in items]
-    for c, name in enumerate(columns):  # item names are user text: strings, never formulas
-        sheet.write_string(0, c, name, head)
+    for c, heading in enumerate(columns):  # names from unit files: text, never a formula
+        sheet.write_string(0, c, heading, head)
     sheet.set_row(0, 36)
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 8)
@@ -66,6 +68,6 @@ def build_workbook(units: list[UnitSummary], title: str) -> bytes:
         sheet.write_formula(last, c, f"=SUM({first}:{end})", total, _number(totals[c]))
     sheet.freeze_panes(1, 1)
     sheet.autofilter(0, 0, last - 1, len(columns) - 1)
-    book.set_properties({"title": title})
+    book.set_properties({"title": xml_clean(title)})
     book.close()
     return out.getvalue()
