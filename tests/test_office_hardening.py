@@ -31,6 +31,7 @@ from chuangcheng.validate import validate_paths
 from chuangcheng.word import build_docx
 from chuangcheng.workbook import build_workbook
 
+from . import office_fuzz
 from .conftest import MINIMAL
 from .docx_check import problems
 from .test_reference import _letterhead
@@ -514,3 +515,13 @@ def test_the_reference_is_closed_once_read(tmp_path: Path, edit: str) -> None:
     opened = [os.readlink(fd) for fd in Path("/proc/self/fd").iterdir() if fd.exists()]
     assert str(reference) not in opened
     assert bool(kept) == (edit != "sound")
+
+
+# --- a bounded fuzz run (benchmarks/office_fuzz.py runs the long one) ------------------------------
+
+def test_fuzzed_markdown_references_and_photos_never_break_a_docx(tmp_path: Path) -> None:
+    (tmp_path / "hostile").mkdir()
+    letterhead = _letterhead(tmp_path / "hostile" / "信笺.docx")
+    findings = [*office_fuzz.markdown(1, 100), *office_fuzz.references(letterhead, 1, 40),
+                *office_fuzz.photos([f() for f in MODES.values()], 1, 100)]
+    assert findings == []
