@@ -525,3 +525,18 @@ def test_fuzzed_markdown_references_and_photos_never_break_a_docx(tmp_path: Path
     findings = [*office_fuzz.markdown(1, 100), *office_fuzz.references(letterhead, 1, 40),
                 *office_fuzz.photos([f() for f in MODES.values()], 1, 100)]
     assert findings == []
+
+
+def test_one_header_of_each_type(tmp_path: Path) -> None:
+    def edit(parts: Parts) -> None:
+        document = parts["word/document.xml"].decode()
+        link = re.search(r"<w:headerReference [^>]*/>", document)
+        assert link
+        parts["word/document.xml"] = document.replace(link[0], link[0] * 3, 1).encode()
+
+    data, _ = _render_with(tmp_path, _hostile(tmp_path, edit))
+    assert problems(data) == []
+    section = re.search(r"<w:sectPr.*</w:sectPr>", zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode())
+    assert section
+    types = re.findall(r'<w:headerReference w:type="(\w+)"', section[0])
+    assert sorted(types) == sorted(set(types)) and "default" in types
