@@ -31,6 +31,7 @@ from chuangcheng.validate import validate_paths
 from chuangcheng.word import build_docx
 from chuangcheng.workbook import build_workbook
 
+from . import office_fuzz
 from .conftest import MINIMAL
 from .docx_check import problems
 from .test_reference import _letterhead
@@ -395,17 +396,22 @@ def test_photos_over_the_pixel_or_byte_limits_are_errors_at_their_line(tmp_path:
 
 def test_workbook_cells_from_user_text_are_strings() -> None:
     formula = '=HYPERLINK("http://x"&A2,"看")'
-    unit = UnitSummary(file="=1+1", name="=cmd|' /C calc'!A0", type="社区", period=("2026-01-01", "2026-06-30"),
-                       activities=1, participants=[], volunteers=[], amounts=[(formula, "3", "条", "")],
-                       highlights=[], problems=[], outputs=[])
-    data = build_workbook([unit], "=江城区\x01")
+    unit = UnitSummary(file="=1+1", name="=cmd|' /C calc'!A0", type="社\x0b\ufffe\ud800区",
+                       period=("2026-01-01", "2026-06-30"), activities=1, participants=[], volunteers=[],
+                       amounts=[(formula, "3", "条", ""), ("项\x02目", "1", "个", "")], highlights=[], problems=[],
+                       outputs=[])
+    data = build_workbook([unit], "=江城区\x01\ud800")
     package = zipfile.ZipFile(io.BytesIO(data))
+    for name in package.namelist():
+        if name.endswith((".xml", ".rels")):
+            etree.fromstring(package.read(name))  # every part well-formed
     sheet = package.read("xl/worksheets/sheet1.xml").decode()
     formulas = re.findall(r"<f>(.*?)</f>", sheet)
     assert formulas and all(f.startswith("SUM(") for f in formulas)  # only our totals
     strings = [t.text for t in etree.fromstring(package.read("xl/sharedStrings.xml")).iter(f"{{{SML}}}t")]
     assert f"{formula}（条）" in strings and "=cmd|' /C calc'!A0" in strings and "=1+1" in strings
-    assert Decimal(re.findall(r"<v>([\d.]+)</v>", sheet)[-1]) == 3
+    assert "社区" in strings and "项目（个）" in strings
+    assert [Decimal(v) for v in re.findall(r"<v>([\d.]+)</v>", sheet)[-2:]] == [3, 1]  # the totals
 
 
 # --- writing bytes ----------------------------------------------------------------------------------
@@ -515,3 +521,28 @@ def test_the_reference_is_closed_once_read(tmp_path: Path, edit: str) -> None:
     opened = [os.readlink(fd) for fd in Path("/proc/self/fd").iterdir() if fd.exists()]
     assert str(reference) not in opened
     assert bool(kept) == (edit != "sound")
+
+
+# --- a bounded fuzz run (benchmarks/office_fuzz.py runs the long one) ------------------------------
+
+def test_fuzzed_markdown_references_and_photos_never_break_a_docx(tmp_path: Path) -> None:
+    (tmp_path / "hostile").mkdir()
+    letterhead = _letterhead(tmp_path / "hostile" / "信笺.docx")
+    findings = [*office_fuzz.markdown(1, 100), *office_fuzz.references(letterhead, 1, 40),
+                *office_fuzz.photos([f() for f in MODES.values()], 1, 100)]
+    assert findings == []
+
+
+def test_one_header_of_each_type(tmp_path: Path) -> None:
+    def edit(parts: Parts) -> None:
+        document = parts["word/document.xml"].decode()
+        link = re.search(r"<w:headerReference [^>]*/>", document)
+        assert link
+        parts["word/document.xml"] = document.replace(link[0], link[0] * 3, 1).encode()
+
+    data, _ = _render_with(tmp_path, _hostile(tmp_path, edit))
+    assert problems(data) == []
+    section = re.search(r"<w:sectPr.*</w:sectPr>", zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode())
+    assert section
+    types = re.findall(r'<w:headerReference w:type="(\w+)"', section[0])
+    assert sorted(types) == sorted(set(types)) and "default" in types

@@ -34,6 +34,7 @@ from .docx_package import (
 )
 from .errors import Diagnostic, InputError, Severity
 
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _KEEP = {"theme": "application/vnd.openxmlformats-officedocument.theme+xml",
          "fontTable": f"{CT}.fontTable+xml", "numbering": f"{CT}.numbering+xml"}
 # No DTD loaded, no entity expanded, nothing fetched, no huge trees: what is copied is re-serialised.
@@ -97,9 +98,9 @@ class _Reference:
             self.zip.close()
             raise _fail(path, "不是 Word 文件（.docx）：缺少 word/document.xml")
 
-    def warn(self, part: str, message: str) -> None:
+    def warn(self, part: str, message: str, ending: str = "，已略去") -> None:
         """A CC111 warning: ``part`` of the reference (or something in it) left out."""
-        diag = Diagnostic(str(self.path), 1, 1, "参考文档", f"{part}：{message}，已略去", Severity.WARNING, "CC111")
+        diag = Diagnostic(str(self.path), 1, 1, "参考文档", f"{part}：{message}{ending}", Severity.WARNING, "CC111")
         if diag not in self.warnings:
             self.warnings.append(diag)
 
@@ -170,9 +171,6 @@ class _Reference:
                     target = unquote(target)
             out[rel.get("Id", "")] = (rel.get("Type", ""), target, external)
         return out
-
-
-_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 def _remove(node: etree._Element) -> None:
@@ -368,9 +366,14 @@ def _merge(base: Package, ref: _Reference) -> Package:
     else:
         section = copy.deepcopy(section)
         kept: set[str] = set()
+        seen: set[tuple[str, str]] = set()  # (header or footer, type): one of each
         for n, link in enumerate([*section.iterfind(_w("headerReference")), *section.iterfind(_w("footerReference"))]):
             kind, target, external = doc_rels.get(link.get(f"{{{R_NS}}}id", ""), ("", "", True))
             part = "header" if link.tag == _w("headerReference") else "footer"
+            if (part, link.get(_w("type"), "default")) in seen:
+                _remove(link)
+                continue
+            seen.add((part, link.get(_w("type"), "default")))
             name = f"word/{part}ref{n + 1}.xml"
             if external or target not in ref.names or not copier.part(target, name, f"{CT}.{part}+xml", part):
                 if not external and target and target not in ref.names:
@@ -414,7 +417,7 @@ def _merge(base: Package, ref: _Reference) -> Package:
     text = (width - _mm(margins, "left", 28) - _mm(margins, "right", 26),
             height - _mm(margins, "top", 37) - _mm(margins, "bottom", 35))
     if not all(_TEXT_MM[0] <= side <= _TEXT_MM[1] for side in text):  # pictures and tables need a page
-        ref.warn("word/document.xml", "页面设置的版心（纸张减页边距）不合常理，图片和表格按默认版心排")
+        ref.warn("word/document.xml", "页面设置的版心（纸张减去页边距）不合常理，图片和表格按默认的版心排", "")
         text = base.text_mm
     return Package(parts, base.document_start, section_xml, relationships, text, ids, tuple(ref.warnings))
 

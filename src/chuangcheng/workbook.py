@@ -19,7 +19,8 @@ def _people(values: list[tuple[str, str, str]]) -> Decimal:
 
 def build_workbook(units: list[UnitSummary], title: str) -> bytes:
     """The workbook district offices work in; numbers are numbers, the totals are formulas, and
-    every text from a unit file is written as a string (``=HYPERLINK(…)`` stays text)."""
+    every text from a unit file is written as a string (``=HYPERLINK(…)`` stays text), without
+    what XML forbids (a lone surrogate made xlsxwriter fail while saving)."""
     import xlsxwriter
     from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -38,7 +39,7 @@ def build_workbook(units: list[UnitSummary], title: str) -> bytes:
     fixed = ["单位", "类型", "文件", "活动次数", "参与人次", "志愿者（人次）"]
     columns = fixed + [f"{item}（{measure}）" for item, measure in items]
     for c, heading in enumerate(columns):  # names from unit files: text, never a formula
-        sheet.write_string(0, c, heading, head)
+        sheet.write_string(0, c, xml_clean(heading), head)
     sheet.set_row(0, 36)
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 8)
@@ -60,7 +61,7 @@ def build_workbook(units: list[UnitSummary], title: str) -> bytes:
                 totals[c] += entry
                 sheet.write_number(r, c, entry, cell)
             elif entry is not None:
-                sheet.write_string(r, c, str(entry), cell)
+                sheet.write_string(r, c, xml_clean(str(entry)), cell)
     last = len(units) + 1
     sheet.write_string(last, 0, "合计", total)
     for c in range(3, len(columns)):
