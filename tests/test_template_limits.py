@@ -17,6 +17,7 @@ import pytest
 from chuangcheng import limits
 from chuangcheng.batch import render_folder
 from chuangcheng.errors import TemplateError
+from chuangcheng.template_sandbox import TemplateLimit, check_method
 from chuangcheng.templating import builtin_template_dir, environment, hash_folder, render_template
 
 from .conftest import EXAMPLES
@@ -53,20 +54,20 @@ def _error(tmp_path: Path, text: str, name: str = "t.j2", **files: str) -> str:
     return message
 
 
-LOOP = "{% set ns = namespace(v=X) %}{% for i in range(40) %}{% set ns.v = ns.v OP ns.v %}{% endfor %}{{ ns.v|length }}"
-NEST = "{% set ns = namespace(l=[]) %}{% for i in range(60) %}{% set ns.l = [ns.l, ns.l] %}{% endfor %}"
+LOOP = "{% set ns = namespace(v=X) %}{% for i in range(12) %}{% set ns.v = ns.v OP ns.v %}{% endfor %}{{ ns.v|length }}"
+NEST = "{% set ns = namespace(l=[]) %}{% for i in range(12) %}{% set ns.l = [ns.l, ns.l] %}{% endfor %}"
 
 CAPS = [
-    ("str_times", "{{ 'x' * 5000 }}", LENGTH),
-    ("list_times", "{{ ([1] * 5000)|length }}", LENGTH),
-    ("power", "{{ 10 ** 100 }}", NUMBER),
+    ("str_times", "{{ ('x' * 10 ** 15)|length }}", LENGTH),
+    ("list_times", "{{ ([1] * 10 ** 15)|length }}", LENGTH),
+    ("power", "{{ (10 ** 100)|string|length }}", NUMBER),
     ("product", "{% set ns = namespace(n=10**10) %}{% for i in range(10) %}{% set ns.n = ns.n * ns.n %}"
      "{% endfor %}{{ ns.n }}", NUMBER),
-    ("percent_width", "{{ '%05000d' % 1 }}", LENGTH),
-    ("percent_star", "{{ '%*d' % (5000, 1) }}", LENGTH),
-    ("format_width", "{{ '{:>5000}'.format(1) }}", LENGTH),
-    ("format_nested", "{{ '{:>{w}}'.format(1, w=5000) }}", LENGTH),
-    ("format_filter", "{{ '%5000s'|format(1) }}", LENGTH),
+    ("percent_width", "{{ ('%01000000000000000d' % 1)|length }}", LENGTH),
+    ("percent_star", "{{ ('%*d' % (10 ** 15, 1))|length }}", LENGTH),
+    ("format_width", "{{ '{:>1000000000000000}'.format(1)|length }}", LENGTH),
+    ("format_nested", "{{ '{:>{w}}'.format(1, w=10 ** 15)|length }}", LENGTH),
+    ("format_filter", "{{ ('%1000000000000000s'|format(1))|length }}", LENGTH),
     ("tilde_doubling", LOOP.replace("X", "'x'").replace("OP", "~"), LENGTH),
     ("plus_doubling", LOOP.replace("X", "'x'").replace("OP", "+"), LENGTH),
     ("list_doubling", LOOP.replace("X", "[1]").replace("OP", "+"), LENGTH),
@@ -74,7 +75,7 @@ CAPS = [
     ("nested_tilde", NEST + "{{ ns.l ~ '' }}", LENGTH),
     ("nested_string", NEST + "{{ ns.l|string|length }}", LENGTH),
     ("nested_namespace", NEST + "{{ ns }}", LENGTH),
-    ("center", "{{ 'x'|center(5000) }}", LENGTH),
+    ("center", "{{ 'x'|center(10 ** 15)|length }}", LENGTH),
     ("indent", "{{ ('a\\n' * 100)|indent(100) }}", LENGTH),
     ("wordwrap", "{{ ('a ' * 400)|wordwrap(1, wrapstring='y' * 100) }}", LENGTH),
     ("truncate_end", "{{ 'x'|truncate(5, end='y' * 999) }}", LENGTH),
@@ -82,12 +83,12 @@ CAPS = [
     ("join_method", "{{ ('x' * 100).join(range(100)|map('string')) }}", LENGTH),
     ("replace_filter", "{{ ('x' * 100)|replace('x', 'y' * 100) }}", LENGTH),
     ("replace_method", "{{ ('x' * 100).replace('x', 'y' * 100) }}", LENGTH),
-    ("ljust", "{{ 'x'.ljust(5000) }}", LENGTH),
-    ("zfill", "{{ '1'.zfill(5000) }}", LENGTH),
+    ("ljust", "{{ 'x'.ljust(10 ** 15)|length }}", LENGTH),
+    ("zfill", "{{ '1'.zfill(10 ** 15)|length }}", LENGTH),
     ("expandtabs", "{{ ('\t' * 100).expandtabs(100) }}", LENGTH),
     ("translate", "{{ ('x' * 100).translate({120: 'y' * 100}) }}", LENGTH),
-    ("to_bytes", "{{ (1).to_bytes(5000, 'big')|length }}", LENGTH),
-    ("batch_fill", "{{ [1]|batch(5000, 0)|list|length }}", LENGTH),
+    ("to_bytes", "{{ (1).to_bytes(10 ** 15, 'big')|length }}", LENGTH),
+    ("batch_fill", "{{ [1]|batch(10 ** 15, 0)|list|length }}", LENGTH),
     ("slice", "{{ [1]|slice(5000)|list|length }}", LENGTH),
     ("tojson_indent", "{{ range(50)|list|tojson(indent=100) }}", LENGTH),
     ("sum_of_lists", "{{ ([[1] * 50] * 50)|sum(start=[])|length }}", LENGTH),
@@ -112,6 +113,19 @@ def test_caps(text: str, message: str, tmp_path: Path) -> None:
     error = _error(tmp_path, "第一行\n" + text + "\n")
     assert error.startswith(f"{tmp_path / '模板' / 't.j2'}:2:1: 模板: ")
     assert message in error
+
+
+@pytest.mark.parametrize(("owner", "method", "args"), [
+    ("x", "center", (10 ** 15,)), ("x", "ljust", (10 ** 15,)), ("x", "rjust", (10 ** 15,)), ("1", "zfill", (10 ** 15,)),
+    ("\t" * 100, "expandtabs", (100,)), ("x" * 100, "replace", ("x", "y" * 100)), ("x" * 100, "join", (["ab"] * 100,)),
+    ("x" * 100, "translate", ({120: "y" * 100},)), ("{:>2000}", "format", (1,)),
+    ("{a:>{w}}", "format_map", ({"a": 1, "w": 2000},)),
+    (1, "to_bytes", (10 ** 15, "big")), (b"x", "center", (10 ** 15,)),
+])
+def test_methods_checked_before_they_run(owner: object, method: str, args: tuple[object, ...]) -> None:
+    """The sizes are checked before the method runs (after it, the memory is already taken)."""
+    with pytest.raises(TemplateLimit):
+        check_method(owner, method, args, {})
 
 
 def test_legitimate_sizes_pass(tmp_path: Path) -> None:
