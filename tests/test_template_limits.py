@@ -100,10 +100,10 @@ CAPS = [
     ("built", "{% set ns = namespace(l=[]) %}{% for i in range(100) %}"
      "{% set ns.l = ns.l + [('x' * 900) ~ i] %}{% endfor %}{{ ns.l|length }}", "一共生成了超过 20000"),
     ("output", "{% for i in range(100) %}{{ 'x' * 900 }}{% endfor %}", "模板输出超过 5000"),
-    ("macro_output", "{% macro m() %}{% for i in range(100) %}" + "x" * 100 + "{% endfor %}{% endmacro %}"
-     "{{ m()|length }}", "模板输出超过 5000"),
-    ("block_output", "{% set b %}{% for i in range(100) %}" + "y" * 100 + "{% endfor %}{% endset %}"
-     "{{ b|length }}", "模板输出超过 5000"),
+    ("macro_output", "{% macro m() %}{% for i in range(100) %}" + "x" * 100 + "{{ 1 / (99 - i) }}{% endfor %}"
+     "{% endmacro %}{{ m()|length }}", "模板输出超过 5000"),  # stops as it grows, not at i = 99
+    ("block_output", "{% set b %}{% for i in range(100) %}" + "y" * 100 + "{{ 1 / (99 - i) }}{% endfor %}"
+     "{% endset %}{{ b|length }}", "模板输出超过 5000"),
 ]
 
 

@@ -15,7 +15,7 @@ import inspect
 import re
 import string
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -319,8 +319,34 @@ def check_method(owner: Any, name: str, args: tuple[Any, ...], kwargs: dict[str,
     return args
 
 
+class OutputBuffer(list[str]):
+    """The buffer a macro, ``{% set %}`` block or call block writes to, capped as it grows
+    (literal text repeated in a loop makes no ``{{ }}`` to check)."""
+
+    size = 0
+
+    def append(self, item: str) -> None:
+        self._grow(len(item))
+        super().append(item)
+
+    def extend(self, items: Iterable[str]) -> None:
+        pieces = list(items)
+        self._grow(sum(len(p) for p in pieces))
+        super().extend(pieces)
+
+    def _grow(self, size: int) -> None:
+        self.size += size
+        if self.size > limits.TEMPLATE_MAX_OUTPUT:
+            raise too_much_output()
+
+
 class _CodeGenerator(CodeGenerator):
-    """Jinja's code generator, with ``~`` going through the environment (to be capped)."""
+    """Jinja's code generator, with ``~`` and buffered output going through the environment
+    (to be capped)."""
+
+    def buffer(self, frame: Frame) -> None:
+        frame.buffer = self.temporary_identifier()
+        self.writeline(f"{frame.buffer} = environment.output_buffer()")
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         self.write("environment.join_concat((")
@@ -356,6 +382,9 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
             if isinstance(value, (list, tuple, dict, set, frozenset, Namespace)):
                 check_text(value)
         return note_built(super().call(__context, __obj, *args, **kwargs))
+
+    def output_buffer(self) -> OutputBuffer:
+        return OutputBuffer()
 
     def join_concat(self, parts: tuple[Any, ...]) -> str:
         """``a ~ b ~ …``, capped before the text is made."""
