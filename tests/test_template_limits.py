@@ -102,6 +102,8 @@ CAPS = [
     ("output", "{% for i in range(100) %}{{ 'x' * 900 }}{% endfor %}", "模板输出超过 5000"),
     ("macro_output", "{% macro m() %}{% for i in range(100) %}" + "x" * 100 + "{{ 1 / (99 - i) }}{% endfor %}"
      "{% endmacro %}{{ m()|length }}", "模板输出超过 5000"),  # stops as it grows, not at i = 99
+    ("self_block_output", "{% if false %}{% block b %}{% for i in range(100) %}" + "z" * 100 + "{{ 1 / (99 - i) }}"
+     "{% endfor %}{% endblock %}{% endif %}{{ self.b()|length }}", "模板输出超过 5000"),
     ("block_output", "{% set b %}{% for i in range(100) %}" + "y" * 100 + "{{ 1 / (99 - i) }}{% endfor %}"
      "{% endset %}{{ b|length }}", "模板输出超过 5000"),
 ]

@@ -391,13 +391,14 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
         _check_length(sum(text_size(p) for p in parts))
         return str(note_built(str_join(parts)))
 
-    def concat(self, parts: Any) -> str:  # Jinja's is a class attribute, "".join
-        """The join of a block's or macro's output, capped like the whole output."""
-        pieces = parts if isinstance(parts, list) else list(parts)
-        total = sum(len(p) for p in pieces)
-        if total > limits.TEMPLATE_MAX_OUTPUT:
-            raise too_much_output()
-        return "".join(pieces)
+    def concat(self, parts: Iterable[str]) -> str:  # Jinja's is a class attribute, "".join
+        """The join of a buffer or of a block's output (``self.name()``), capped as it is read."""
+        if isinstance(parts, OutputBuffer):
+            return "".join(parts)  # capped already
+        buffer = OutputBuffer()
+        for part in parts:
+            buffer.append(part)
+        return "".join(buffer)
 
 
 def too_much_output() -> TemplateLimit:
