@@ -78,7 +78,7 @@ CAPS = [
     ("center", "{{ 'x'|center(10 ** 15)|length }}", LENGTH),
     ("indent", "{{ ('a\\n' * 100)|indent(100) }}", LENGTH),
     ("wordwrap", "{{ ('a ' * 400)|wordwrap(1, wrapstring='y' * 100) }}", LENGTH),
-    ("truncate_end", "{{ 'x'|truncate(5, end='y' * 999) }}", LENGTH),
+    ("truncate_end", "{{ ('x' * 100)|truncate(5, end='y' * 999) }}", LENGTH),
     ("join_filter", "{{ range(100)|join('x' * 100) }}", LENGTH),
     ("join_method", "{{ ('x' * 100).join(range(100)|map('string')) }}", LENGTH),
     ("replace_filter", "{{ ('x' * 100)|replace('x', 'y' * 100) }}", LENGTH),
@@ -133,7 +133,8 @@ def test_methods_checked_before_they_run(owner: object, method: str, args: tuple
 def test_legitimate_sizes_pass(tmp_path: Path) -> None:
     """Below the caps nothing is stopped."""
     text = "{{ 'x' * 10 }}|{{ 2 ** 10 }}|{{ range(5)|join(',') }}|{{ '%5d' % 7 }}|{{ 'a' ~ 'b' }}|{{ [1] + [2] }}"
-    assert _render(tmp_path, text) == "xxxxxxxxxx|1024|0,1,2,3,4|    7|ab|\\[1, 2\\]"
+    text += "|{{ 'abc'|truncate(10 ** 15) }}|{{ [1, 2, 3]|batch(10 ** 15)|list|length }}"
+    assert _render(tmp_path, text) == "xxxxxxxxxx|1024|0,1,2,3,4|    7|ab|\\[1, 2\\]|abc|1"
 
 
 RUNAWAY = "前言\n{% for i in range(100) %}{% for j in range(100) %}{% for k in range(100) %}" \

@@ -237,10 +237,10 @@ GROWTH: dict[str, Callable[[dict[str, Any]], int]] = {
     "center": lambda a: int(a["width"]),
     "indent": _estimate_indent,
     "wordwrap": _estimate_wordwrap,
-    "truncate": lambda a: int(a["length"]) + len(str(a["end"])),
+    "truncate": lambda a: min(len(str(a["s"])), int(a["length"])) + len(str(a["end"])),
     "replace": _estimate_replace,
     "join": _estimate_join,
-    "batch": lambda a: int(a["linecount"]),
+    "batch": lambda a: 0 if a["fill_with"] is None else int(a["linecount"]),
     "slice": lambda a: int(a["slices"]),
     "tojson": lambda a: text_size(a["value"]) * (1 + int(a["indent"] or 0)),
 }
