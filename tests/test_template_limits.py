@@ -200,6 +200,7 @@ ERRORS = [
     ("zero", "a\n\n{{ 1 / 0 }}\n", "t.j2", 3, "除数为零"),
     ("type", "a\n{{ 'a' + 1 }}\n", "t.j2", 2, "值的类型不合适"),
     ("recursion", "{% macro m(n) %}\n{{ m(n + 1) }}\n{% endmacro %}{{ m(0) }}", "t.j2", 2, "层层调用自身"),
+    ("include_self", "a\n{% include 't.j2' %}\n", "t.j2", 2, "层层调用自身"),
     ("include_missing", "a\n{% include 'parts/无.j2' %}\n", "t.j2", 2, "找不到被引用的模板 parts/无.j2"),
     ("include_error", "a\n{% include 'parts/p.j2' %}\n", "parts/p.j2", 3, "除数为零"),
     ("include_syntax", "a\n{% include 'parts/q.j2' %}\n", "parts/q.j2", 2, "模板语法错误"),
@@ -212,6 +213,22 @@ def test_errors_in_chinese_at_their_line(text: str, where: str, line: int, messa
     error = _error(tmp_path, text, **{"parts/p.j2": "x\ny\n{{ 1 // 0 }}\n", "parts/q.j2": "x\n{{ }}\n"})
     assert error.startswith(f"{tmp_path / '模板' / where}:{line}:1: 模板: ")
     assert message in error
+
+
+def test_no_methods_of_the_models(tmp_path: Path) -> None:
+    """Fields of the report's pydantic models are readable, their methods are not (one of them,
+    model_dump_json(indent=10**9), aborts the whole process from Rust)."""
+    from pydantic import BaseModel
+
+    class Unit(BaseModel):
+        name: str
+
+    folder = tmp_path / "模板"
+    folder.mkdir()
+    (folder / "t.j2").write_text("{{ u.name }}\n{{ u.model_dump_json(indent=10) }}\n", encoding="utf-8")
+    with pytest.raises(TemplateError) as caught:
+        render_template("t.j2", folder, u=Unit(name="官塘社区"))
+    assert str(caught.value).startswith(f"{folder / 't.j2'}:2:1: 模板: 模板使用了沙箱不允许的属性 model_dump_json，")
 
 
 def test_template_not_utf8(tmp_path: Path) -> None:

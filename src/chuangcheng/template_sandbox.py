@@ -367,6 +367,13 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
         self.globals["range"] = capped_range
         self.globals["lipsum"] = capped_lipsum
 
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Also no methods of the report's pydantic models (``model_dump_json(indent=10**9)``
+        aborts the process from Rust; a template only needs their fields)."""
+        if callable(value) and hasattr(type(obj), "model_fields"):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
     def limit_filters(self) -> None:
         """Wrap every filter (call after the last one is added)."""
         self.filters = {name: limited_filter(name, func) for name, func in self.filters.items()}
