@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.parser
 
 from . import dates, limits, typography
 from .amounts import Amount, format_amount
@@ -122,7 +123,14 @@ def render_template(name: str, template_dir: Path | None = None, **context: Any)
     except ChuangchengError:
         raise
     except (Exception, TemplateTimeout) as exc:  # a template can raise anything a filter raises
-        raise template_error(exc, name) from None
+        raise template_error(exc, _path_of(name, template_dir)) from None
+
+
+def _path_of(name: str, template_dir: Path | None) -> str:
+    """The file a template name stands for, where no traceback says better."""
+    if template_dir is not None and (template_dir / name).is_file():
+        return str(template_dir / name)
+    return str(builtin_template_dir() / name)
 
 
 def _stream(template: jinja2.Template, context: dict[str, Any]) -> str:
@@ -156,8 +164,29 @@ def template_error(exc: BaseException, name: str) -> TemplateError:
         return TemplateError(exc.filename or name, exc.lineno or 1, _syntax_message(exc.message or ""))
     if isinstance(exc, _Unreadable):
         return TemplateError(exc.path, 1, exc.message)
+    compiling = None if isinstance(exc, jinja2.TemplateError) else _compile_failure(exc)
+    if compiling is not None:
+        return TemplateError(*compiling, "模板无法编译：嵌套太深、表达式太长或数字位数太多；"
+                             "请把这一处拆开，写得简单些")
     file, line = _template_frame(exc, name)
     return TemplateError(file, line, _runtime_message(exc))
+
+
+def _compile_failure(exc: BaseException) -> tuple[str, int] | None:
+    """The template file that failed to compile (parser or Python recursion, a literal too long),
+    with the line the parser had reached; None when the failure was not in compiling."""
+    file, line = None, 1
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_name == "compile" and frame.f_globals.get("__name__") == "jinja2.environment":
+            filename = frame.f_locals.get("filename")
+            file = filename if isinstance(filename, str) else file
+        owner = frame.f_locals.get("self")
+        if isinstance(owner, jinja2.parser.Parser):
+            line = owner.stream.current.lineno
+        tb = tb.tb_next
+    return (file, line) if file else None
 
 
 def _runtime_message(exc: BaseException) -> str:
