@@ -267,18 +267,31 @@ def test_unreadable_template_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     folder = tmp_path / "模板"
     folder.mkdir()
     (folder / "locked.j2").write_text("x", encoding="utf-8")
-    real = Path.read_bytes
+    real = Path.open
 
-    def read_bytes(self: Path) -> bytes:
+    def open_(self: Path, *args: object, **kwargs: object) -> object:
         if self.name == "locked.j2":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(self, *args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(Path, "open", open_)
     with pytest.raises(TemplateError) as caught:
         _digest(folder)
     assert str(caught.value) == (f"{folder / 'locked.j2'}:1:1: 模板: "
                                  "模板文件无法读取；请检查是否有权限打开，或把它移出模板文件夹")
+
+
+@pytest.mark.parametrize(("files", "limit"), [(4, "TEMPLATE_DIR_MAX_FILES"), (1, "TEMPLATE_DIR_MAX_BYTES")])
+def test_template_folder_too_big(files: int, limit: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A --template-dir pointed at a big folder is an error, found without reading all of it."""
+    monkeypatch.setattr(limits, limit, 3)
+    folder = tmp_path / "模板"
+    for i in range(files):
+        (folder / str(i)).mkdir(parents=True)
+        (folder / str(i) / "x.j2").write_bytes(b"1234")
+    with pytest.raises(TemplateError) as caught:
+        _digest(folder)
+    assert str(caught.value).startswith(f"{folder}:1:1: 模板: 模板文件夹过大（超过 ")
 
 
 def test_cache_sees_a_changed_included_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

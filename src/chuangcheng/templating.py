@@ -277,23 +277,28 @@ def _template_frame(exc: BaseException, name: str) -> tuple[str, int]:
 def hash_folder(digest: Any, folder: Path) -> None:
     """Add every file under ``folder`` to ``digest``, by relative path (sorted, length-prefixed)
     and bytes; a folder too big or a file that cannot be read is a :class:`TemplateError`."""
+    too_big = TemplateError(str(folder), 1, f"模板文件夹过大（超过 {limits.TEMPLATE_DIR_MAX_FILES} 个文件或 "
+                            f"{limits.TEMPLATE_DIR_MAX_BYTES // (1024 * 1024)} MB）；请只放模板文件（每个文件都会读入，"
+                            "用来判断报告是否需要重新生成）")
+    files: list[tuple[str, Path]] = []
     try:
-        files = sorted((p.relative_to(folder).as_posix(), p) for p in folder.rglob("*") if p.is_file())
+        for path in folder.rglob("*"):
+            if path.is_file():
+                files.append((path.relative_to(folder).as_posix(), path))
+                if len(files) > limits.TEMPLATE_DIR_MAX_FILES:
+                    raise too_big
     except OSError:
         raise TemplateError(str(folder), 1, "模板文件夹无法读取；请检查它是否存在、是否有权限打开") from None
-    if len(files) > limits.TEMPLATE_DIR_MAX_FILES:
-        raise TemplateError(str(folder), 1, f"模板文件夹里的文件超过 {limits.TEMPLATE_DIR_MAX_FILES} 个；"
-                            "请只放模板文件（每个文件都会读入，用来判断报告是否需要重新生成）")
     total = 0
-    for relative, path in files:
+    for relative, path in sorted(files):
         try:
-            data = path.read_bytes()
+            with path.open("rb") as file:
+                data = file.read(limits.TEMPLATE_DIR_MAX_BYTES - total + 1)
         except OSError:
             raise TemplateError(str(path), 1, "模板文件无法读取；请检查是否有权限打开，或把它移出模板文件夹") from None
         total += len(data)
         if total > limits.TEMPLATE_DIR_MAX_BYTES:
-            raise TemplateError(str(folder), 1, f"模板文件夹里的文件一共超过 {limits.TEMPLATE_DIR_MAX_BYTES} 字节；"
-                                "请只放模板文件")
+            raise too_big
         key = relative.encode("utf-8", "surrogateescape")
         digest.update(len(key).to_bytes(8, "big") + key + len(data).to_bytes(8, "big"))
         digest.update(data)
