@@ -243,6 +243,14 @@ def test_template_not_utf8(tmp_path: Path) -> None:
     assert str(caught.value) == f"{folder / 't.j2'}:1:1: 模板: 模板文件不是 UTF-8 编码；请用记事本“另存为”UTF-8"
 
 
+def test_included_file_too_big(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An include of a big file is refused before it is read."""
+    monkeypatch.setattr(limits, "TEMPLATE_DIR_MAX_BYTES", 100)
+    error = _error(tmp_path, "a\n{% include 'big.txt' %}\n", **{"big.txt": "x" * 200})
+    assert error == (f"{tmp_path / '模板' / 'big.txt'}:1:1: 模板: "
+                     "模板文件过大（超过 100 字节）；请检查 include 引用的是不是模板文件")
+
+
 def _digest(folder: Path) -> str:
     digest = hashlib.sha256()
     hash_folder(digest, folder)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from functools import cache
@@ -10,6 +11,7 @@ from typing import Any
 
 import jinja2
 import jinja2.parser
+from jinja2.loaders import split_template_path
 
 from . import dates, limits, typography
 from .amounts import Amount, format_amount
@@ -66,6 +68,11 @@ class _Loader(jinja2.FileSystemLoader):
     """A folder of templates whose unreadable files are a Chinese error, not an English one."""
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = Path(self.searchpath[0], *split_template_path(template))
+        with contextlib.suppress(OSError):
+            if path.is_file() and path.stat().st_size > limits.TEMPLATE_DIR_MAX_BYTES:
+                raise _Unreadable(str(path), f"模板文件过大（超过 {_size(limits.TEMPLATE_DIR_MAX_BYTES)}）；"
+                                  "请检查 include 引用的是不是模板文件")
         try:
             return super().get_source(environment, template)
         except jinja2.TemplateNotFound:
@@ -76,7 +83,11 @@ class _Loader(jinja2.FileSystemLoader):
             raise _Unreadable(self._path(template), "模板文件无法读取；请检查文件是否存在、是否有权限打开") from None
 
     def _path(self, template: str) -> str:
-        return str(Path(self.searchpath[0], *template.split("/")))
+        return str(Path(self.searchpath[0], *split_template_path(template)))
+
+
+def _size(size: int) -> str:
+    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{size} 字节"
 
 
 class _Unreadable(Exception):
@@ -278,7 +289,7 @@ def hash_folder(digest: Any, folder: Path) -> None:
     """Add every file under ``folder`` to ``digest``, by relative path (sorted, length-prefixed)
     and bytes; a folder too big or a file that cannot be read is a :class:`TemplateError`."""
     too_big = TemplateError(str(folder), 1, f"模板文件夹过大（超过 {limits.TEMPLATE_DIR_MAX_FILES} 个文件或 "
-                            f"{limits.TEMPLATE_DIR_MAX_BYTES // (1024 * 1024)} MB）；请只放模板文件（每个文件都会读入，"
+                            f"{_size(limits.TEMPLATE_DIR_MAX_BYTES)}）；请只放模板文件（每个文件都会读入，"
                             "用来判断报告是否需要重新生成）")
     files: list[tuple[str, Path]] = []
     try:
