@@ -148,6 +148,13 @@ def test_time_limit(tmp_path: Path) -> None:
                      "请检查是否有次数过多或层层嵌套的循环")
 
 
+def test_time_limit_while_compiling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A template too long to compile in time is stopped by the same limit, and says so."""
+    monkeypatch.setattr(limits, "TEMPLATE_SECONDS", 0.05)  # compiling 200,000 lines takes seconds
+    error = _error(tmp_path, "a\n" + "{{ 1 }}\n" * 200_000)
+    assert error.endswith("模板运行超过 0.05 秒，已停止；请检查是否有次数过多或层层嵌套的循环")
+
+
 def test_time_limit_in_a_thread(tmp_path: Path) -> None:
     """The watchdog stops the thread that renders, not the main one."""
     errors: list[str] = []

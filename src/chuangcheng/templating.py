@@ -175,7 +175,8 @@ def template_error(exc: BaseException, name: str) -> TemplateError:
         return TemplateError(exc.filename or name, exc.lineno or 1, _syntax_message(exc.message or ""))
     if isinstance(exc, _Unreadable):
         return TemplateError(exc.path, 1, exc.message)
-    compiling = None if isinstance(exc, jinja2.TemplateError) else _compile_failure(exc)
+    ours = (jinja2.TemplateError, TemplateLimit, TemplateTimeout)
+    compiling = None if isinstance(exc, ours) else _compile_failure(exc)
     if compiling is not None:
         return TemplateError(*compiling, "模板无法编译：嵌套太深、表达式太长或数字位数太多；"
                              "请把这一处拆开，写得简单些")
