@@ -134,7 +134,9 @@ def test_legitimate_sizes_pass(tmp_path: Path) -> None:
     """Below the caps nothing is stopped."""
     text = "{{ 'x' * 10 }}|{{ 2 ** 10 }}|{{ range(5)|join(',') }}|{{ '%5d' % 7 }}|{{ 'a' ~ 'b' }}|{{ [1] + [2] }}"
     text += "|{{ 'abc'|truncate(10 ** 15) }}|{{ [1, 2, 3]|batch(10 ** 15)|list|length }}"
-    assert _render(tmp_path, text) == "xxxxxxxxxx|1024|0,1,2,3,4|    7|ab|\\[1, 2\\]|abc|1"
+    text += "|{% set ns = namespace(items=[]) %}{% for i in range(3) %}{% set ns.items = ns.items + [i] %}{% endfor %}"
+    text += "{{ ns.items|join('、') }}"  # the way to accumulate that the sandbox's message suggests
+    assert _render(tmp_path, text) == "xxxxxxxxxx|1024|0,1,2,3,4|    7|ab|\\[1, 2\\]|abc|1|0、1、2"
 
 
 RUNAWAY = "前言\n{% for i in range(100) %}{% for j in range(100) %}{% for k in range(100) %}" \

@@ -216,7 +216,8 @@ def _runtime_message(exc: BaseException) -> str:
         found = _QUOTED_ATTRIBUTE.search(str(exc))
         what = f"属性 {found[1]}" if found else "写法"
         return (f"模板使用了沙箱不允许的{what}，已阻止；"
-                "模板只能读取提供给它的变量，不能修改列表或字典，也不能访问下划线开头的属性")
+                "模板只能读取提供给它的变量，不能访问下划线开头的属性，也不能修改列表或字典"
+                "（要累积内容，用 {% set ns = namespace(items=[]) %} 和 {% set ns.items = ns.items + [x] %}）")
     if isinstance(exc, jinja2.UndefinedError):
         return _undefined_message(exc.message or "")
     for kind, message in RUNTIME_MESSAGES:
