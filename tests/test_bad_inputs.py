@@ -117,9 +117,8 @@ def test_yaml_scalars_stay_text(runner: CliRunner, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("template", "message"), [
-    ("# 标题\n\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n", "模板试图访问不安全的属性，已阻止"),
-    ("# {{ view.title }}\n\n{{ view.nonexistent }}\n",
-     "模板使用了不存在的变量（'chuangcheng.report.ReportView object' has no attribute 'nonexistent'）"),
+    ("# 标题\n\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n", "模板使用了沙箱不允许的属性 __class__，已阻止"),
+    ("# {{ view.title }}\n\n{{ view.nonexistent }}\n", "模板使用了不存在的属性 nonexistent；"),
     ("# 标题\n\n{% if %}\n", "模板语法错误："),
 ], ids=["sandbox", "undefined", "syntax"])
 def test_bad_user_template(template: str, message: str, runner: CliRunner, unit_file: Path,

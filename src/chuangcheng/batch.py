@@ -150,7 +150,7 @@ def _crashed(job: Job, exc: BaseException) -> UnitFailure:
 def fingerprint(template_dir: Path | None, formats: Sequence[str], layout: Layout | None = None) -> str:
     """What else a report depends on besides its input: version, templates, formats, layout
     (with its reference document's bytes)."""
-    from .templating import builtin_template_dir
+    from .templating import builtin_template_dir, hash_folder
 
     digest = hashlib.sha256(f"{__version__}|{','.join(sorted(formats))}|{layout!r}".encode())
     if layout is not None and layout.reference:
@@ -158,8 +158,7 @@ def fingerprint(template_dir: Path | None, formats: Sequence[str], layout: Layou
             digest.update(Path(layout.reference).read_bytes())
     for folder in (builtin_template_dir(), template_dir):
         if folder is not None:
-            for path in sorted(folder.glob("*.j2")):
-                digest.update(path.name.encode() + path.read_bytes())
+            hash_folder(digest, folder)  # every file, in sub-folders too (for {% include %})
     return digest.hexdigest()
 
 

@@ -33,6 +33,9 @@ TEMPLATE_MAX_RANGE = 100_000  # items of one range()
 TEMPLATE_MAX_LENGTH = 1_000_000  # characters or items a template may build in one operation
 TEMPLATE_MAX_OUTPUT = 5 * 1024 * 1024  # characters one template run may write
 TEMPLATE_MAX_POWER_BITS = 4096  # size of a number a power may make
+TEMPLATE_MAX_BUILT = 50_000_000  # characters or items all operations of one template run may build
+TEMPLATE_DIR_MAX_FILES = 2000  # files under --template-dir (every one is read for the cache key)
+TEMPLATE_DIR_MAX_BYTES = 20 * 1024 * 1024  # their total size
 
 # Output.
 MAX_NAME_CHARS = 80  # characters of a report's file name (the report itself keeps the full name)
