@@ -18,6 +18,7 @@ from .limits import (
     MAX_FILE_BYTES,
     MAX_PERIOD_DAYS,
     MAX_PHOTOS,
+    MAX_REFERENCE_BYTES,
     MAX_TEXT_CHARS,
     MAX_YEAR,
     MIN_YEAR,
@@ -69,7 +70,8 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     Rule("CC110", "超出限制", E,
          f"单位文件或区文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB、嵌套超过 {MAX_DEPTH} 层、一项超过 "
          f"{MAX_TEXT_CHARS} 字、活动超过 {MAX_ACTIVITIES} 项、照片超过 {MAX_PHOTOS} 张、日期不在 "
-         f"{MIN_YEAR}—{MAX_YEAR} 年间、报告期超过 {MAX_PERIOD_DAYS // 366} 年、数量超过 {MAX_AMOUNT_DIGITS} 位数。",
+         f"{MIN_YEAR}—{MAX_YEAR} 年间、报告期超过 {MAX_PERIOD_DAYS // 366} 年、数量超过 {MAX_AMOUNT_DIGITS} 位数；"
+         f"参考文档（信笺）超过 {MAX_REFERENCE_BYTES // 1024 // 1024} MB 或解压后过大。",
          "报告期: {开始: 2026-01-01, 结束: 2099-12-31}",
          "按提示删减或拆分：照片另放，过长的段落分成几项，一个报告期写一个文件。", stops=True),
     Rule("CC111", "参考文档有无法使用的部分", W,
