@@ -202,7 +202,7 @@ def test_files_staged_in_a_worker_are_named_for_the_run_that_moves_them(unit_fil
     owner = os.getppid()  # alive for the whole test, and not this process
     result = render_unit(unit_file, owner=owner)
     assert result.staged is not None and len(result.staged.pairs) == 2
-    assert all(tmp.name.startswith(f"{output.TEMP_PREFIX}{owner}-") for tmp, _ in result.staged.pairs)
+    assert all(tmp.name.startswith(f"{output.TEMP_PREFIX}{owner}@{output.HOST}-") for tmp, _ in result.staged.pairs)
     output._cleaned.discard(str(unit_file.parent))
     output.remove_leftovers(unit_file.parent)  # another run: the owner lives, the files stay
     assert result.staged.commit() == [unit_file.parent / "官塘社区.docx", unit_file.parent / "官塘社区.md"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -76,7 +78,7 @@ def test_a_bug_in_one_unit_leaves_the_others_and_the_rollup(district: Path, tmp_
     out = tmp_path / "out"
     result = runner.invoke(app, ["render", str(district), "-o", str(out), "-j", "1"])
     assert result.exit_code == 1, result.output
-    assert "桃源村.yaml:1:1: 内部错误" in result.output and "其他文件不受影响" in result.output
+    assert "桃源村.yaml:1:1: CC101 文件: 内部错误" in result.output and "其他文件不受影响" in result.output
     assert "Traceback" not in result.output
     assert not (out / "桃源镇" / "桃源村.docx").exists()
     assert (out / "石城街道" / "官塘社区.docx").is_file()
@@ -148,7 +150,10 @@ def test_a_cached_unit_and_a_new_one_of_the_same_name_both_fail(district: Path) 
     original = (district / "石城街道" / "官塘社区.docx").read_bytes()
     copy = _unit(district / "石城街道", "官塘社区(1).yaml", "官塘社区")
     result = render_district(district, jobs=1)
-    assert {f.file for f in result.batch.failures} == {str(copy), str(district / "石城街道" / "官塘社区.yaml")}
+    failed = {f.file: f.messages[0] for f in result.batch.failures}
+    assert set(failed) == {str(copy), str(district / "石城街道" / "官塘社区.yaml")}
+    assert "本单位的报告没有生成" in failed[str(copy)]
+    assert "这次没有更新（文件夹里的是以前生成的，请勿报送）" in failed[str(district / "石城街道" / "官塘社区.yaml")]
     assert (district / "石城街道" / "官塘社区.docx").read_bytes() == original  # not overwritten
 
 
@@ -171,7 +176,8 @@ def test_validate_warns_of_file_name_clashes_before_render(district: Path) -> No
     ("官塘社区", "官塘社区"),
     ("A/B", "A_B"),
     ('a<b>c:"d"|e?f*g\\h', "a_b_c__d__e_f_g_h"),
-    ("CON", "CON_"), ("nul", "nul_"), ("Com1", "Com1_"), ("LPT9", "LPT9_"), ("AUX.社区", "AUX.社区_"),
+    ("CON", "CON_"), ("nul", "nul_"), ("Com1", "Com1_"), ("LPT9", "LPT9_"), ("AUX.社区", "AUX_.社区"),
+    ("CON .a", "CON_.a"), ("com1.x.y", "com1_.x.y"),
     ("CONSOLE", "CONSOLE"), ("COM10", "COM10"),
     ("社区...", "社区"), ("社区 . ", "社区"), ("  ", "报告"), ("...", "报告"),
     ("社区\t一", "社区_一"),
@@ -200,3 +206,66 @@ def test_unit_with_an_awkward_name_gets_a_usable_report(tmp_path: Path, runner: 
         from docx import Document
 
         assert any(name in p.text for p in Document(str(docx)).paragraphs)  # the report keeps the full name
+
+
+def test_name_forms_and_cases() -> None:
+    from chuangcheng.output import name_is_cut, same_file_key
+
+    assert not name_is_cut("社区e\u0301") and not name_is_cut("CON") and name_is_cut("社" * 100)
+    assert same_file_key(Path("ABC社区.docx")) == same_file_key(Path("abc社区.docx"))
+    assert same_file_key(Path("Stra\u00dfe.docx")) != same_file_key(Path("STRASSE.docx"))  # apart on NTFS and APFS
+    assert same_file_key(Path("社区e\u0301.docx")) == same_file_key(Path("社区\u00e9.docx"))
+
+
+def test_the_rollup_is_written_again_once_a_unit_that_failed_for_a_passing_reason_succeeds(district: Path) -> None:
+    blocker = district / "江城区人民医院.docx"
+    blocker.mkdir()  # the report cannot be written: a folder has its name
+    first = render_district(district, jobs=1)
+    assert [Path(f.file).name for f in first.batch.failures] == ["江城区人民医院.yaml"]
+    blocker.rmdir()
+    second = render_district(district, jobs=1)
+    assert second.batch.failures == [] and not second.rollup_unchanged
+    assert "可以汇总的6个" in (district / "江城区汇总.md").read_text(encoding="utf-8")
+
+
+def _dies_on_taoyuan(real):  # type: ignore[no-untyped-def]
+    def build_view(report, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if report.unit.name == "桃源村":
+            os._exit(1)  # the worker dies (out of memory, killed)
+        return real(report, *args, **kwargs)
+    return build_view
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the patch reaches workers through fork")
+def test_a_worker_that_dies_leaves_no_temp_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import chuangcheng.render as render
+
+    folder = tmp_path / "江城区"
+    shutil.copytree(EXAMPLES, folder)
+    for i in range(30):
+        _unit(folder / "桃源镇", f"u{i}.yaml", f"官塘社区{i}")
+    monkeypatch.setattr(render, "build_view", _dies_on_taoyuan(render.build_view))
+    result = render_district(folder, jobs=2)
+    assert [Path(f.file).name for f in result.batch.failures] == ["桃源村.yaml"]
+    assert "进程意外退出" in result.batch.failures[0].messages[0]
+    assert [p for p in folder.rglob(".~*")] == []
+
+
+def test_leftovers_go_even_where_nothing_is_written(district: Path) -> None:
+    from chuangcheng import output
+
+    render_district(district, jobs=1)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    strays = [district / f"{output.TEMP_PREFIX}{dead.stdout.strip()}@{output.HOST}-x.docx",
+              district / "石城街道" / f"{output.TEMP_PREFIX}{dead.stdout.strip()}-y.md",
+              district / f"{output.TEMP_PREFIX}²-z.docx", district / f"{output.TEMP_PREFIX}{'9' * 30}-z.docx"]
+    elsewhere = district / f"{output.TEMP_PREFIX}{os.getpid()}@00000000-w.docx"  # another computer's, fresh
+    for stray in [*strays, elsewhere]:
+        stray.write_bytes(b"PK half")
+    output._cleaned.clear()
+    result = render_district(district, jobs=1)
+    assert result.batch.cached == 6 and result.rollup_unchanged  # nothing written
+    assert [s for s in strays[:2] if s.exists()] == [] and elsewhere.exists()
+    assert all(s.exists() for s in strays[2:])  # not a process id: only its age removes it
+    for stray in [*strays[2:], elsewhere]:
+        stray.unlink()

@@ -22,7 +22,7 @@ from .amounts import Amount
 from .discover import district_file, find_unit_files
 from .errors import ChuangchengError, OutputError, UsageError
 from .layout import Layout
-from .output import Staged, same_file_key
+from .output import Staged, remove_leftovers, same_file_key
 from .parallel import crash_message, map_chunked, workers_for
 from .render import DEFAULT_FORMATS, render_unit
 
@@ -144,7 +144,7 @@ def _work(job: Job) -> UnitSummary | UnitFailure:
 
 def _crashed(job: Job, exc: BaseException) -> UnitFailure:
     """A unit the program failed on (a bug, or its worker died): listed, the others go on."""
-    return UnitFailure(job[1], [f"{job[1]}:1:1: {crash_message(exc)}"])
+    return UnitFailure(job[1], [f"{job[1]}:1:1: CC101 文件: {crash_message(exc)}"])
 
 
 def fingerprint(template_dir: Path | None, formats: Sequence[str], layout: Layout | None = None) -> str:
@@ -209,10 +209,19 @@ class Cache:
 Progress = Callable[[int, int, str], None]
 
 
+def _sweep(folders: set[Path]) -> None:
+    """Every file this run staged is in place or dropped: what is left of it (a worker that
+    died mid-write, a chunk cut short) goes."""
+    for place in folders:
+        remove_leftovers(place, own=True)
+
+
 def _clash(summary: UnitSummary, target: Path, others: list[str]) -> str:
     line, col = summary.name_at
+    outcome = ("本单位的报告没有生成" if summary.staged is not None
+               else "本单位的报告这次没有更新（文件夹里的是以前生成的，请勿报送）")
     return (f"{summary.file}:{line}:{col}: CC408 单位.名称: 报告文件 {target.name} 与 {'、'.join(others)} "
-            "的报告重名，本单位的报告没有生成；请核对单位名称（同一单位只保留一个文件，不同单位请写全称）")
+            f"的报告重名，{outcome}；请核对单位名称（同一单位只保留一个文件，不同单位请写全称）")
 
 
 def _settle(result: BatchResult, fresh: list[UnitSummary], reserved: dict[Path, str], cache: Cache,
@@ -283,6 +292,9 @@ def render_folder(
     run = Settings(tuple(formats), template_dir, layout, pdf_stage, os.getpid())
     jobs_todo: list[Job] = []
     keys: dict[str, str] = {}
+    folders = {root_out, *((out_dir / p.parent.relative_to(folder)) if out_dir else p.parent for p in files)}
+    for place in folders:  # what an interrupted run left, also where nothing is written this time
+        remove_leftovers(place)
     for path in files:
         display = str(path)
         rel = path.parent.relative_to(folder)
@@ -315,13 +327,16 @@ def render_folder(
                 result.stopped = True
                 break
     except BaseException:
+        outcomes.close()  # the workers stop first: nothing is staged after this
         for summary in fresh:
             if summary.staged is not None:
                 summary.staged.discard()
+        _sweep(folders)
         raise
     finally:
         outcomes.close()
     _settle(result, fresh, reserved or {}, cache, keys)
+    _sweep(folders)
     state = hashlib.sha256()
     for display in sorted(keys):
         state.update(f"{display}|{keys[display]}|".encode())

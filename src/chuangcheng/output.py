@@ -1,16 +1,19 @@
 """Writing report files all-or-nothing: temp files beside the targets, then ``os.replace``.
 
-Temp files are named ``.~chuangcheng-<pid>-<random><suffix>``: a run killed between writing
-and moving leaves them behind, and the next run that writes into that folder removes those
-whose process is gone. File names come from unit names through :func:`safe_filename`.
+Temp files are named ``.~chuangcheng-<pid>@<host>-<random><suffix>``: a run killed between
+writing and moving leaves them behind; the next run removes those whose process is gone (on
+another computer sharing the folder: those a day old), and a folder run removes its own strays
+when it ends. File names come from unit names through :func:`safe_filename`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import re
+import socket
 import tempfile
 import time
 import unicodedata
@@ -22,7 +25,9 @@ from .limits import MAX_NAME_BYTES, MAX_NAME_CHARS
 from .parallel import pid_alive
 
 TEMP_PREFIX = ".~chuangcheng-"
-STALE_SECONDS = 24 * 3600  # a leftover whose process id was reused is removed after a day
+STALE_SECONDS = 24 * 3600  # a leftover whose process id was reused, or of another computer, goes after a day
+HOST = hashlib.sha1(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+_TEMP_OWNER = re.compile(r"([0-9]{1,10})(?:@([0-9a-f]{8}))?-")
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 # Names Windows keeps for devices, whatever the extension (CON.docx is the console).
 _DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$",
@@ -35,7 +40,7 @@ _OS_REASONS = {
     errno.EACCES: "没有写入权限，请换一个输出文件夹（-o）",
     errno.EPERM: "没有写入权限，请换一个输出文件夹（-o）",
     errno.ENAMETOOLONG: "路径太长，请换一个层级浅一些的输出文件夹（-o）",
-    errno.ENOENT: "文件夹不存在或已被删除，请检查输出文件夹（-o）",
+    errno.ENOENT: "文件夹不存在、已被删除，或路径太长，请检查输出文件夹（-o）",
     errno.ENOTDIR: "路径中有一段是文件而不是文件夹，请检查输出文件夹（-o）",
     errno.EISDIR: "同名的文件夹已存在，请改名或删除它",
     errno.EIO: "磁盘读写出错，请检查磁盘或 U 盘后重试",
@@ -53,19 +58,22 @@ def safe_filename(name: str) -> str:
     while len(cleaned.encode("utf-8")) > MAX_NAME_BYTES:
         cleaned = cleaned[:-1]
     cleaned = cleaned.rstrip(" .")
-    if cleaned.split(".")[0].rstrip(" ").upper() in _DEVICES:
-        cleaned += "_"
+    base = cleaned.split(".")[0]
+    if base.rstrip(" ").upper() in _DEVICES:  # Windows judges the part before the first dot
+        cleaned = base.rstrip(" ") + "_" + cleaned[len(base):]
     return cleaned or "报告"
 
 
 def name_is_cut(name: str) -> bool:
     """Whether :func:`safe_filename` had to shorten ``name``."""
-    return len(safe_filename(name)) < len(_WINDOWS_FORBIDDEN.sub("_", name).strip(" ."))
+    whole = _WINDOWS_FORBIDDEN.sub("_", unicodedata.normalize("NFC", name)).strip(" .")
+    return len(safe_filename(name).rstrip("_")) < len(whole.rstrip("_"))
 
 
 def same_file_key(path: Path) -> str:
-    """What two paths share when they name one file on Windows or macOS (case and Unicode form)."""
-    return unicodedata.normalize("NFC", str(path)).casefold()
+    """What two paths share when they name one file on Windows or macOS (Unicode form, and case
+    as those systems fold it: letter by letter, so ß and SS stay apart)."""
+    return unicodedata.normalize("NFC", str(path)).lower()
 
 
 def reason(exc: OSError) -> str:
@@ -111,11 +119,13 @@ class Staged:
 _cleaned: set[str] = set()
 
 
-def remove_leftovers(folder: Path) -> int:
-    """Remove temp files an interrupted run left in ``folder`` (those of live runs stay);
-    each folder is looked at once per process. Returns how many were removed."""
+def remove_leftovers(folder: Path, *, own: bool = False) -> int:
+    """Remove temp files an interrupted run left in ``folder``: those whose process is gone,
+    those of another computer a day old; with ``own``, this process's too (a run that has
+    moved or dropped everything it staged). Without ``own`` each folder is looked at once per
+    process. Returns how many were removed."""
     key = str(folder)
-    if key in _cleaned:
+    if key in _cleaned and not own:
         return 0
     _cleaned.add(key)
     removed = 0
@@ -123,18 +133,22 @@ def remove_leftovers(folder: Path) -> int:
         entries = list(os.scandir(folder))
     except OSError:
         return 0
-    now = time.time()
+    now, me = time.time(), os.getpid()
     for entry in entries:
         if not entry.name.startswith(TEMP_PREFIX):
             continue
-        pid_text = entry.name[len(TEMP_PREFIX):].split("-", 1)[0]
         try:
-            stale = not pid_text.isdigit() or not pid_alive(int(pid_text)) \
-                or now - entry.stat().st_mtime > STALE_SECONDS
-            if stale:
+            old = now - entry.stat().st_mtime > STALE_SECONDS
+            owner = _TEMP_OWNER.match(entry.name, len(TEMP_PREFIX))
+            if owner is None or (owner[2] or HOST) != HOST:
+                gone = old  # not ours to judge by its process: by its age
+            else:
+                pid = int(owner[1])
+                gone = old or (own and pid == me) or (pid != me and not pid_alive(pid))
+            if gone:
                 os.unlink(entry.path)
                 removed += 1
-        except OSError:
+        except (OSError, ValueError, OverflowError):
             continue
     return removed
 
@@ -149,7 +163,7 @@ def stage(files: dict[Path, bytes], owner: int | None = None) -> Staged:
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 remove_leftovers(target.parent)
-                fd, name = tempfile.mkstemp(dir=target.parent, prefix=f"{TEMP_PREFIX}{owner or os.getpid()}-",
+                fd, name = tempfile.mkstemp(dir=target.parent, prefix=f"{TEMP_PREFIX}{owner or os.getpid()}@{HOST}-",
                                             suffix=target.suffix)
             except OSError as exc:
                 raise OutputError(f"{target.parent}: 无法创建文件夹或文件：{reason(exc)}") from None

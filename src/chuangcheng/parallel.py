@@ -45,14 +45,13 @@ def _chunk(fn: Callable[[T], R], fallback: Fallback[T, R], items: list[T]) -> li
 def _watch_parent(parent: int) -> None:
     """In a worker: exit at once when ``parent`` is gone (it was killed, or crashed)."""
     if sys.platform == "win32":
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
+        kernel32 = _kernel32()
         handle = kernel32.OpenProcess(0x00100000, False, parent)  # SYNCHRONIZE
         if handle:
             kernel32.WaitForSingleObject(handle, 0xFFFFFFFF)  # until the parent ends
-        os._exit(1)
-    if sys.platform.startswith("linux"):
+            os._exit(1)
+        # no handle (rights, a sandbox): the poll below
+    elif sys.platform.startswith("linux"):
         try:  # the kernel sends SIGKILL when the parent dies; the poll below covers the rest
             import ctypes
             import signal
@@ -67,18 +66,36 @@ def _watch_parent(parent: int) -> None:
         threading.Event().wait(_POLL_SECONDS)
 
 
+def _kernel32():  # type: ignore[no-untyped-def]
+    """Windows' kernel32 with the signatures used here (a HANDLE is pointer-sized)."""
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined,unused-ignore]
+    kernel32.OpenProcess.restype = wintypes.HANDLE
+    kernel32.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
+    kernel32.WaitForSingleObject.argtypes = (wintypes.HANDLE, wintypes.DWORD)
+    kernel32.GetExitCodeProcess.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
+    kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
+    return kernel32
+
+
 def pid_alive(pid: int) -> bool:
-    """Whether process ``pid`` is still running (on Windows, macOS and Linux)."""
+    """Whether process ``pid`` is still running (on Windows, macOS and Linux); a process we may
+    not look at (another user's) counts as running."""
     if pid == os.getpid():
         return True
+    if not 0 < pid < 2**31:
+        return False  # no process has such an id
     if sys.platform == "win32":
         import ctypes
+        from ctypes import wintypes
 
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
+        kernel32 = _kernel32()
         handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
         if not handle:
-            return False
-        code = ctypes.c_ulong()
+            return ctypes.get_last_error() == 5  # ERROR_ACCESS_DENIED: it exists  # type: ignore[attr-defined,unused-ignore]
+        code = wintypes.DWORD()
         kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
         kernel32.CloseHandle(handle)
         return code.value == 259  # STILL_ACTIVE

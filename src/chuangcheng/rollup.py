@@ -248,7 +248,8 @@ def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str],
     if batch.stopped:
         return DistrictResult(batch, problems, [])
     source = district_file(folder)
-    state = hashlib.sha256((batch.state + ",".join(formats) + repr(layout)).encode()
+    failed = "|".join(sorted(f.file for f in batch.failures))  # a unit that fails for a passing reason
+    state = hashlib.sha256((batch.state + failed + ",".join(formats) + repr(layout)).encode()
                            + (source.read_bytes() if source else b"")).hexdigest()
     cache = batch.cache
     if not force and cache is not None and cache.rollup == state and all(p.is_file() for p in expected):

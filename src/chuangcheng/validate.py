@@ -328,7 +328,7 @@ def _file_names(result: Validation, folder: Path, loaded: Loaded[District] | Non
         if not clash_rollup and (len(same) < 2 or roster_covers):
             continue
         for f in same:
-            others = [f"{o.path}:{o.name_at[0]}" for o in same if o is not f]
+            others = [f"{o.path}:{o.name_at[0]}:{o.name_at[1]}" for o in same if o is not f]
             if clash_rollup:
                 others.append("区级汇总")
             f.diagnostics.append(_unit_diag(f, "CC408", f"报告文件名 {safe_filename(f.unit or '')} 与 "
