@@ -20,9 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
-from chuangcheng.loader import load_unit
-from chuangcheng.render import render_markdown
-from chuangcheng.word import build_docx
+from chuangcheng.load.loader import load_unit
+from chuangcheng.office.render import render_markdown
+from chuangcheng.office.word import build_docx
 
 CLI = [sys.executable, "-m", "chuangcheng"]
 # What any typer + pydantic command pays before doing anything: the floor under a one-file run.

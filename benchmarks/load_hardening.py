@@ -16,11 +16,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from chuangcheng.checks import Context, check_unit
+from chuangcheng.check.checks import Context, check_unit
 from chuangcheng.errors import ChuangchengError
-from chuangcheng.loader import load_unit
-from chuangcheng.report import build_view
-from chuangcheng.script import to_simplified
+from chuangcheng.load.loader import load_unit
+from chuangcheng.read.script import to_simplified
+from chuangcheng.write.report import build_view
 
 HEAD = """\
 单位: {名称: 官塘社区, 类型: 社区}

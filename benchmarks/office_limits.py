@@ -24,11 +24,11 @@ start = time.perf_counter()
 kind, path = sys.argv[1], Path(sys.argv[2])
 try:
     if kind == "photo":
-        from chuangcheng.images import load_picture
+        from chuangcheng.read.images import load_picture
         load_picture(path)
     else:
-        from chuangcheng.docx_package import package
-        from chuangcheng.layout import Layout
+        from chuangcheng.office.letterhead import package
+        from chuangcheng.load.layout import Layout
         package(Layout(reference=str(path)))
     outcome = "ok"
 except Exception as exc:

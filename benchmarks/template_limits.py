@@ -21,9 +21,9 @@ from pathlib import Path
 
 from chuangcheng import limits
 from chuangcheng.errors import TemplateError
-from chuangcheng.loader import load_unit
-from chuangcheng.render import render_markdown
-from chuangcheng.templating import builtin_template_dir, environment, render_template
+from chuangcheng.load.loader import load_unit
+from chuangcheng.office.render import render_markdown
+from chuangcheng.write.templating import builtin_template_dir, environment, render_template
 
 ROOT = Path(__file__).resolve().parents[1]
 

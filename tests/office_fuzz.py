@@ -17,11 +17,11 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from chuangcheng.docx_package import package
 from chuangcheng.errors import ChuangchengError
-from chuangcheng.images import PhotoError, check_picture, load_picture
-from chuangcheng.layout import Layout
-from chuangcheng.word import build_docx
+from chuangcheng.load.layout import Layout
+from chuangcheng.office.letterhead import package
+from chuangcheng.office.word import build_docx
+from chuangcheng.read.images import PhotoError, check_picture, load_picture
 
 from .docx_check import problems
 

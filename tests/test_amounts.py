@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chuangcheng.amounts import (
+from chuangcheng.load.amounts import (
     Amount,
     AmountError,
     AmountOverLimit,

@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from chuangcheng.batch import CACHE_FILE, find_unit_files
 from chuangcheng.cli import app
-from chuangcheng.rollup import render_district, theme_of
+from chuangcheng.district.batch import CACHE_FILE, find_unit_files
+from chuangcheng.district.rollup import render_district, theme_of
 
 from .conftest import EXAMPLES
 
@@ -130,7 +130,7 @@ def test_missing_and_unlisted_units(district: Path, tmp_path: Path) -> None:
 
 def test_ctrl_c_exits_130_and_leaves_no_half_written_file(district: Path, runner: CliRunner,
                                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import chuangcheng.batch as batch
+    import chuangcheng.district.batch as batch
 
     real = batch.summarize
     calls = {"n": 0}
@@ -162,7 +162,7 @@ def test_problem_themes(problem: str, theme: str) -> None:
 
 def test_own_templates_for_a_whole_folder(district: Path, tmp_path: Path) -> None:
     """--template-dir works for a folder too: units and roll-up use it, and changing it re-renders."""
-    from chuangcheng.templating import builtin_template_dir
+    from chuangcheng.write.templating import builtin_template_dir
 
     templates = tmp_path / "模板"
     templates.mkdir()

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chuangcheng.dates import (
+from chuangcheng.load.dates import (
     DateError,
     DateOverLimit,
     EmptyDate,
@@ -18,7 +18,7 @@ from chuangcheng.dates import (
     period_label,
     year_for,
 )
-from chuangcheng.typography import cn_number, join_list, points, sentence, text_width, tidy
+from chuangcheng.write.typography import cn_number, join_list, points, sentence, text_width, tidy
 
 H1 = (date(2026, 1, 1), date(2026, 6, 30))
 
@@ -75,7 +75,7 @@ def test_year_for(month: int, day: int, start: date, end: date, year: int) -> No
 
 def test_year_for_tries_a_few_years_whatever_the_period(monkeypatch: pytest.MonkeyPatch) -> None:
     """A period over decades with thousands of short dates costs a few tries per date, not one per year."""
-    import chuangcheng.dates as dates
+    import chuangcheng.load.dates as dates
 
     made = []
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from chuangcheng import output
+from chuangcheng.district.rollup import render_district
 from chuangcheng.errors import OutputError
-from chuangcheng.render import render_unit
-from chuangcheng.rollup import render_district
+from chuangcheng.office.render import render_unit
 
 from .conftest import EXAMPLES
 from .docx_check import problems

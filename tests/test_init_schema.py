@@ -12,11 +12,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from chuangcheng.check.validate import validate_paths
 from chuangcheng.cli import app
-from chuangcheng.models import UNIT_TYPES
-from chuangcheng.schema import district_schema, unit_schema
-from chuangcheng.starter import SCHEMA_FILE, half_year, starter
-from chuangcheng.validate import validate_paths
+from chuangcheng.load.models import UNIT_TYPES
+from chuangcheng.load.schema import district_schema, unit_schema
+from chuangcheng.office.starter import SCHEMA_FILE, half_year, starter
 
 from .conftest import EXAMPLES, UNIT_FILES
 

@@ -13,11 +13,11 @@ import pytest
 from typer.testing import CliRunner
 
 from chuangcheng import limits
+from chuangcheng.check.validate import validate_paths
 from chuangcheng.cli import app
+from chuangcheng.district.rollup import render_district
 from chuangcheng.output import safe_filename
 from chuangcheng.parallel import map_chunked
-from chuangcheng.rollup import render_district
-from chuangcheng.validate import validate_paths
 
 from .conftest import EXAMPLES, MINIMAL
 from .docx_check import problems
@@ -72,7 +72,7 @@ def _buggy_view(real):  # type: ignore[no-untyped-def]
 def test_a_bug_in_one_unit_leaves_the_others_and_the_rollup(district: Path, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch,
                                                             runner: CliRunner) -> None:
-    import chuangcheng.render as render
+    import chuangcheng.office.render as render
 
     monkeypatch.setattr(render, "build_view", _buggy_view(render.build_view))
     out = tmp_path / "out"
@@ -88,7 +88,7 @@ def test_a_bug_in_one_unit_leaves_the_others_and_the_rollup(district: Path, tmp_
 
 def test_validate_lists_a_file_it_fails_on_and_checks_the_rest(district: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    import chuangcheng.validate as validate
+    import chuangcheng.check.validate as validate
 
     real = validate.check_unit
 
@@ -238,7 +238,7 @@ def _dies_on_taoyuan(real):  # type: ignore[no-untyped-def]
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the patch reaches workers through fork")
 def test_a_worker_that_dies_leaves_no_temp_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import chuangcheng.render as render
+    import chuangcheng.office.render as render
 
     folder = tmp_path / "江城区"
     shutil.copytree(EXAMPLES, folder)

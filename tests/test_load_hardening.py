@@ -15,9 +15,9 @@ from chuangcheng import InputError, load_district, load_unit
 from chuangcheng.cli import app
 from chuangcheng.errors import Diagnostic
 from chuangcheng.limits import MAX_ACTIVITIES, MAX_PHOTOS, MAX_TEXT_CHARS
-from chuangcheng.loader import OWN_TYPES
-from chuangcheng.source import FORBIDDEN, read_source
-from chuangcheng.yamltree import _reader_error, _syntax_error, as_written, parse_yaml
+from chuangcheng.load.loader import OWN_TYPES
+from chuangcheng.read.source import FORBIDDEN, read_source
+from chuangcheng.read.yamltree import _reader_error, _syntax_error, as_written, parse_yaml
 
 from .conftest import EXAMPLES, MINIMAL
 from .docx_check import problems
@@ -285,7 +285,7 @@ def test_every_field_given_the_wrong_shape_reads_in_chinese(tmp_path: Path, name
 
 def test_own_error_types_are_known_to_the_loader() -> None:
     """Our validators' messages are shown as they are; pydantic's own types are translated."""
-    source = (ROOT / "src" / "chuangcheng" / "models.py").read_text(encoding="utf-8")
+    source = (ROOT / "src" / "chuangcheng" / "load" / "models.py").read_text(encoding="utf-8")
     kinds = set(re.findall(r'PydanticCustomError\(\s*"(\w+)"', source))
     kinds |= set(re.findall(r'\(\w+, "(\w+)"\)', source))  # models._KINDS
     assert kinds and kinds <= OWN_TYPES, kinds - OWN_TYPES

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from chuangcheng import InputError, load_district, load_unit
-from chuangcheng.loader import key_table
-from chuangcheng.models import Activity, Report, Section
+from chuangcheng.load.loader import key_table
+from chuangcheng.load.models import Activity, Report, Section
 
 from .conftest import EXAMPLES, MINIMAL
 

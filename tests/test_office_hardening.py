@@ -20,16 +20,17 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from chuangcheng import limits, output, pdf
-from chuangcheng.batch import UnitSummary
-from chuangcheng.docx_package import package
+from chuangcheng import limits, output
+from chuangcheng.check.validate import validate_paths
+from chuangcheng.district.batch import UnitSummary
+from chuangcheng.district.workbook import build_workbook
 from chuangcheng.errors import InputError, OutputError
-from chuangcheng.images import Pictures, check_picture, load_picture
-from chuangcheng.layout import Layout
-from chuangcheng.render import layout_notes, render_unit, unit_layout
-from chuangcheng.validate import validate_paths
-from chuangcheng.word import build_docx
-from chuangcheng.workbook import build_workbook
+from chuangcheng.load.layout import Layout
+from chuangcheng.office import pdf
+from chuangcheng.office.letterhead import package
+from chuangcheng.office.render import layout_notes, render_unit, unit_layout
+from chuangcheng.office.word import build_docx
+from chuangcheng.read.images import Pictures, check_picture, load_picture
 
 from . import office_fuzz
 from .conftest import MINIMAL

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chuangcheng import pdf
 from chuangcheng.errors import OutputError
+from chuangcheng.office import pdf
 
 FAKE_SOFFICE = f"""\
 #!{sys.executable}
@@ -206,7 +206,7 @@ def test_real_libreoffice_makes_a_pdf_slow(tmp_path: Path, monkeypatch: pytest.M
 # ---- render -f pdf: one unit converts at once, a folder makes one call for every new PDF ----
 
 def test_render_one_unit_to_pdf_only(log: Path, unit_file: Path, tmp_path: Path) -> None:
-    from chuangcheng.render import render_unit
+    from chuangcheng.office.render import render_unit
 
     result = render_unit(unit_file, tmp_path / "out", ["pdf"])
     assert [p.name for p in result.outputs] == ["官塘社区.pdf"]
@@ -217,7 +217,7 @@ def test_render_one_unit_to_pdf_only(log: Path, unit_file: Path, tmp_path: Path)
 
 def test_render_one_unit_without_libreoffice_writes_nothing(no_soffice: Path, unit_file: Path,
                                                             tmp_path: Path) -> None:
-    from chuangcheng.render import render_unit
+    from chuangcheng.office.render import render_unit
 
     with pytest.raises(OutputError, match="LibreOffice"):
         render_unit(unit_file, tmp_path / "out", ["docx", "md", "pdf"])
@@ -225,7 +225,7 @@ def test_render_one_unit_without_libreoffice_writes_nothing(no_soffice: Path, un
 
 
 def test_folder_to_pdf_is_one_libreoffice_call_and_cached(log: Path, tmp_path: Path) -> None:
-    from chuangcheng.rollup import render_district
+    from chuangcheng.district.rollup import render_district
 
     from .conftest import EXAMPLES
 
@@ -262,7 +262,7 @@ def test_folder_pdf_failure_is_reported_per_file(log: Path, tmp_path: Path, runn
 
 
 def test_folder_without_libreoffice_stops_before_rendering(no_soffice: Path, tmp_path: Path) -> None:
-    from chuangcheng.rollup import render_district
+    from chuangcheng.district.rollup import render_district
 
     from .conftest import EXAMPLES
 
@@ -272,7 +272,7 @@ def test_folder_without_libreoffice_stops_before_rendering(no_soffice: Path, tmp
 
 
 def test_a_failed_pdf_is_made_again_next_run(log: Path, tmp_path: Path) -> None:
-    from chuangcheng.rollup import render_district
+    from chuangcheng.district.rollup import render_district
 
     from .conftest import EXAMPLES
 

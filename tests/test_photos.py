@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from chuangcheng.check.validate import validate_paths
 from chuangcheng.errors import ChuangchengError, InputError
-from chuangcheng.images import MAX_SIDE, load_picture
-from chuangcheng.layout import Layout
-from chuangcheng.render import render_unit
-from chuangcheng.validate import validate_paths
+from chuangcheng.load.layout import Layout
+from chuangcheng.office.render import render_unit
+from chuangcheng.read.images import MAX_SIDE, load_picture
 
 from .conftest import MINIMAL
 
@@ -148,7 +148,7 @@ def test_validate_flags_a_broken_photo(tmp_path: Path) -> None:
 
 
 def test_traditional_output_keeps_photo_links(tmp_path: Path) -> None:
-    from chuangcheng.render import unit_layout
+    from chuangcheng.office.render import unit_layout
 
     from .conftest import EXAMPLES
 
@@ -161,7 +161,7 @@ def test_traditional_output_keeps_photo_links(tmp_path: Path) -> None:
 
 
 def test_a_traditional_unit_file_keeps_its_photo_names(tmp_path: Path) -> None:
-    from chuangcheng.script import to_traditional
+    from chuangcheng.read.script import to_traditional
 
     _photo(tmp_path / "照片" / "學雷鋒.jpg", (40, 30))
     unit = tmp_path / "unit.yaml"

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE = [p for p in (ROOT / "src" / "chuangcheng").glob("*.py") if p.name not in {"cli.py", "__main__.py"}]
+CORE = [p for p in (ROOT / "src" / "chuangcheng").rglob("*.py") if p.name not in {"cli.py", "__main__.py"}]
 
 
 def _imports(path: Path) -> set[str]:
@@ -48,7 +48,7 @@ def test_readme_commands_are_the_ones_ci_runs() -> None:
 
 def test_readme_example_unit_file_is_valid(tmp_path: Path) -> None:
     from chuangcheng import render_markdown
-    from chuangcheng.loader import load_unit
+    from chuangcheng.load.loader import load_unit
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     example = next(b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if b.startswith("# 官塘社区"))
@@ -95,3 +95,38 @@ def test_readme_limits_table_says_what_limits_py_enforces() -> None:
         f"| {limits.MAX_NAME_CHARS} 字（",
     ]
     assert [e for e in expected if e not in table] == []
+
+
+STAGES = ["read", "load", "check", "write", "office", "district"]  # the data flow, DESIGN.md §7
+
+
+def _targets(path: Path) -> set[str]:
+    """The chuangcheng modules ``path`` imports (at the top or inside functions), as dotted names."""
+    package = path.relative_to(ROOT / "src").with_suffix("").parts[:-1]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = list(package[: len(package) - node.level + 1])
+            stem = [*base, *(node.module.split(".") if node.module else [])]
+            found |= {".".join(stem + ([a.name] if not node.module else [])) for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("chuangcheng"):
+            found.add(node.module)
+    return found
+
+
+def test_every_import_points_down_the_data_flow() -> None:
+    """A module imports its own stage, earlier stages and the shared top-level modules (errors,
+    limits, parallel, output); only the CLI and the public API sit above everything."""
+    shared = {"chuangcheng.errors", "chuangcheng.limits", "chuangcheng.parallel", "chuangcheng.output",
+              "chuangcheng.__version__", "chuangcheng"}
+    wrong = []
+    for path in (ROOT / "src" / "chuangcheng").rglob("*.py"):
+        parts = path.relative_to(ROOT / "src" / "chuangcheng").parts
+        if len(parts) == 1 and path.stem in {"cli", "__main__", "__init__"}:
+            continue
+        mine = STAGES.index(parts[0]) if len(parts) > 1 else -1
+        for target in _targets(path) - shared:
+            stage = target.split(".")[1] if target.count(".") >= 1 else ""
+            if stage not in STAGES or STAGES.index(stage) > mine:
+                wrong.append(f"{'/'.join(parts)} → {target}")
+    assert wrong == []

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from chuangcheng.cli import app
 from chuangcheng.errors import InputError
-from chuangcheng.render import render_unit, unit_layout
+from chuangcheng.office.render import render_unit, unit_layout
 
 from .conftest import EXAMPLES, MINIMAL
 
@@ -125,7 +125,7 @@ BLOCK = """
 
 
 def test_district_layout_block_applies_to_units_and_rollup(tmp_path: Path) -> None:
-    from chuangcheng.rollup import render_district
+    from chuangcheng.district.rollup import render_district
 
     district = tmp_path / "江城区"
     shutil.copytree(EXAMPLES, district)

@@ -9,15 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from chuangcheng.layout import Layout
-from chuangcheng.script import (
-    FONT_FIELDS,
-    SCRIPTS,
-    SIMPLIFIED_NOTE,
-    to_simplified,
-    to_traditional,
-    traditional_layout,
-)
+from chuangcheng.load.layout import FONT_FIELDS, Layout, traditional_layout
+from chuangcheng.read.script import SCRIPTS, SIMPLIFIED_NOTE, to_simplified, to_traditional
 
 from .conftest import EXAMPLES, MINIMAL
 
@@ -101,7 +94,7 @@ def test_rare_traditional_character_is_not_turned_into_tofu() -> None:
 
 
 def _opencc_imported(code: str) -> bool:
-    script = f"import sys\nfrom chuangcheng.script import to_simplified\n{code}\nprint('opencc' in sys.modules)\n"
+    script = f"import sys\nfrom chuangcheng.read.script import to_simplified\n{code}\nprint('opencc' in sys.modules)\n"
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     return run.stdout.strip() == "True"
 
@@ -192,7 +185,7 @@ def test_regional_traditional_forms() -> None:
 # ---- wired in: reading a traditional file, writing a traditional report ----
 
 def test_a_unit_written_in_traditional_renders_in_simplified(tmp_path: Path) -> None:
-    from chuangcheng.render import render_unit
+    from chuangcheng.office.render import render_unit
 
     from .conftest import MINIMAL
 
@@ -231,7 +224,7 @@ def test_render_script_hant_writes_traditional_with_fonts_that_have_the_glyphs(t
 def test_folder_script_hant_renders_units_and_rollup_again(tmp_path: Path) -> None:
     import shutil
 
-    from chuangcheng.rollup import render_district
+    from chuangcheng.district.rollup import render_district
 
     from .conftest import EXAMPLES
 
@@ -247,7 +240,7 @@ def test_folder_script_hant_renders_units_and_rollup_again(tmp_path: Path) -> No
 def test_a_file_name_starts_only_where_a_run_of_name_characters_starts() -> None:
     """The photo-path pattern tries a long run once, not from each of its characters (which made a
     50,000-character paragraph in traditional script take 13 s): a match never starts inside a run."""
-    from chuangcheng.script import _FILE
+    from chuangcheng.read.script import _FILE
 
     text = "學習" * 5 + "/照片/0305.jpg"
     assert _FILE.match(text, 3) is None
@@ -266,7 +259,7 @@ def test_a_long_traditional_paragraph_converts_and_keeps_its_file_names() -> Non
 def test_rare_ideographs_are_tried_once_each() -> None:
     """A text full of one rare ideograph (喆 × 600,000 in a 1.9 MB file) costs one try per distinct
     character, not one re-encoding of the rest of the text per occurrence."""
-    from chuangcheng.script import _rare_ideographs
+    from chuangcheng.read.script import _rare_ideographs
 
     assert list(_rare_ideographs("官塘" + "喆" * 1000 + "·堃" + "喆")) == ["喆", "堃"]
     assert list(_rare_ideographs("官塘社区·—😀")) == []

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from chuangcheng import limits
-from chuangcheng.batch import render_folder
+from chuangcheng.district.batch import render_folder
 from chuangcheng.errors import TemplateError
-from chuangcheng.template_sandbox import TemplateLimit, check_method
-from chuangcheng.templating import builtin_template_dir, environment, hash_folder, render_template
+from chuangcheng.write.template_sandbox import TemplateLimit, check_method
+from chuangcheng.write.templating import builtin_template_dir, environment, hash_folder, render_template
 
 from .conftest import EXAMPLES
 

@@ -12,10 +12,10 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from chuangcheng.checks import quarters
+from chuangcheng.check.checks import quarters
+from chuangcheng.check.rules import RULES, Selection
+from chuangcheng.check.validate import validate_paths
 from chuangcheng.cli import app
-from chuangcheng.rules import RULES, Selection
-from chuangcheng.validate import validate_paths
 
 from .conftest import EXAMPLES
 
@@ -330,7 +330,7 @@ def test_every_rule_is_in_the_readme_and_every_code_used_is_a_rule() -> None:
     for code in RULES:
         assert f"| {code} |" in readme, code
     used = set()
-    for source in (root / "src" / "chuangcheng").glob("*.py"):
+    for source in (root / "src" / "chuangcheng").rglob("*.py"):
         used |= set(re.findall(r'"(CC\d{3})"', source.read_text(encoding="utf-8")))
     assert used <= set(RULES), used - set(RULES)
     tested = {c[0] for c in CASES} | {"CC101", "CC102", "CC103", "CC104", "CC105", "CC106", "CC107", "CC108", "CC110",

@@ -13,8 +13,8 @@ from docx.shared import Mm, Pt
 from markdown_it import MarkdownIt
 
 from chuangcheng import Layout, load_unit, render_markdown
-from chuangcheng.images import Pictures
-from chuangcheng.word import build_docx, signoff_indents, title_lines
+from chuangcheng.office.word import build_docx, signoff_indents, title_lines
+from chuangcheng.read.images import Pictures
 
 from .conftest import EXAMPLES
 

@@ -12,26 +12,26 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "Amount": "amounts", "parse_amount": "amounts",
+    "Amount": "load.amounts", "parse_amount": "load.amounts",
     "ChuangchengError": "errors", "Diagnostic": "errors", "InputError": "errors",
     "OutputError": "errors", "TemplateError": "errors",
-    "Layout": "layout",
-    "load_district": "loader", "load_unit": "loader",
-    "District": "models", "Report": "models",
-    "render_markdown": "render", "render_unit": "render",
-    "render_district": "rollup",
-    "validate_paths": "validate", "Validation": "validate",
+    "Layout": "load.layout",
+    "load_district": "load.loader", "load_unit": "load.loader",
+    "District": "load.models", "Report": "load.models",
+    "render_markdown": "office.render", "render_unit": "office.render",
+    "render_district": "district.rollup",
+    "validate_paths": "check.validate", "Validation": "check.validate",
 }
 
 if TYPE_CHECKING:
-    from .amounts import Amount, parse_amount
+    from .check.validate import Validation, validate_paths
+    from .district.rollup import render_district
     from .errors import ChuangchengError, Diagnostic, InputError, OutputError, TemplateError
-    from .layout import Layout
-    from .loader import load_district, load_unit
-    from .models import District, Report
-    from .render import render_markdown, render_unit
-    from .rollup import render_district
-    from .validate import Validation, validate_paths
+    from .load.amounts import Amount, parse_amount
+    from .load.layout import Layout
+    from .load.loader import load_district, load_unit
+    from .load.models import District, Report
+    from .office.render import render_markdown, render_unit
 
 __all__ = [
     "Amount", "ChuangchengError", "Diagnostic", "District", "InputError", "Layout", "OutputError",

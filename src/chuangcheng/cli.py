@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-    from .validate import Validation
+    from .check.validate import Validation
 
 
 @cache
@@ -132,7 +132,7 @@ def render(
         "--script", help="字形：hans 简体（默认，规范汉字）；hant 繁体（OpenCC 标准字形），"
         "hant-tw 台湾字形，hant-hk 香港字形。")] = Script.hans,
 ) -> None:
-    from .render import DEFAULT_FORMATS, layout_notes, render_unit, unit_layout
+    from .office.render import DEFAULT_FORMATS, layout_notes, render_unit, unit_layout
 
     chosen = [f.value for f in formats] if formats else list(DEFAULT_FORMATS)
     with _guard():
@@ -161,7 +161,7 @@ def _render_folder(folder: Path, output: Path | None, formats: list[str], *, for
                    script: str) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .rollup import PDF_STEP, render_district
+    from .district.rollup import PDF_STEP, render_district
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err(), transient=True, disable=not err().is_terminal) as bar:
@@ -236,8 +236,8 @@ def validate(
 ) -> None:
     import json
 
-    from .dates import DateError, parse_date
-    from .validate import validate_paths
+    from .check.validate import validate_paths
+    from .load.dates import DateError, parse_date
 
     with _guard():
         missing = [p for p in paths if not p.exists()]
@@ -306,7 +306,7 @@ def _print_validation(result: Validation) -> None:
 
 
 def _cn_date(day: date) -> str:
-    from .dates import cn_date
+    from .load.dates import cn_date
 
     return cn_date(day)
 
@@ -315,7 +315,7 @@ def _cn_date(day: date) -> str:
 def rules(
     code: Annotated[str | None, typer.Argument(help="规则代码", metavar="[代码]", show_default=False)] = None,
 ) -> None:
-    from .rules import RULES
+    from .check.rules import RULES
 
     with _guard():
         if code is not None:
@@ -369,9 +369,9 @@ def init(
     import datetime as dt
     import json
 
+    from .load.schema import unit_schema
+    from .office.starter import SCHEMA_FILE, starter
     from .output import write_all
-    from .schema import unit_schema
-    from .starter import SCHEMA_FILE, starter
 
     with _guard():
         if path.suffix not in {".yaml", ".yml"}:
@@ -399,9 +399,9 @@ def reference(
     path: Annotated[Path, typer.Argument(help="要写的参考文档", metavar="[信笺.docx]")] = Path("信笺.docx"),
     force: Annotated[bool, typer.Option("--force", help="文件已存在时覆盖。")] = False,
 ) -> None:
+    from .office.render import unit_layout
+    from .office.starter import reference_docx
     from .output import write_all
-    from .render import unit_layout
-    from .starter import reference_docx
 
     with _guard():
         if path.suffix.lower() != ".docx":
@@ -431,7 +431,7 @@ def schema(
 ) -> None:
     import json
 
-    from .schema import district_schema, unit_schema
+    from .load.schema import district_schema, unit_schema
 
     data = unit_schema() if kind is SchemaKind.unit else district_schema()
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))

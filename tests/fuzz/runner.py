@@ -108,8 +108,6 @@ def _worker(conn: multiprocessing.connection.Connection) -> None:
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard),
                                             hard))
-    import chuangcheng.render
-    import chuangcheng.validate  # noqa: F401
 
     while True:
         task = conn.recv()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import limits
+from .. import limits
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
+
+from ..read.script import traditional_font
 
 # Chinese type sizes (字号) in points, as Word and WPS list them.
 SIZES = {"初号": 42, "小初": 36, "一号": 26, "小一": 24, "二号": 22, "小二": 18, "三号": 16, "小三": 15,
@@ -67,3 +70,12 @@ class Layout:
     @property
     def text_width_mm(self) -> float:
         return self.paper_mm[0] - self.margins_mm[2] - self.margins_mm[3]
+
+
+FONT_FIELDS = tuple(f.name for f in dataclasses.fields(Layout) if f.name.endswith(("_font", "_fonts")))
+
+
+def traditional_layout(layout: Layout) -> Layout:
+    """A copy of ``layout`` whose GB2312-only fonts are swapped for faces with traditional glyphs."""
+    changes = {name: traditional_font(getattr(layout, name)) for name in FONT_FIELDS}
+    return dataclasses.replace(layout, **changes)

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .. import __version__
+from ..errors import ChuangchengError, Diagnostic, InputError, Severity, UsageError
+from ..load.dates import cn_date
+from ..load.loader import Loaded, load_unit, try_load_district
+from ..load.models import District, Indicators, RosterEntry
+from ..parallel import crash_message, map_chunked, workers_for
+from ..read.discover import district_file, find_unit_files, is_district_file, nearest_district_file
 from .checks import Context, check_unit
-from .dates import cn_date
-from .discover import district_file, find_unit_files, is_district_file, nearest_district_file
-from .errors import ChuangchengError, Diagnostic, InputError, Severity, UsageError
-from .loader import Loaded, load_unit, try_load_district
-from .models import District, Indicators, RosterEntry
-from .parallel import crash_message, map_chunked, workers_for
 from .rules import RULES, Selection
 
 SCHEMA_VERSION = 1
@@ -194,8 +194,8 @@ def _crashed(job: Job, exc: BaseException) -> FileResult:
 def _name_anyway(path: Path, display: str, result: FileResult) -> None:
     """The unit name of a file that failed validation, when its YAML parses: so that a unit
     that did hand in a (broken) file is not also reported as missing."""
-    from .source import read_source
-    from .yamltree import parse_yaml
+    from ..read.source import read_source
+    from ..read.yamltree import parse_yaml
 
     try:
         tree = parse_yaml(read_source(path, display))
@@ -315,7 +315,7 @@ def _district_rules(result: Validation, folder: Path, loaded: Loaded[District] |
 def _file_names(result: Validation, folder: Path, loaded: Loaded[District] | None) -> None:
     """CC408: units whose reports would be one file (as ``render`` names them), or the roll-up's.
     Units of one name are CC403's when there is a roster to check them against."""
-    from .output import safe_filename, same_file_key
+    from ..output import safe_filename, same_file_key
 
     rollup = safe_filename(f"{loaded.model.name if loaded else folder.name}汇总")
     groups: dict[str, list[FileResult]] = defaultdict(list)

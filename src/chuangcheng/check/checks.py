@@ -15,15 +15,14 @@ from pathlib import Path as FsPath
 
 from pydantic import BaseModel
 
-from .amounts import Amount
-from .dates import cn_date, cn_date_range
-from .errors import Diagnostic, Severity
-from .images import check_picture, posix
-from .loader import Loaded
-from .models import Indicators, Period, Report
-from .report import resident_population
+from ..errors import Diagnostic, Severity
+from ..load.amounts import Amount
+from ..load.dates import cn_date, cn_date_range
+from ..load.loader import Loaded
+from ..load.models import Indicators, Period, Report, resident_population
+from ..read.images import check_picture, posix
+from ..read.yamltree import Path
 from .rules import RULES
-from .yamltree import Path
 
 _PLACEHOLDER = re.compile(
     r"20[XxＸｘ_＿]{1,2}(?=年)|20[XxＸｘ]{2}"        # 20xx年, 20_年

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 
-from .limits import MAX_AMOUNT_DECIMALS, MAX_AMOUNT_DIGITS
-from .yamltree import as_written
+from ..limits import MAX_AMOUNT_DECIMALS, MAX_AMOUNT_DIGITS
+from ..read.yamltree import as_written
 
 _MAGNITUDES = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 _APPROX = ("余", "多")

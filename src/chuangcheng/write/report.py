@@ -10,10 +10,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .amounts import Amount, AmountError, parse_amount, sum_amounts
-from .dates import cn_date, cn_date_range
-from .images import posix
-from .models import Activity, Leadership, Report, Section, Volunteering
+from ..load.amounts import Amount, AmountError, parse_amount, sum_amounts
+from ..load.dates import cn_date, cn_date_range
+from ..load.models import Activity, Leadership, Report, Section, Volunteering, resident_population
+from ..read.images import posix
 from .typography import clause, is_one_clause, join_list, points, sentence, tidy
 
 SECTION_TITLES = {
@@ -173,21 +173,6 @@ def _section_intro(key: str, sec: Section, report: Report, subject: str) -> str:
             parts.append(f"组建了{join_list(sec.teams)}共{len(sec.teams)}支志愿服务队伍")
         return sentence(subject + "，".join(parts)) if parts else ""
     return ""
-
-
-def resident_population(report: Report) -> Amount | None:
-    """常住人口 from the profile, when it is given as an amount in 人 (a key named 常住人口 first,
-    else another …人口 that is not 流动人口)."""
-    profile = report.unit.profile
-    keys = sorted((k for k in profile if "人口" in k and "流动" not in k), key=lambda k: k != "常住人口")
-    for key in keys:
-        try:
-            amount = parse_amount(profile[key])
-        except AmountError:
-            continue
-        if amount.unit in {"人", "万人"}:
-            return amount
-    return None
 
 
 def _share(registered: Amount, report: Report) -> str:

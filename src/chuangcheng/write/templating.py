@@ -13,9 +13,11 @@ import jinja2
 import jinja2.parser
 from jinja2.loaders import split_template_path
 
-from . import dates, limits, typography
-from .amounts import Amount, format_amount
-from .errors import ChuangchengError, TemplateError
+from .. import limits
+from ..errors import ChuangchengError, TemplateError
+from ..load import dates
+from ..load.amounts import Amount, format_amount
+from . import typography
 from .template_sandbox import (
     LimitedSandbox,
     TemplateLimit,
@@ -31,7 +33,7 @@ _MD_LINE_START = re.compile(r"^([-+=>]|\d+(?=[.)]\s))")
 
 def builtin_template_dir() -> Path:
     """The templates shipped with the package (or, in a source checkout, the repository's)."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the package
     for candidate in (here / "templates", here.parents[1] / "templates"):
         if (candidate / "report.md.j2").is_file():
             return candidate

@@ -26,7 +26,7 @@ from jinja2.runtime import Context, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace, generate_lorem_ipsum
 
-from . import limits
+from .. import limits
 
 
 class TemplateLimit(Exception):

@@ -9,8 +9,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Diagnostic, InputError, Severity
-from .limits import MAX_FILE_BYTES
+from ..errors import Diagnostic, InputError, Severity
+from ..limits import MAX_FILE_BYTES
 from .script import SIMPLIFIED_NOTE, to_simplified
 
 _BOMS = (

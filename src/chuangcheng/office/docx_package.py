@@ -7,17 +7,15 @@ python-docx (its default template alone is a 349 KB styles.xml to parse and save
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from pathlib import Path
+from functools import cached_property
 
-from .errors import Diagnostic
-from .layout import Layout
+from ..errors import Diagnostic
+from ..load.layout import Layout
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -189,33 +187,6 @@ class Package:
         return out.getvalue()
 
 
-@lru_cache(maxsize=8)
-def package(layout: Layout) -> Package:
-    """Build the fixed parts for ``layout`` (once per process and layout), over the reference
-    document's page setup, styles, header and footer when the layout names one."""
-    base = _package(layout)
-    if layout.reference is None:
-        return base
-    from .reference import merge
-
-    merged = merge(base, Path(layout.reference))
-    if layout.script == "hans":
-        return merged
-    from .script import TRADITIONAL_FONTS  # the reference's own styles name fonts too
-
-    styles = merged.parts["word/styles.xml"]
-    for simplified, traditional in TRADITIONAL_FONTS.items():
-        styles = styles.replace(f'"{simplified}"'.encode(), f'"{traditional}"'.encode())
-    return dataclasses.replace(merged, parts={**merged.parts, "word/styles.xml": styles})
-
-
-def docx_warnings(layout: Layout | None, formats: Iterable[str]) -> list[Diagnostic]:
-    """What a render in ``formats`` with ``layout`` warns of: the parts of its reference document left out."""
-    if layout is None or layout.reference is None or not {"docx", "pdf"} & set(formats):
-        return []
-    return list(package(layout).warnings)
-
-
 def relationships_xml(relationships: str) -> bytes:
     """A ``.rels`` part around its ``<Relationship>`` elements."""
     return f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{relationships}</Relationships>'.encode()
@@ -246,7 +217,8 @@ MEDIA = {"jpeg": "image/jpeg", "jpg": "image/jpeg", "png": "image/png", "gif": "
           "svg": "image/svg+xml"}
 
 
-def _package(layout: Layout) -> Package:
+def base_package(layout: Layout) -> Package:
+    """chuangcheng's own fixed parts for ``layout`` (GB/T 9704), before any reference document."""
     outside = layout.page_number_position != "center"
     footers = {"footer1.xml": _page_number("right" if outside else "center", layout)}
     refs = '<w:footerReference w:type="default" r:id="rIdFooter1"/>'

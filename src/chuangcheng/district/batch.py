@@ -17,14 +17,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .amounts import Amount
-from .discover import district_file, find_unit_files
-from .errors import ChuangchengError, OutputError, UsageError
-from .layout import Layout
-from .output import Staged, remove_leftovers, same_file_key
-from .parallel import crash_message, map_chunked, workers_for
-from .render import DEFAULT_FORMATS, render_unit
+from .. import __version__
+from ..errors import ChuangchengError, OutputError, UsageError
+from ..load.amounts import Amount
+from ..load.layout import Layout
+from ..office.render import DEFAULT_FORMATS, render_unit
+from ..output import Staged, remove_leftovers, same_file_key
+from ..parallel import crash_message, map_chunked, workers_for
+from ..read.discover import district_file, find_unit_files
 
 __all__ = ["CACHE_FILE", "BatchResult", "UnitFailure", "UnitSummary", "district_file", "find_unit_files",
            "render_folder"]
@@ -150,7 +150,7 @@ def _crashed(job: Job, exc: BaseException) -> UnitFailure:
 def fingerprint(template_dir: Path | None, formats: Sequence[str], layout: Layout | None = None) -> str:
     """What else a report depends on besides its input: version, templates, formats, layout
     (with its reference document's bytes)."""
-    from .templating import builtin_template_dir, hash_folder
+    from ..write.templating import builtin_template_dir, hash_folder
 
     digest = hashlib.sha256(f"{__version__}|{','.join(sorted(formats))}|{layout!r}".encode())
     if layout is not None and layout.reference:
@@ -200,7 +200,7 @@ class Cache:
     def save(self, keep: set[str]) -> None:
         units = {k: v for k, v in self.entries.items() if k in keep}
         data = json.dumps({"salt": self.salt, "units": units, "rollup": self.rollup}, ensure_ascii=False)
-        from .output import write_all
+        from ..output import write_all
 
         with contextlib.suppress(OutputError):  # only speed is lost: the next run renders again
             write_all({self.path: data.encode("utf-8")})
@@ -311,7 +311,7 @@ def render_folder(
         progress(done, total, "")
     workers = workers_for(jobs, len(jobs_todo))
     if workers > 1 and len(jobs_todo) > 1 and "docx" in formats:
-        from . import word  # noqa: F401  # imported once here, inherited by forked workers
+        from ..office import word  # noqa: F401  # imported once here, inherited by forked workers
     fresh: list[UnitSummary] = []
     outcomes = map_chunked(_work, jobs_todo, workers, _crashed)
     try:

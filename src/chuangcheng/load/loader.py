@@ -18,11 +18,11 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .errors import Diagnostic, InputError
-from .limits import MAX_ACTIVITIES, MAX_PERIOD_DAYS, MAX_PHOTOS
+from ..errors import Diagnostic, InputError
+from ..limits import MAX_ACTIVITIES, MAX_PERIOD_DAYS, MAX_PHOTOS
+from ..read.source import read_source
+from ..read.yamltree import Path, Tree, as_written, display_path, fullwidth_colon_key, parse_yaml
 from .models import UNIT_TYPES, Activity, District, Period, Report, Section
-from .source import read_source
-from .yamltree import Path, Tree, as_written, display_path, fullwidth_colon_key, parse_yaml
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -9,15 +9,15 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from .amounts import Amount, sum_amounts
+from ..errors import Diagnostic
+from ..load.amounts import Amount, sum_amounts
+from ..load.dates import cn_date, period_label
+from ..load.layout import Layout
+from ..load.models import District
+from ..office.render import DEFAULT_FORMATS, PdfJob, report_files
+from ..output import safe_filename
+from ..write.report import person_times
 from .batch import BatchResult, Progress, UnitSummary, district_file, render_folder
-from .dates import cn_date, period_label
-from .errors import Diagnostic
-from .layout import Layout
-from .models import District
-from .output import safe_filename
-from .render import DEFAULT_FORMATS, PdfJob, report_files
-from .report import person_times
 
 # Problems units report, sorted into the themes a district office reads them by.
 THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -147,8 +147,8 @@ def write_rollup(result: BatchResult, district: District | None, out_root: Path,
                  formats: Sequence[str], layout: Layout | None = None, template_dir: Path | None = None,
                  pdf_stage: Path | None = None) -> tuple[list[Path], PdfJob | None]:
     """Write the roll-up (Word, Markdown; PDF as :func:`report_files` says) and 汇总表.xlsx."""
-    from .output import write_all
-    from .templating import render_template
+    from ..output import write_all
+    from ..write.templating import render_template
     from .workbook import build_workbook
 
     view = build_district_view(result, district)
@@ -181,8 +181,8 @@ def render_district(folder: Path, out_dir: Path | None = None, formats: Sequence
     import contextlib
     import tempfile
 
-    from .errors import OutputError
-    from .pdf import MISSING_MESSAGE, convert, find_soffice
+    from ..errors import OutputError
+    from ..office.pdf import MISSING_MESSAGE, convert, find_soffice
 
     pdf = "pdf" in formats
     if pdf and find_soffice() is None:  # before any work, not after a thousand units
@@ -224,9 +224,9 @@ def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str],
                      reference: Path | None, script: str, pdf_stage: Path | None = None) -> DistrictResult:
     import hashlib
 
-    from .errors import ChuangchengError, UsageError
-    from .loader import try_load_district
-    from .render import layout_for, layout_notes
+    from ..errors import ChuangchengError, UsageError
+    from ..load.loader import try_load_district
+    from ..office.render import layout_for, layout_notes
 
     loaded, problems = try_load_district(district_file(folder))
     district = loaded.model if loaded else None

@@ -18,8 +18,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import OutputError
-from .output import reason, write_all
+from ..errors import OutputError
+from ..output import reason, write_all
 
 ENV_VAR = "CHUANGCHENG_SOFFICE"
 

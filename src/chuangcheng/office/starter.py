@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from string import Template
 
-from .layout import Layout
-from .models import UNIT_TYPES
+from ..load.layout import Layout
+from ..load.models import UNIT_TYPES
 
 SCHEMA_FILE = "chuangcheng-unit.schema.json"
 

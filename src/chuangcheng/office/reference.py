@@ -18,7 +18,8 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from . import limits
+from .. import limits
+from ..errors import Diagnostic, InputError, Severity
 from .docx_package import (
     CT,
     MEDIA,
@@ -32,7 +33,6 @@ from .docx_package import (
     settings_xml,
     xml_attr,
 )
-from .errors import Diagnostic, InputError, Severity
 
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _KEEP = {"theme": "application/vnd.openxmlformats-officedocument.theme+xml",
@@ -269,7 +269,7 @@ class _Copier:
             return None
         ext = _PICTURE_EXT.get(posixpath.splitext(source)[1].lstrip(".").lower())
         if ext is None:
-            from .images import PhotoError, png_bytes
+            from ..read.images import PhotoError, png_bytes
 
             try:
                 data, ext = png_bytes(data), "png"

@@ -9,15 +9,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Diagnostic, InputError, Severity, UsageError
-from .images import PhotoError, Pictures, posix
-from .layout import Layout
-from .loader import Loaded, load_unit
-from .models import District, Report
-from .output import Staged, name_is_cut, safe_filename, stage
-from .report import ReportView, build_view
-from .script import SCRIPTS, to_traditional, traditional_layout
-from .templating import render_template
+from ..errors import Diagnostic, InputError, Severity, UsageError
+from ..load.layout import Layout, traditional_layout
+from ..load.loader import Loaded, load_unit
+from ..load.models import District, Report
+from ..output import Staged, name_is_cut, safe_filename, stage
+from ..read.images import PhotoError, Pictures, posix
+from ..read.script import SCRIPTS, to_traditional
+from ..write.report import ReportView, build_view
+from ..write.templating import render_template
 
 FORMATS = ("docx", "md", "pdf")
 DEFAULT_FORMATS = ("docx", "md")
@@ -147,7 +147,7 @@ def layout_notes(layout: Layout) -> list[Diagnostic]:
     and say what of it the reports leave out (CC111 warnings)."""
     if layout.reference is None:
         return []
-    from .docx_package import docx_warnings
+    from .letterhead import docx_warnings
 
     return docx_warnings(layout, ("docx",))
 
@@ -156,8 +156,8 @@ def unit_layout(path: Path, reference: Path | None = None, script: str = "hans",
                 with_reference: bool = True) -> tuple[Layout, list[Diagnostic]]:
     """The layout of a unit file rendered on its own: that of the district file of its folder
     (or a parent's). A district file that cannot be read leaves the defaults, with its problems."""
-    from .discover import nearest_district_file
-    from .loader import try_load_district
+    from ..load.loader import try_load_district
+    from ..read.discover import nearest_district_file
 
     loaded, problems = try_load_district(nearest_district_file(path))
     return layout_for(loaded, reference, script, with_reference=with_reference), problems

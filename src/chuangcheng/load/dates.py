@@ -6,8 +6,8 @@ import re
 import unicodedata
 from datetime import date
 
-from .limits import MAX_YEAR, MIN_YEAR
-from .yamltree import as_written
+from ..limits import MAX_YEAR, MIN_YEAR
+from ..read.yamltree import as_written
 
 _FULL = re.compile(r"(\d{4})\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*|年\s*(\d{1,2})\s*月\s*)(\d{1,2})\s*日?")
 _SHORT = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日?")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from ..office.docx_package import xml_clean
 from .batch import UnitSummary
-from .docx_package import xml_clean
 
 
 def _number(value: Decimal) -> int | float:

@@ -29,10 +29,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..read.yamltree import as_written
 from .amounts import Amount, AmountError, AmountOverLimit, EmptyAmount, NegativeAmount, parse_amount
 from .dates import DateError, DateOverLimit, EmptyDate, parse_date, period_label
 from .layout import Layout, millimetres, points
-from .yamltree import as_written
 
 UNIT_TYPES = ("社区", "街道", "村", "医院", "学校", "幼儿园", "企业", "机关", "其他")
 UnitType = Literal["社区", "街道", "村", "医院", "学校", "幼儿园", "企业", "机关", "其他"]
@@ -454,3 +454,18 @@ class District(Model):
     checks: Checks = Field(default_factory=Checks, title="检查", description="检查哪些规则（可选）")
     layout: LayoutSettings = Field(default_factory=LayoutSettings, title="版式",
                                    description="本区公文的版式：字体、字号、行距、页边距、参考文档（可选）")
+
+
+def resident_population(report: Report) -> Amount | None:
+    """常住人口 from the profile, when it is given as an amount in 人 (a key named 常住人口 first,
+    else another …人口 that is not 流动人口)."""
+    profile = report.unit.profile
+    keys = sorted((k for k in profile if "人口" in k and "流动" not in k), key=lambda k: k != "常住人口")
+    for key in keys:
+        try:
+            amount = parse_amount(profile[key])
+        except AmountError:
+            continue
+        if amount.unit in {"人", "万人"}:
+            return amount
+    return None

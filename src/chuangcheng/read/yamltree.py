@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from .errors import Diagnostic, InputError, Severity
-from .limits import MAX_DEPTH, MAX_TEXT_CHARS
+from ..errors import Diagnostic, InputError, Severity
+from ..limits import MAX_DEPTH, MAX_TEXT_CHARS
 from .source import FORBIDDEN, Source, describe
 
 Path = tuple[str | int, ...]

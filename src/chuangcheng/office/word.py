@@ -19,6 +19,10 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ..errors import OutputError
+from ..load.layout import Layout
+from ..read.images import PhotoError, Picture, Pictures
+from ..write.typography import text_width
 from .docx_package import (
     BODY,
     CAPTION,
@@ -30,16 +34,12 @@ from .docx_package import (
     TABLE,
     TABLE_HEAD,
     TITLE,
-    package,
     relationship,
     twips,
     xml_attr,
     xml_text,
 )
-from .errors import OutputError
-from .images import PhotoError, Picture, Pictures
-from .layout import Layout
-from .typography import text_width
+from .letterhead import package
 
 _SIGNOFF = re.compile(r'<p\s+class="signoff"[^>]*>(.*?)</p>', re.S)
 _EMU_PER_MM = 36000

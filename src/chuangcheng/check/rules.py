@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .errors import Severity, UsageError
-from .limits import (
+from ..errors import Severity, UsageError
+from ..limits import (
     MAX_ACTIVITIES,
     MAX_AMOUNT_DIGITS,
     MAX_DEPTH,

@@ -7,13 +7,10 @@ OpenCC is imported only when a text needs it: a file whose ideographs are all in
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import re
 from collections.abc import Iterator
 from functools import cache
 from typing import Any, Literal, Protocol
-
-from .layout import Layout
 
 Script = Literal["hans", "hant", "hant-tw", "hant-hk"]
 SCRIPTS: tuple[Script, ...] = ("hans", "hant", "hant-tw", "hant-hk")
@@ -35,7 +32,6 @@ TRADITIONAL_FONTS = {
     "方正楷体简体": "方正楷体繁体",
     "方正黑体简体": "方正黑体繁体",
 }
-FONT_FIELDS = tuple(f.name for f in dataclasses.fields(Layout) if f.name.endswith(("_font", "_fonts")))
 
 
 class _Converter(Protocol):
@@ -138,15 +134,10 @@ def to_traditional(text: str, script: str = "hant") -> str:
     return _convert(_TRADITIONAL[script], text)
 
 
-def _traditional_font(value: Any) -> Any:
+def traditional_font(value: Any) -> Any:
+    """A font name (or a tuple of them) with GB2312-only faces swapped for traditional ones."""
     if isinstance(value, str):
         return TRADITIONAL_FONTS.get(value, value)
     if isinstance(value, tuple):
-        return tuple(_traditional_font(item) for item in value)
+        return tuple(traditional_font(item) for item in value)
     return value  # None: no separate Latin font
-
-
-def traditional_layout(layout: Layout) -> Layout:
-    """A copy of ``layout`` whose GB2312-only fonts are swapped for faces with traditional glyphs."""
-    changes = {name: _traditional_font(getattr(layout, name)) for name in FONT_FIELDS}
-    return dataclasses.replace(layout, **changes)

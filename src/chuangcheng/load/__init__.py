@@ -1,0 +1,1 @@
+"""Loading: the models of unit and district files, amounts, dates, the layout settings."""

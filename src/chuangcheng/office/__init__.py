@@ -1,0 +1,1 @@
+"""Typesetting: the Word package, the reference document, PDF, and one unit rendered."""
