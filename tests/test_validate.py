@@ -67,6 +67,9 @@ CASES = [
     ("CC202", ("说明: 投资12万元", "说明: 以下是小编整理的，投资12万元"), None,
      ("说明: 投资12万元", "说明: 编好宣传手册，投资12万元")),
     ("CC203", ("投资12万元新建长约30米", "投资万元新建长约米"), None, ("投资12万元", "投资12.5万元")),
+    ("CC203", ("投资12万元新建长约30米", "总长度达公里"), None, ("投资12万元新建长约30米", "总长度达3公里")),
+    ("CC203", ("投资12万元新建长约30米", "可耕地面积亩"), None, ("投资12万元新建长约30米", "可耕地面积1200亩")),
+    ("CC203", ("投资12万元新建长约30米", "共竖立路灯 盏"), None, ("投资12万元新建长约30米", "评选网络达人 名单")),
     ("CC204", ("日期: 6月8日", "日期: 2026-07-02"), None, ("日期: 6月8日", "日期: 2026-06-30")),
     ("CC206", ("日期: 6月8日", "日期: 2026-07-20"), None, ("日期: 6月8日", "日期: 2026-06-08")),
     ("CC207", ("{日期: 5月12日, 名称: 防灾减灾宣传", "{日期: 3月5日, 名称: 学雷锋主题宣传活动"), None,
@@ -414,3 +417,28 @@ def test_a_name_twice_on_the_roster(district: Path) -> None:
     result = validate_paths([district], today=TODAY)
     assert [d.code for d in result.district_diagnostics] == ["CC403"]
     assert result.expected == 6
+
+
+def test_core_section_written_as_measures_is_work(tmp_path: Path) -> None:
+    """CC303: 做法 (or 成效) is work as much as a dated activity; an empty section is pointed at."""
+    start = CLEAN.index("道德建设:")
+    end = CLEAN.index("存在问题:")
+    measures = "道德建设:\n  做法:\n    - 每月开展道德讲堂，评选身边好人\n"
+    assert _check(tmp_path, CLEAN[:start] + measures + CLEAN[end:]) == []
+    empty = CLEAN[:start] + "道德建设: []\n" + CLEAN[end:]
+    assert f"{_line_of(empty, '道德建设:')}:CC303" in _check(tmp_path, empty)
+
+
+def test_a_missing_core_section_is_pointed_at_where_it_goes(tmp_path: Path) -> None:
+    start = CLEAN.index("道德建设:")
+    end = CLEAN.index("存在问题:")
+    text = CLEAN[:start] + CLEAN[end:]
+    path = tmp_path / "官塘社区.yaml"
+    path.write_text(text, encoding="utf-8")
+    [diag] = [d for f in validate_paths([path], today=TODAY).files for d in f.diagnostics]
+    assert (diag.code, diag.line, diag.field) == ("CC303", _line_of(text, "基础设施:"), "道德建设")
+    assert diag.message.endswith("请在“基础设施”之后补上")
+    text = CLEAN[:CLEAN.index("组织领导:")] + CLEAN[CLEAN.index("宣传发动:"):]  # the first one: before the next
+    path.write_text(text, encoding="utf-8")
+    [diag] = [d for f in validate_paths([path], today=TODAY).files for d in f.diagnostics]
+    assert diag.line == _line_of(text, "宣传发动:") and diag.message.endswith("请在“宣传发动”之前补上")

@@ -19,7 +19,7 @@ from ..errors import Diagnostic, Severity
 from ..load.amounts import Amount
 from ..load.dates import cn_date, cn_date_range
 from ..load.loader import Loaded
-from ..load.models import Indicators, Period, Report, resident_population
+from ..load.models import SECTION_KEYS, Indicators, Period, Report, resident_population
 from ..read.images import check_picture, posix
 from ..read.yamltree import Path
 from .rules import RULES
@@ -36,9 +36,14 @@ _JUNK = re.compile(
     r"|文章来源|相关推荐|本文(?:由|来自)|[Ww][Oo][Rr][Dd]版|点击下载"
 )
 _NUMERAL = "0-9０-９零〇一二三四五六七八九十百千万亿两几余多半数上近逾每"
+_MEASURES = "平方米|平米|平方公里|立方米|公里|千米|米|亩|吨|公斤|斤|万元|元|人次|条|份|盏|块|处|个|户|台|辆|棵|株|场|期"
+# A number left out of a text (CC203): a measure with no numeral before it where one belongs —
+# after 约/达/共/投资…, after 面积/长度…, or after a space where the number was deleted.
 _NO_NUMBER = re.compile(
     rf"(?<![{_NUMERAL}.．%\s：:（(/])(?:万元|平方米|平米|平方公里|立方米|万人次)"
-    r"|(?:约|计|投资|达到|超过)(?:米|条|份|吨|人次|元|公里|余[条份人个处])(?=[的，。、；：）,;.\s]|$)"
+    rf"|(?:约|计|共|达|投资|投入|达到|超过|面积|长度|总长|全长|里程|产量)(?:{_MEASURES}|余[条份人个处])"
+    r"(?=[的，。,;；、：）.\s]|$)"
+    rf"|(?<=[\u4e00-\u9fff])[ \u3000]+(?:{_MEASURES})(?=[的，。,;；、：）.\s]|$)"
 )
 _APOSTROPHE = re.compile(r"(?<=[\u4e00-\u9fff])'|'(?=[\u4e00-\u9fff])")
 _EMPTY_WORDS = {"无", "暂无", "没有", "略", "同上", "待定", "待补充", "无问题", "暂无问题", "没有问题",
@@ -185,11 +190,18 @@ class _Checker:
                              severity=severity, key=True)
         for key in bars.core_sections:
             section = getattr(report, key)
-            if section is None or not section.activities:
-                title = Report.model_fields[key].title
-                where = (key,) if section is not None else ()
-                self.add("CC303", where, f"“{title}”没有活动：测评体系要求每个核心板块都有工作实绩",
-                         severity=severity, shown=title, key=True)
+            title = Report.model_fields[key].title
+            if section is not None and not section.is_empty():
+                continue  # 做法 and 成效 are work too, not only dated activities
+            if section is not None:
+                self.add("CC303", (key,), f"“{title}”没有内容：测评体系要求每个核心板块都有工作实绩，"
+                         "请写上活动或做法", severity=severity, key=True)
+                continue
+            near, after = _neighbour(report, key)
+            message = (f"没有“{title}”部分：测评体系要求每个核心板块都有工作实绩；请在"
+                       f"“{Report.model_fields[near].title}”{'之后' if after else '之前'}补上" if near else
+                       f"没有“{title}”部分：测评体系要求每个核心板块都有工作实绩；请补上")
+            self.add("CC303", (near,) if near else (), message, severity=severity, shown=title, key=True)
 
     # CC404
     def period(self) -> None:
@@ -209,6 +221,16 @@ _TEXT_RULES = (
 )
 _ANY_TEXT_RULE = re.compile("|".join(f"(?P<{code}>{pattern.pattern})" for code, pattern, _ in _TEXT_RULES))
 _TEXT_MESSAGES = {code: message for code, _, message in _TEXT_RULES}
+
+
+def _neighbour(report: Report, key: str) -> tuple[str, bool]:
+    """The section written nearest before ``key`` in the format's order (True), else nearest
+    after it (False): where a missing section goes. ``("", True)`` when there is none."""
+    present = [k for k in SECTION_KEYS if getattr(report, k) is not None]
+    order = list(SECTION_KEYS)
+    before = [k for k in present if order.index(k) < order.index(key)]
+    later = [k for k in present if order.index(k) > order.index(key)]
+    return (before[-1], True) if before else (later[0], False) if later else ("", True)
 
 
 def _plain(value: Decimal) -> str:
