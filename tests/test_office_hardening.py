@@ -27,8 +27,8 @@ from chuangcheng.district.workbook import build_workbook
 from chuangcheng.errors import InputError, OutputError
 from chuangcheng.load.layout import Layout
 from chuangcheng.office import pdf
-from chuangcheng.office.letterhead import package
-from chuangcheng.office.render import layout_notes, render_unit, unit_layout
+from chuangcheng.office.letterhead import docx_warnings, package
+from chuangcheng.office.render import render_unit, unit_layout
 from chuangcheng.office.word import build_docx
 from chuangcheng.read.images import Pictures, check_picture, load_picture
 
@@ -88,7 +88,7 @@ def _render_with(tmp_path: Path, reference: Path) -> tuple[bytes, list[str]]:
     unit = tmp_path / "unit.yaml"
     unit.write_text(MINIMAL, encoding="utf-8")
     layout, _ = unit_layout(unit, reference)
-    notes = layout_notes(layout)  # what of the reference is left out: said once per run
+    notes = docx_warnings(layout, ["docx"])  # what of the reference is left out: said once per run
     result = render_unit(unit, tmp_path / "out", ["docx"], layout=layout)
     return (tmp_path / "out" / "官塘社区.docx").read_bytes(), [str(w) for w in [*notes, *result.warnings]]
 

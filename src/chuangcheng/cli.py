@@ -132,7 +132,8 @@ def render(
         "--script", help="字形：hans 简体（默认，规范汉字）；hant 繁体（OpenCC 标准字形），"
         "hant-tw 台湾字形，hant-hk 香港字形。")] = Script.hans,
 ) -> None:
-    from .office.render import DEFAULT_FORMATS, layout_notes, render_unit, unit_layout
+    from .office.letterhead import docx_warnings
+    from .office.render import DEFAULT_FORMATS, render_unit, unit_layout
 
     chosen = [f.value for f in formats] if formats else list(DEFAULT_FORMATS)
     with _guard():
@@ -149,7 +150,7 @@ def render(
         if broken:
             _print_diagnostics(broken)
             typer.secho("区文件有以上问题，本次按默认版式生成。", fg="yellow", err=True)
-        notes = layout_notes(layout) if {"docx", "pdf"} & set(chosen) else []
+        notes = docx_warnings(layout, chosen)  # the reference is read before the unit: said once
         result = render_unit(path, output, chosen, template_dir, layout)
         _print_diagnostics([*notes, *result.warnings])
         for written in result.outputs:

@@ -53,8 +53,7 @@ def safe_filename(name: str) -> str:
     become ``_`` (``A/B`` → ``A_B``), no trailing dots or spaces, no device name (``CON`` →
     ``CON_``), at most :data:`MAX_NAME_CHARS` characters and :data:`MAX_NAME_BYTES` UTF-8 bytes
     (the report's text keeps the full name)."""
-    cleaned = _WINDOWS_FORBIDDEN.sub("_", unicodedata.normalize("NFC", name)).strip(" .")
-    cleaned = cleaned[:MAX_NAME_CHARS]
+    cleaned = _cleaned_name(name)[:MAX_NAME_CHARS]
     while len(cleaned.encode("utf-8")) > MAX_NAME_BYTES:
         cleaned = cleaned[:-1]
     cleaned = cleaned.rstrip(" .")
@@ -64,10 +63,13 @@ def safe_filename(name: str) -> str:
     return cleaned or "报告"
 
 
-def name_is_cut(name: str) -> bool:
-    """Whether :func:`safe_filename` had to shorten ``name``."""
-    whole = _WINDOWS_FORBIDDEN.sub("_", unicodedata.normalize("NFC", name)).strip(" .")
-    return len(safe_filename(name).rstrip("_")) < len(whole.rstrip("_"))
+def _cleaned_name(name: str) -> str:
+    return _WINDOWS_FORBIDDEN.sub("_", unicodedata.normalize("NFC", name)).strip(" .")
+
+
+def name_is_cut(name: str, stem: str) -> bool:
+    """Whether :func:`safe_filename` had to shorten ``name`` to make ``stem``."""
+    return len(stem.rstrip("_")) < len(_cleaned_name(name).rstrip("_"))
 
 
 def same_file_key(path: Path) -> str:

@@ -17,6 +17,8 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TypeVar
 
+from .errors import Diagnostic
+
 T = TypeVar("T")
 R = TypeVar("R")
 Fallback = Callable[[T, BaseException], R]
@@ -24,11 +26,12 @@ Fallback = Callable[[T, BaseException], R]
 _POLL_SECONDS = 0.5
 
 
-def crash_message(exc: BaseException) -> str:
+def crash_diagnostic(file: str, exc: BaseException) -> Diagnostic:
     """What to say of a file the program itself failed on (a bug, or its worker died)."""
     what = ("进程意外退出（可能是内存不足或被系统结束）" if isinstance(exc, BrokenProcessPool)
             else f"程序出错（{type(exc).__name__}）")
-    return f"内部错误：处理这个文件时{what}；这是 chuangcheng 的问题，其他文件不受影响。请把这个文件发给维护者"
+    return Diagnostic(file, 1, 1, "文件", f"内部错误：处理这个文件时{what}；这是 chuangcheng 的问题，"
+                      "其他文件不受影响。请把这个文件发给维护者", code="CC101")
 
 
 def _one(fn: Callable[[T], R], fallback: Fallback[T, R], item: T) -> R:

@@ -50,6 +50,7 @@ _EMPTY_WORDS = {"无", "暂无", "没有", "略", "同上", "待定", "待补充
                 "无计划", "暂无计划", "不详"}
 _PUNCT = re.compile(r"[\s。，、；：！？.,;:!?…—\-/（）()]+")
 _MONEY = {"元", "美元"}
+_CORE_BAR = "测评体系要求每个核心板块都有工作实绩"  # CC303
 HUGE = Decimal(10_000_000)
 
 
@@ -194,14 +195,13 @@ class _Checker:
             if section is not None and not section.is_empty():
                 continue  # 做法 and 成效 are work too, not only dated activities
             if section is not None:
-                self.add("CC303", (key,), f"“{title}”没有内容：测评体系要求每个核心板块都有工作实绩，"
-                         "请写上活动或做法", severity=severity, key=True)
+                self.add("CC303", (key,), f"“{title}”没有内容：{_CORE_BAR}，请写上活动或做法",
+                         severity=severity, key=True)
                 continue
             near, after = _neighbour(report, key)
-            message = (f"没有“{title}”部分：测评体系要求每个核心板块都有工作实绩；请在"
-                       f"“{Report.model_fields[near].title}”{'之后' if after else '之前'}补上" if near else
-                       f"没有“{title}”部分：测评体系要求每个核心板块都有工作实绩；请补上")
-            self.add("CC303", (near,) if near else (), message, severity=severity, shown=title, key=True)
+            goes = f"在“{Report.model_fields[near].title}”{'之后' if after else '之前'}" if near else ""
+            self.add("CC303", (near,) if near else (), f"没有“{title}”部分：{_CORE_BAR}；请{goes}补上",
+                     severity=severity, shown=title, key=True)
 
     # CC404
     def period(self) -> None:
@@ -226,10 +226,9 @@ _TEXT_MESSAGES = {code: message for code, _, message in _TEXT_RULES}
 def _neighbour(report: Report, key: str) -> tuple[str, bool]:
     """The section written nearest before ``key`` in the format's order (True), else nearest
     after it (False): where a missing section goes. ``("", True)`` when there is none."""
-    present = [k for k in SECTION_KEYS if getattr(report, k) is not None]
-    order = list(SECTION_KEYS)
-    before = [k for k in present if order.index(k) < order.index(key)]
-    later = [k for k in present if order.index(k) > order.index(key)]
+    at = SECTION_KEYS.index(key)
+    before = [k for k in SECTION_KEYS[:at] if getattr(report, k) is not None]
+    later = [k for k in SECTION_KEYS[at + 1:] if getattr(report, k) is not None]
     return (before[-1], True) if before else (later[0], False) if later else ("", True)
 
 

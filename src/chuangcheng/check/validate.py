@@ -20,7 +20,7 @@ from ..errors import ChuangchengError, Diagnostic, InputError, Severity, UsageEr
 from ..load.dates import cn_date
 from ..load.loader import Loaded, load_unit, try_load_district
 from ..load.models import District, Indicators, RosterEntry
-from ..parallel import crash_message, map_chunked, workers_for
+from ..parallel import crash_diagnostic, map_chunked, workers_for
 from ..read.discover import district_file, find_unit_files, is_district_file, nearest_district_file
 from .checks import Context, check_unit
 from .rules import RULES, Selection
@@ -188,7 +188,7 @@ def check_file(job: Job) -> FileResult:
 
 def _crashed(job: Job, exc: BaseException) -> FileResult:
     """A file the program failed on (a bug, or its worker died): listed, the others go on."""
-    return FileResult(job[1], diagnostics=[Diagnostic(job[1], 1, 1, "文件", crash_message(exc), code="CC101")])
+    return FileResult(job[1], diagnostics=[crash_diagnostic(job[1], exc)])
 
 
 def _name_anyway(path: Path, display: str, result: FileResult) -> None:

@@ -22,8 +22,8 @@ from ..errors import ChuangchengError, OutputError, UsageError
 from ..load.amounts import Amount
 from ..load.layout import Layout
 from ..office.render import DEFAULT_FORMATS, render_unit
-from ..output import Staged, remove_leftovers, same_file_key
-from ..parallel import crash_message, map_chunked, workers_for
+from ..output import Staged, remove_leftovers, same_file_key, write_all
+from ..parallel import crash_diagnostic, map_chunked, workers_for
 from ..read.discover import district_file, find_unit_files
 
 __all__ = ["CACHE_FILE", "BatchResult", "UnitFailure", "UnitSummary", "district_file", "find_unit_files",
@@ -144,7 +144,7 @@ def _work(job: Job) -> UnitSummary | UnitFailure:
 
 def _crashed(job: Job, exc: BaseException) -> UnitFailure:
     """A unit the program failed on (a bug, or its worker died): listed, the others go on."""
-    return UnitFailure(job[1], [f"{job[1]}:1:1: CC101 文件: {crash_message(exc)}"])
+    return UnitFailure(job[1], [str(crash_diagnostic(job[1], exc))])
 
 
 def fingerprint(template_dir: Path | None, formats: Sequence[str], layout: Layout | None = None) -> str:
@@ -200,8 +200,6 @@ class Cache:
     def save(self, keep: set[str]) -> None:
         units = {k: v for k, v in self.entries.items() if k in keep}
         data = json.dumps({"salt": self.salt, "units": units, "rollup": self.rollup}, ensure_ascii=False)
-        from ..output import write_all
-
         with contextlib.suppress(OutputError):  # only speed is lost: the next run renders again
             write_all({self.path: data.encode("utf-8")})
 
@@ -292,19 +290,20 @@ def render_folder(
     run = Settings(tuple(formats), template_dir, layout, pdf_stage, os.getpid())
     jobs_todo: list[Job] = []
     keys: dict[str, str] = {}
-    folders = {root_out, *((out_dir / p.parent.relative_to(folder)) if out_dir else p.parent for p in files)}
-    for place in folders:  # what an interrupted run left, also where nothing is written this time
-        remove_leftovers(place)
+    folders = {root_out}
     for path in files:
         display = str(path)
-        rel = path.parent.relative_to(folder)
+        target = out_dir / path.parent.relative_to(folder) if out_dir else None
+        folders.add(target or path.parent)
         keys[display] = cache.key(path)
         cached = None if force else cache.get(display, keys[display])
         if cached is not None:
             result.summaries.append(cached)
             result.cached += 1
         else:
-            jobs_todo.append((path, display, (out_dir / rel) if out_dir else None, run))
+            jobs_todo.append((path, display, target, run))
+    for place in folders:  # what an interrupted run left, also where nothing is written this time
+        remove_leftovers(place)
     done = result.cached
     total = len(files)
     if progress:

@@ -226,13 +226,13 @@ def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str],
 
     from ..errors import ChuangchengError, UsageError
     from ..load.loader import try_load_district
-    from ..office.render import layout_for, layout_notes
+    from ..office.letterhead import docx_warnings
+    from ..office.render import layout_for
 
     loaded, problems = try_load_district(district_file(folder))
     district = loaded.model if loaded else None
     layout = layout_for(loaded, reference, script)
-    if {"docx", "pdf"} & set(formats):
-        problems = [*problems, *layout_notes(layout)]
+    problems = [*problems, *docx_warnings(layout, formats)]  # a bad reference stops the run before any unit
     root = out_dir or folder
     stem = safe_filename(f"{district.name if district else folder.name}汇总")
     expected = [root / f"{stem}.{fmt}" for fmt in formats] + [root / WORKBOOK]

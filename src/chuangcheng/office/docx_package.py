@@ -21,7 +21,7 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT = "application/vnd.openxmlformats-officedocument.wordprocessingml"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
@@ -50,12 +50,12 @@ def xml_clean(text: str) -> str:
 def xml_text(text: str) -> str:
     """``text`` as XML character data: what XML forbids dropped, markup characters escaped
     (the last line of defence: the loader already removes those characters with a warning)."""
-    return _FORBIDDEN.sub("", text).translate(_TEXT_ESCAPES)
+    return xml_clean(text).translate(_TEXT_ESCAPES)
 
 
 def xml_attr(value: object) -> str:
     """``value`` as the inside of a double-quoted XML attribute."""
-    return _FORBIDDEN.sub("", str(value)).translate(_ATTR_ESCAPES)
+    return xml_clean(str(value)).translate(_ATTR_ESCAPES)
 
 
 def relationship(rid: str, kind: str, target: str, external: bool = False) -> str:
@@ -189,7 +189,7 @@ class Package:
 
 def relationships_xml(relationships: str) -> bytes:
     """A ``.rels`` part around its ``<Relationship>`` elements."""
-    return f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{relationships}</Relationships>'.encode()
+    return f'{_HEAD}<Relationships xmlns="{PKG_REL}">{relationships}</Relationships>'.encode()
 
 
 def settings_xml(even_and_odd: bool, mirror: bool = False) -> str:
@@ -232,18 +232,16 @@ def base_package(layout: Layout) -> Package:
                f'w:left="{_mm(left)}" w:header="{_mm(15)}" w:footer="{_mm(layout.footer_mm)}" w:gutter="0"/>'
                f'<w:docGrid w:type="lines" w:linePitch="{twips(layout.line_spacing)}"/></w:sectPr>')
     settings = settings_xml(outside)
-    doc_rels = (f'<Relationship Id="rIdStyles" Type="{REL}/styles" Target="styles.xml"/>'
-                f'<Relationship Id="rIdSettings" Type="{REL}/settings" Target="settings.xml"/>'
-                + "".join(f'<Relationship Id="rIdFooter{n}" Type="{REL}/footer" Target="{name}"/>'
-                          for n, name in enumerate(footers, 1)))
+    doc_rels = (relationship("rIdStyles", f"{REL}/styles", "styles.xml")
+                + relationship("rIdSettings", f"{REL}/settings", "settings.xml")
+                + "".join(relationship(f"rIdFooter{n}", f"{REL}/footer", name) for n, name in enumerate(footers, 1)))
     overrides = {"word/document.xml": f"{CT}.document.main+xml", "word/styles.xml": f"{CT}.styles+xml",
                  "word/settings.xml": f"{CT}.settings+xml",
                  **{f"word/{name}": f"{CT}.footer+xml" for name in footers}}
     content = content_types(overrides)
     parts = {
         "[Content_Types].xml": content,
-        "_rels/.rels": (f'{_HEAD}<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
-                        f'Type="{REL}/officeDocument" Target="word/document.xml"/></Relationships>'),
+        "_rels/.rels": relationships_xml(relationship("rId1", f"{REL}/officeDocument", "word/document.xml")).decode(),
         "word/styles.xml": styles_xml(layout),
         "word/settings.xml": settings,
         **{f"word/{name}": xml for name, xml in footers.items()},

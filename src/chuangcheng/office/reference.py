@@ -23,6 +23,7 @@ from ..errors import Diagnostic, InputError, Severity
 from .docx_package import (
     CT,
     MEDIA,
+    PKG_REL,
     R_NS,
     REL,
     W_NS,
@@ -34,7 +35,6 @@ from .docx_package import (
     xml_attr,
 )
 
-_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _KEEP = {"theme": "application/vnd.openxmlformats-officedocument.theme+xml",
          "fontTable": f"{CT}.fontTable+xml", "numbering": f"{CT}.numbering+xml"}
 # No DTD loaded, no entity expanded, nothing fetched, no huge trees: what is copied is re-serialised.
@@ -160,7 +160,7 @@ class _Reference:
             self.warn(part, f"关系表无法读取（{exc}），其中的图片和链接")
             return {}
         out = {}
-        for rel in tree.iter(f"{{{_PKG_REL}}}Relationship"):
+        for rel in tree.iter(f"{{{PKG_REL}}}Relationship"):
             external = rel.get("TargetMode") == "External"
             target = rel.get("Target", "")
             if not external:

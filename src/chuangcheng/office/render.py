@@ -108,7 +108,7 @@ def render_unit(
     stem = safe_filename(name)
     line, col, field_name = loaded.places.at(("unit", "name"))
     warnings = list(loaded.warnings)
-    if name_is_cut(name):
+    if name_is_cut(name, stem):
         warnings.append(Diagnostic(loaded.places.file, line, col, field_name,
                                    f"单位名称太长，报告的文件名截为“{stem}”（正文中仍用全名）", Severity.WARNING))
     files, job = report_files(markdown, folder, stem, formats, layout=layout, pictures=pictures, pdf_stage=pdf_stage)
@@ -140,16 +140,6 @@ def layout_for(district: Loaded[District] | None, reference: Path | None = None,
     if script != "hans":
         layout = dataclasses.replace(traditional_layout(layout), script=script)
     return layout
-
-
-def layout_notes(layout: Layout) -> list[Diagnostic]:
-    """Read the layout's reference document now (an error in it stops the run before any unit)
-    and say what of it the reports leave out (CC111 warnings)."""
-    if layout.reference is None:
-        return []
-    from .letterhead import docx_warnings
-
-    return docx_warnings(layout, ("docx",))
 
 
 def unit_layout(path: Path, reference: Path | None = None, script: str = "hans", *,
