@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ import pytest
 from chuangcheng import limits
 from chuangcheng.district.batch import render_folder
 from chuangcheng.errors import TemplateError
-from chuangcheng.write.template_sandbox import TemplateLimit, check_method
+from chuangcheng.write.template_sandbox import TemplateLimit, TemplateTimeout, check_method, limited_run
 from chuangcheng.write.templating import builtin_template_dir, environment, hash_folder, render_template
 
 from .conftest import EXAMPLES
@@ -341,3 +342,24 @@ def test_cache_sees_a_changed_included_template(tmp_path: Path, monkeypatch: pyt
     again = render_folder(folder, out, ["md"], jobs=1, template_dir=templates)
     assert again.rendered == 6
     assert "第二版" in (out / "石城街道" / "官塘社区.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_time_limit_survives_a_dropped_delivery() -> None:
+    """Python drops an exception raised inside a ``__del__`` or a gc callback; the watchdog
+    raises it again, so the run still stops (a gc callback once swallowed it in CI)."""
+
+    class Slow:
+        def __del__(self) -> None:
+            end = time.monotonic() + 0.3
+            while time.monotonic() < end:  # the deadline passes here, and Python drops the exception
+                pass
+
+    reached = False
+    with pytest.raises(TemplateTimeout), limited_run(0.05):
+        Slow()
+        end = time.monotonic() + 5
+        while time.monotonic() < end:
+            pass
+        reached = True
+    assert not reached

@@ -43,10 +43,15 @@ class TemplateTimeout(BaseException):
 
 
 class _Run:
-    """What one template run has built so far."""
+    """What one template run has built so far, and whether its time is up."""
 
     def __init__(self) -> None:
         self.built = 0
+        self.deadline: _Deadline | None = None
+
+    def check_time(self) -> None:
+        if self.deadline is not None and self.deadline.fired:
+            raise TemplateTimeout
 
 
 _RUN: ContextVar[_Run | None] = ContextVar("chuangcheng_template_run", default=None)
@@ -105,6 +110,7 @@ def note_built(value: Any) -> Any:
             raise _too_long()
         run = _RUN.get()
         if run is not None:
+            run.check_time()
             run.built += len(value)
             if run.built > limits.TEMPLATE_MAX_BUILT:
                 raise TemplateLimit(f"模板一共生成了超过 {limits.TEMPLATE_MAX_BUILT} 个字符或元素，已停止；"
@@ -335,6 +341,9 @@ class OutputBuffer(list[str]):
         super().extend(pieces)
 
     def _grow(self, size: int) -> None:
+        run = _RUN.get()
+        if run is not None:
+            run.check_time()
         self.size += size
         if self.size > limits.TEMPLATE_MAX_OUTPUT:
             raise too_much_output()
@@ -428,45 +437,54 @@ _set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
 
 
 class _Deadline:
-    """Raises :class:`TemplateTimeout` in this thread after ``seconds`` unless stopped first."""
+    """Raises :class:`TemplateTimeout` in this thread after ``seconds`` unless stopped first.
+
+    Python drops an exception raised while the thread runs a gc callback or a ``__del__``
+    ("Exception ignored in …"), so the watchdog raises it again every ``RETRY`` seconds until
+    the run stops; the run's own checkpoints (:func:`note_built`, output buffers) also look at
+    ``fired``."""
+
+    RETRY = 0.02
 
     def __init__(self, seconds: float) -> None:
         self.thread = threading.get_ident()
         self.lock = threading.Lock()
         self.active = True
         self.fired = False
-        self.timer = self._timer(seconds)
+        self.stopped = threading.Event()
+        self.watchdog = threading.Thread(target=self._watch, args=(seconds,), daemon=True)
+        self.watchdog.start()
 
-    def _timer(self, seconds: float) -> threading.Timer:
-        timer = threading.Timer(seconds, self._fire)
-        timer.daemon = True
-        timer.start()
-        return timer
-
-    def _fire(self) -> None:
-        with self.lock:
-            if self.active:
+    def _watch(self, seconds: float) -> None:
+        wait = seconds
+        while not self.stopped.wait(wait):
+            with self.lock:
+                if not self.active:
+                    return
                 self.fired = True
                 _set_async_exc(ctypes.c_ulong(self.thread), ctypes.py_object(TemplateTimeout))
+            wait = self.RETRY
 
     def stop(self) -> None:
-        """No timeout from now on; one raised but not yet delivered is dropped. (The watchdog
-        fires once: a delivery that cuts this short is the only one.)"""
-        try:
-            with self.lock:
-                self.active = False
-                if self.fired:
-                    _set_async_exc(ctypes.c_ulong(self.thread), None)
-        except TemplateTimeout:
-            pass  # delivered just now: nothing is pending any more
-        self.timer.cancel()
+        """No timeout from now on; one raised but not yet delivered is dropped."""
+        while True:
+            try:
+                with self.lock:
+                    self.active = False
+                    self.stopped.set()
+                    if self.fired:
+                        _set_async_exc(ctypes.c_ulong(self.thread), None)
+                return
+            except TemplateTimeout:
+                continue  # delivered before the lock was taken: take it again
 
 
 @contextmanager
 def limited_run(seconds: float) -> Iterator[None]:
     """One template run: a fresh size budget and a deadline of ``seconds``."""
-    token = _RUN.set(_Run())
-    deadline = _Deadline(seconds)
+    run = _Run()
+    token = _RUN.set(run)
+    deadline = run.deadline = _Deadline(seconds)
     try:
         yield
     finally:
