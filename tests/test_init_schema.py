@@ -80,8 +80,9 @@ def test_schema_marks_what_the_loader_rejects() -> None:
     assert list(validator.iter_errors({**base, "宣传发动": [{"日期": "3月5日", "名称": "宣传", "参与": 300}]})) == []
     unknown = [e.message for e in validator.iter_errors({**base, "宣传发动x": []})]
     assert unknown == ["Additional properties are not allowed ('宣传发动x' was unexpected)"]
-    missing = {k: v for k, v in base.items() if k != "存在问题"}
+    missing = {k: v for k, v in base.items() if k != "报告期"}
     assert list(validator.iter_errors(missing))
+    assert list(validator.iter_errors({k: v for k, v in base.items() if k != "存在问题"})) == []  # optional in v2
     assert list(validator.iter_errors({**base, "单位": {"名称": "官塘社区", "类型": "小区"}}))
     described = unit_schema()["properties"]["单位"]
     assert described["description"] == "单位信息（必填）"

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from ..errors import Diagnostic, Severity
 from ..load.amounts import Amount
-from ..load.dates import cn_date, cn_date_range
+from ..load.dates import When, cn_date, cn_date_range
 from ..load.loader import Loaded
 from ..load.models import SECTION_KEYS, Indicators, Period, Report, resident_population
 from ..read.images import check_picture, posix
@@ -103,21 +103,25 @@ class _Checker:
     def activities(self) -> None:
         period = self.report.period
         span = cn_date_range(period.start, period.end)
-        seen: dict[tuple[dt.date, str], int] = {}
+        seen: dict[tuple[When | None, str], int] = {}
         for prefix, section in self.report.located_sections():
             for i, act in enumerate(section.activities):
                 at = (*prefix, "activities", i)
-                for name, day in (("date", act.date), ("end_date", act.end_date)):
-                    if day is None:
+                for name, when in (("date", act.date), ("end_date", act.end_date)):
+                    if when is None:
                         continue
-                    if not period.start <= day <= period.end:
-                        self.add("CC204", (*at, name), f"{cn_date(day)}不在报告期（{span}）内")
-                    if day > self.context.today:
+                    exact = when.precision == "day" and not when.since
+                    outside = (not period.start <= when.first <= period.end if exact
+                               else when.last < period.start or when.first > period.end)
+                    if outside:
+                        self.add("CC204", (*at, name), f"{when}不在报告期（{span}）内")
+                    if when.first > self.context.today:
                         self.add("CC206", (*at, name),
-                                 f"{cn_date(day)}晚于今天（{cn_date(self.context.today)}）：总结只写已经做过的事")
+                                 f"{when}晚于今天（{cn_date(self.context.today)}）：总结只写已经做过的事")
                 ident = (act.date, _PUNCT.sub("", act.title))
                 if ident in seen:
-                    self.add("CC207", at, f"与第 {seen[ident]} 行的活动同日同名（{cn_date(act.date)} {act.title}），"
+                    shown = f"{act.date} {act.title}" if act.date else act.title
+                    self.add("CC207", at, f"与第 {seen[ident]} 行的活动{'同日' if act.date else ''}同名（{shown}），"
                                           "是否重复粘贴？")
                 else:
                     seen[ident] = self.places.at(at)[0]
@@ -178,8 +182,10 @@ class _Checker:
                          f"注册志愿者 {registered} 占常住人口 {population} 的 {share:.1f}%，"
                          f"低于测评体系的 {_plain(bars.volunteer_share)}%", severity=severity)
         if bars.publicity_every_quarter:
-            days = sorted((a.date, a.end_date or a.date) for a in (report.publicity.activities if report.publicity
-                                                                    else []))
+            acts = report.publicity.activities if report.publicity else []
+            days = sorted((a.date.first, (a.end_date or a.date).last) if a.date else (report.period.start,
+                                                                                     report.period.end)
+                          for a in acts)
             where: Path = ("publicity",) if report.publicity else ("period",)
             taken, latest = 0, dt.date.min  # the latest end of the activities begun so far: one pass
             for label, first, last in quarters(report.period.start, report.period.end):

@@ -17,10 +17,14 @@ from ..limits import MAX_AMOUNT_DECIMALS, MAX_AMOUNT_DIGITS
 from ..read.yamltree import as_written
 
 _MAGNITUDES = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+_SMALL = {"": Decimal(1), "百": Decimal(100), "千": Decimal(1000)}
 _APPROX = ("余", "多")
 _AMOUNT_RE = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?)(?P<a1>[余多])?(?P<mag>[万亿])?(?P<a2>[余多])?(?P<unit>\D*)"
+    r"(?P<num>\d+(?:\.\d+)?)(?P<a1>[余多])?(?P<small>[百千]?)(?P<mag>[万亿]?)(?P<a2>[余多])?(?P<unit>\D*)"
 )
+# Measure words that begin with 百/千: ``3千米`` is 3 of 千米, ``3千份`` is 3000 of 份.
+_MEASURES_WITH_MAGNITUDE = ("千米", "千克", "千瓦", "千帕", "千卡", "千焦", "千伏", "千兆", "千字", "百分点",
+                            "百分比")
 _CN_DIGITS = set("零〇一二两三四五六七八九十百千万亿")
 # A number as the mapping form's 数值 takes it: digits, a point, an exponent no longer than three digits.
 _NUMBER = re.compile(r"-?\d{1,40}(?:\.\d{1,40})?(?:[eE][-+]?\d{1,3})?")
@@ -94,7 +98,8 @@ def format_amount(amount: Amount) -> str:
 
     Exact amounts of 1万 and more use 万/亿 when they are round to a tenth (``3.5万人``,
     ``148万斤``, but ``11800户``); approximate ones are cut down to a tenth of 万
-    (20060余 → 2万余) or, below 1万, to two significant digits (6958余 → 6900余).
+    (20060余 → 2万余) or, below 1万, to two significant digits (6958余 → 6900余). 多 goes
+    after 万 (``2万多``) unless the number is round tens (``20多万``); ``2.5万余``, never ``2.5万多``.
     """
     value, mark = amount.value, amount.approx
     for mag in ("亿", "万"):
@@ -103,9 +108,9 @@ def format_amount(amount: Amount) -> str:
             scaled = (scaled * 10).to_integral_value(rounding=ROUND_FLOOR) / 10
         if scaled >= 1 and _one_decimal(scaled):
             number = _plain(scaled)
-            if mark == "多" and "." not in number:
+            if mark == "多" and "." not in number and scaled % 10 == 0:  # 20多万; 2万多, not 2多万
                 return f"{number}多{mag}{amount.unit}"
-            return f"{number}{mag}{mark and '余'}{amount.unit}"
+            return f"{number}{mag}{'余' if mark and '.' in number else mark}{amount.unit}"
     if mark and value >= 100:  # 6958余 reads 6900余: two significant digits
         step = Decimal(10) ** (len(str(int(value))) - 2)
         value = (value / step).to_integral_value(rounding=ROUND_FLOOR) * step
@@ -138,7 +143,11 @@ def parse_amount(raw: object, default_unit: str | None = None) -> Amount:
         raise AmountError(_hint(text))
     if match["a1"] and match["a2"]:
         raise AmountError("“余”“多”只能写一个")
-    unit = match["unit"].strip()
+    small, unit = match["small"], match["unit"].strip()
+    if small and not match["mag"] and (small + unit).startswith(_MEASURES_WITH_MAGNITUDE):
+        small, unit = "", small + unit
+    if small and match["a1"] and not match["mag"]:
+        raise AmountError("“余”“多”应写在“百”“千”之后，如“3千余份”")
     if not unit:
         if default_unit is None:
             raise AmountError("缺少量词，如“条”“份”“人次”；请写成“10条”这样的形式")
@@ -147,7 +156,7 @@ def parse_amount(raw: object, default_unit: str | None = None) -> Amount:
         raise AmountError("“余”“多”应紧跟在数字或“万”之后")
     if len(match["num"]) > 2 * (MAX_AMOUNT_DIGITS + MAX_AMOUNT_DECIMALS):  # 4000 nines: no Decimal to build
         raise AmountOverLimit(f"超出限制：数量最多 {MAX_AMOUNT_DIGITS} 位数（不到1万亿），请核对")
-    value = _checked(Decimal(match["num"]) * _MAGNITUDES.get(match["mag"] or "", Decimal(1)))
+    value = _checked(Decimal(match["num"]) * _SMALL[small] * _MAGNITUDES.get(match["mag"], Decimal(1)))
     return Amount(value, unit, match["a1"] or match["a2"] or "")
 
 

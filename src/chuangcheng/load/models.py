@@ -31,7 +31,7 @@ from pydantic_core import PydanticCustomError
 
 from ..read.yamltree import as_written
 from .amounts import Amount, AmountError, AmountOverLimit, EmptyAmount, NegativeAmount, parse_amount
-from .dates import DateError, DateOverLimit, EmptyDate, parse_date, period_label
+from .dates import DateError, DateOverLimit, EmptyDate, When, parse_date, parse_when, period_label
 from .layout import Layout, millimetres, points
 
 UNIT_TYPES = ("社区", "街道", "村", "医院", "学校", "幼儿园", "企业", "机关", "其他")
@@ -87,12 +87,23 @@ def _checked_date(value: object, within: tuple[dt.date, dt.date] | None = None) 
 _STAND_IN = (dt.date(2000, 1, 1), dt.date(2000, 12, 31))
 
 
-def _date(value: object, info: ValidationInfo) -> dt.date:
-    """An activity's date: ``3月5日`` takes its year from the period in the context."""
+def _within(info: ValidationInfo) -> tuple[dt.date, dt.date] | None:
     context = info.context or {}
     period = context.get("period")
-    within = (period.start, period.end) if period else _STAND_IN if context.get("period_wrong") else None
-    return _checked_date(value, within)
+    return (period.start, period.end) if period else _STAND_IN if context.get("period_wrong") else None
+
+
+def _date(value: object, info: ValidationInfo) -> dt.date:
+    """An exact date: ``3月5日`` takes its year from the period in the context."""
+    return _checked_date(value, _within(info))
+
+
+def _when(value: object, info: ValidationInfo) -> When:
+    """A date of any precision (``3月上旬``, ``一季度``); the year, when left out, from the period."""
+    try:
+        return parse_when(value, _within(info))
+    except DateError as exc:
+        raise PydanticCustomError(_kind(exc, "date"), "{reason}", {"reason": str(exc)}) from None
 
 
 FullDate = Annotated[dt.date, PlainValidator(_checked_date), WithJsonSchema({"type": "string"})]
@@ -120,8 +131,10 @@ class Unit(Model):
     parent: str | None = Field(None, title="上级", description="领导本单位的上级，写进“在……的正确领导下”")
     guided_by: str | None = Field(None, title="指导", description="具体指导单位，如 区文明办")
     district: str | None = Field(None, title="所属区", description="所属区县")
+    about: TextList = Field(default_factory=list, title="简介",
+                            description="写进“基本情况”的介绍，一句或几句，如 位于横沙岛东部，是全乡果树种植最多的村")
     profile: dict[str, str] = Field(default_factory=dict, title="基本情况",
-                                    description="基本情况：名称: 数量或文字，如 常住人口: 35000人")
+                                    description="基本情况：名称: 数量或文字，如 常住人口: 35000人、位置: 横沙岛东部")
 
 
 class Period(Model):
@@ -143,15 +156,21 @@ class Period(Model):
 
 
 Date = Annotated[dt.date, PlainValidator(_date), WithJsonSchema({"type": "string"})]
+AnyDate = Annotated[When, PlainValidator(_when), PlainSerializer(str, return_type=str), WithJsonSchema(
+    {"type": "string", "examples": ["2026-03-05", "3月5日", "3月上旬", "一季度", "上半年"]})]
 _BAD_PHOTO = re.compile(r"^(?:[a-zA-Z]:|[\\/]|~)")
 
 
 class Activity(Model):
-    date: Date = Field(
-        title="日期", description="日期（必填）：2026-03-05、2026年3月5日 或 3月5日（年份取自报告期）")
-    end_date: Date | None = Field(
-        None, title="结束日期", description="持续多日的活动的结束日期")
+    date: AnyDate | None = Field(None, title="日期", description=(
+        "日期：2026-03-05、3月5日，或只知道大概时间时写 3月、3月上旬、一季度、上半年；"
+        "整个报告期都在做的工作不写日期"))
+    end_date: AnyDate | None = Field(
+        None, title="结束日期", description="持续一段时间的活动的结束日期，写法同“日期”")
     title: str = Field(title="名称", description="活动名称（必填），如 学雷锋主题宣传活动")
+    times: int = Field(1, ge=1, le=100_000, title="次数", description="报告期内开展的次数，如每周一次写 26；默认 1")
+    organiser: str | None = Field(None, title="组织", description="组织者（不是整个单位时），如 街道团工委")
+    audience: str | None = Field(None, title="对象", description="参与的是谁：居民、党员、家长、师生、患者、职工……")
     place: str | None = Field(None, title="地点", description="活动地点")
     quantities: dict[str, AmountField] = Field(
         default_factory=dict, title="数量", description="做了什么，每项“事项: 数量”，如 悬挂横幅: 10条")
@@ -176,10 +195,19 @@ class Activity(Model):
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Activity:
-        if self.end_date is not None and self.end_date < self.date:
+        if self.end_date is not None and self.date is None:
+            raise PydanticCustomError("date_order", "写了结束日期，却没有写“日期”；请补上日期，或删去结束日期", {})
+        if self.end_date is not None and self.date is not None and self.end_date.last < self.date.first:
             raise PydanticCustomError("date_order", "结束日期 {end} 早于开始日期 {start}",
-                                      {"end": self.end_date.isoformat(), "start": self.date.isoformat()})
+                                      {"end": str(self.end_date), "start": str(self.date)})
         return self
+
+    @property
+    def sort_key(self) -> tuple[int, dt.date, dt.date]:
+        """Dated work in date order, undated work (spread over the period) first."""
+        if self.date is None:
+            return (0, dt.date.min, dt.date.min)
+        return (1, self.date.first, (self.end_date or self.date).last)
 
 
 class Section(Model):
@@ -229,6 +257,24 @@ class OtherSection(Section):
         return value
 
 
+class Honour(Model):
+    """One honour the unit (or one of its people) received."""
+
+    title: str = Field(title="名称", description="荣誉名称（必填），如 上海市平安示范小区")
+    by: str | None = Field(None, title="授予", description="授予单位，如 上海市综治委")
+    date: AnyDate | None = Field(None, title="日期", description="授予日期，写法同活动日期，如 2025年11月")
+    holder: str | None = Field(None, title="获得者", description="获得者；不写则为本单位")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sentence(cls, value: object) -> object:
+        return {"title": value} if isinstance(value, str) else value
+
+
+def _honour_list(value: object) -> object:
+    return [value] if isinstance(value, (str, dict)) else value
+
+
 class Signoff(Model):
     signer: str | None = Field(None, title="署名", description="署名，默认为单位名称")
     date: Date | None = Field(
@@ -255,8 +301,18 @@ class Report(Model):
         None, title="道德建设", description="道德建设：道德讲堂、好人评选、文明家庭 …")
     other: list[OtherSection] = Field(
         default_factory=list, title="其他工作", description="本单位自设的工作，按顺序排在最后")
-    problems: TextList = Field(min_length=1, title="存在问题", description="存在的问题（必填，至少一条）")
-    next_steps: TextList = Field(min_length=1, title="下一步", description="下一步工作打算（必填，至少一条）")
+    preface: str | None = Field(None, title="引言",
+                                description="本单位自己的开头一段；报告仍接着写本期的主要数字")
+    highlights: TextList = Field(default_factory=list, title="亮点", description="本单位有、别的单位没有的做法")
+    results: TextList = Field(default_factory=list, title="成效", description="整个报告期的成效（各板块成效之外）")
+    honours: Annotated[list[Honour], BeforeValidator(_honour_list)] = Field(
+        default_factory=list, title="荣誉", description="获得的荣誉：每项写 名称、授予、日期、获得者，或一句话")
+    previous: str | None = Field(None, title="上期", description=(
+        "上一报告期本单位的文件（相对于本文件），如 ../2025年下半年/横东村.yaml；写了就与上期比较主要数字"))
+    problems: TextList = Field(default_factory=list, title="存在问题",
+                               description="存在的问题（不写时报告略去这一部分，检查时提醒）")
+    next_steps: TextList = Field(default_factory=list, title="下一步",
+                                 description="下一步工作打算（不写时报告略去这一部分，检查时提醒）")
     closing: str | None = Field(None, title="结语", description="结尾段落（可选）")
     signoff: Signoff = Field(default_factory=Signoff, title="落款", description="落款")
 
@@ -295,6 +351,11 @@ class Report(Model):
 class RosterEntry(Model):
     name: str = Field(title="名称", description="单位名称")
     type: UnitType | None = Field(None, title="类型", description="单位类型")
+    group: str | None = Field(None, title="所属", description="所属街道、镇或系统，如 石城街道")
+    contact: str | None = Field(None, title="联系人", description="联系人")
+    phone: str | None = Field(None, title="电话", description="联系电话，如 0717-1234567")
+    aliases: TextList = Field(default_factory=list, title="别名",
+                              description="单位文件里可能写的其他名称，如 桂花社区居委会")
 
 
 def _percent(value: object) -> Decimal:
@@ -454,6 +515,11 @@ class District(Model):
     checks: Checks = Field(default_factory=Checks, title="检查", description="检查哪些规则（可选）")
     layout: LayoutSettings = Field(default_factory=LayoutSettings, title="版式",
                                    description="本区公文的版式：字体、字号、行距、页边距、参考文档（可选）")
+    previous: str | None = Field(None, title="上期", description="上一报告期的区文件夹（相对于区文件），汇总时比较")
+    signoff: Signoff = Field(default_factory=Signoff, title="落款", description="汇总报告的落款：署名、日期")
+    next_steps: TextList = Field(default_factory=list, title="下一步", description="汇总报告里本区的下一步工作")
+    synonyms: dict[str, TextList] = Field(default_factory=dict, title="同义",
+                                          description="汇总时算作同一项的事项名称，如 劝导不文明行为: [劝阻不文明行为]")
 
 
 def resident_population(report: Report) -> Amount | None:

@@ -6,40 +6,27 @@ activities, so the opening, the sections and the table always agree.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal
 
 from ..load.amounts import Amount, AmountError, parse_amount, sum_amounts
-from ..load.dates import cn_date, cn_date_range
+from ..load.dates import cn_date, when_range
 from ..load.models import Activity, Leadership, Report, Section, Volunteering, resident_population
 from ..read.images import posix
-from .typography import clause, is_one_clause, join_list, points, sentence, tidy
+from . import prose
+from .prose import Total, Voice, item_list, people_times, total_text
+from .typography import clause, join_list, nest_quotes, points, sentence, tidy
+from .words import words
 
-SECTION_TITLES = {
-    "leadership": ("组织领导", "加强组织领导，压实工作责任"),
-    "publicity": ("宣传发动", "广泛宣传发动，营造浓厚氛围"),
-    "sanitation": ("环境整治", "深化环境整治，改善辖区面貌"),
-    "volunteering": ("志愿服务", "强化志愿服务，引领文明风尚"),
-    "infrastructure": ("基础设施", "完善基础设施，提升服务功能"),
-    "civic_morality": ("道德建设", "深化道德建设，培育文明新风"),
-}
-# How a unit speaks of itself in the body ("社区在民主东路开展……") and who takes part.
-SUBJECTS = {"社区": "社区", "街道": "街道", "村": "我村", "医院": "我院", "学校": "我校",
-            "幼儿园": "我园", "企业": "公司", "机关": "单位", "其他": "单位"}
-PARTICIPANTS = {"学校": "师生", "幼儿园": "师生幼儿", "医院": "人员", "企业": "职工", "机关": "干部职工"}
-_VERBS = ("召开", "开展", "举办", "举行", "组织", "启动", "成立", "实施", "推进", "建设", "新建",
-          "改造", "评选", "表彰", "集中", "联合", "走访", "慰问", "参加", "完成", "设立", "制定",
-          "印发", "更新", "清理", "整治", "修复", "安装", "投入", "邀请", "承办", "配合", "落实",
-          "深化", "创建", "打造", "建立", "发放", "张贴", "悬挂", "进行", "签订", "选树", "命名",
-          "培训", "宣讲", "新增", "增设", "维修", "更换", "铺设", "改建", "修缮", "提升", "召集",
-          "评比", "开设", "举报", "报送", "创办", "编印", "发布", "播放", "录制", "拍摄", "拆除", "开通",
-          "聘请", "组建", "推行", "开放", "规范", "整修", "绘制", "选派", "帮扶", "植树", "补植", "硬化",
-          "亮化", "绿化", "美化")
-# What a title without a verb of its own is done with: meetings are held, lectures given.
-_ENDINGS = (("晚会", "举办"), ("会议", "召开"), ("会", "召开"), ("讲堂", "举办"), ("讲座", "举办"),
-            ("竞赛", "举办"), ("比赛", "举办"), ("培训班", "举办"), ("展览", "举办"), ("汇演", "举办"),
-            ("节", "举办"), ("工程", "实施"), ("项目", "实施"))
+ActivityStyle = Literal["summary", "all"]
+STYLES: dict[str, ActivityStyle] = {"概括": "summary", "summary": "summary", "逐项": "all", "all": "all"}
+EXAMPLES = 3  # examples per subsection in the summary style
+_SECTION_NAMES = {"leadership": "组织领导", "publicity": "宣传发动", "sanitation": "环境整治",
+                  "volunteering": "志愿服务", "infrastructure": "基础设施", "civic_morality": "道德建设"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +53,7 @@ class SectionView:
     activities: list[ActivityView]
     totals: list[str]
     intro: str = ""
+    paragraphs: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -107,163 +95,290 @@ class ReportView:
     signed_on: str
     stats: list[StatRow] = field(default_factory=list)
     photos: list[PhotoView] = field(default_factory=list)
+    opening: str = ""
+    about: str = ""
+    results_title: str = ""
+    results: list[str] = field(default_factory=list)
+    problems_lead: str = ""
+    next_lead: str = ""
 
 
-def _with_verb(title: str) -> str:
-    """``召开创城工作推进会``: the title with a verb before it when it has none."""
-    text = clause(title)
-    if text.startswith(_VERBS):
-        return text
-    verb = next((v for end, v in _ENDINGS if text.endswith(end)), "开展")
-    return f"{verb}{text}"
-
-
-def _people(total: dict[tuple[str, str], Amount]) -> str:
-    return "、".join(str(a) for a in total.values())
-
-
-def activity_view(act: Activity, subject: str, noun: str, with_year: bool) -> ActivityView:
-    """The dated sentence of one activity, the way the seeds write it."""
-    when = cn_date_range(act.date, act.end_date, with_year)
-    action = _with_verb(act.title)
-    head = f"{when}，{subject}" + (f"在{clause(act.place)}" if act.place else "") + action
+def activity_view(act: Activity, voice: Voice, with_year: bool, *, subject: bool = True, index: int = 0,
+                  lead: str = "") -> ActivityView:
+    """One activity, in the writer's words."""
+    when = when_range(act.date, act.end_date, with_year) if act.date else ""
     quantities = [f"{tidy(item)}{amount}" for item, amount in act.quantities.items()]
-    tail = []
-    if quantities:
-        tail.append(("共" if act.description else "") + "、".join(quantities))
-    if act.volunteers:
-        tail.append(f"出动志愿者{act.volunteers}")
-    if act.participants:
-        tail.append(f"参与{noun}{act.participants}")
-    desc = act.description or ""
-    if not desc or is_one_clause(desc):
-        text = sentence("，".join([head, *([clause(desc)] if desc else []), *tail]))
-    else:
-        text = sentence(head) + "".join(sentence(s) for s in _sentences(desc))
-        if tail:
-            text += sentence("本次活动" + "，".join(tail).removeprefix("共"))
-    return ActivityView(act, when, action, quantities, text)
+    text = prose.activity_text(act, voice, subject=subject, with_year=with_year, index=index, lead=lead)
+    return ActivityView(act, when, prose.action(act.title), quantities, text)
 
 
-def _sentences(text: str) -> list[str]:
-    out, current = [], ""
-    for ch in tidy(text):
-        current += ch
-        if ch in "。！？":
-            out.append(current)
-            current = ""
-    return [*out, current] if current.strip() else out
+def times(acts: list[Activity]) -> int:
+    """How many activities these are, counting 次数."""
+    return sum(a.times for a in acts)
 
 
-def _section_intro(key: str, sec: Section, report: Report, subject: str) -> str:
+def section_totals(acts: list[Activity], period: tuple[dt.date, dt.date]) -> list[Total]:
+    """Each item summed over the activities; the same things done again (宣传栏 each quarter,
+    equal amounts under a 更新/维护 verb) are counted once per time, not added up."""
+    pairs = [(item, amt) for a in acts for item, amt in a.quantities.items()]
+    counts = Counter((item, amt.unit) for item, amt in pairs)
+    repeat_verbs = tuple(words().data["repeat_verbs"])
+    out = []
+    for key, amount in sum_amounts(pairs).items():
+        same = [amt for a in acts for item, amt in a.quantities.items() if (item, amt.unit) == key]
+        if len(same) > 1 and key[0].startswith(repeat_verbs) and len({a.value for a in same}) == 1:
+            quarters = {(a.date.first.month - 1) // 3 for a in acts if a.date
+                        for item, amt in a.quantities.items() if (item, amt.unit) == key}
+            every = {(m - 1) // 3 for m in _months(*period)}
+            out.append(Total(key[0], same[0], counts[key], per=True, times=len(same),
+                             quarterly=len(same) == len(every) and quarters == every))
+        else:
+            out.append(Total(key[0], amount, counts[key]))
+    return out
+
+
+def _months(start: dt.date, end: dt.date) -> list[int]:
+    return [m for m in range(1, 13) if dt.date(start.year, m, 1) <= end and
+            (m == 12 or dt.date(start.year, m + 1, 1) > start)] if start.year == end.year else list(range(1, 13))
+
+
+def _people_sum(acts: list[Activity], field_name: str) -> Amount | None:
+    """Participants (or volunteers) of several activities, as 人次 (one activity keeps its 人)."""
+    one = len(acts) == 1 and acts[0].times == 1
+    amounts = [getattr(a, field_name) if one else people_times(getattr(a, field_name))
+               for a in acts if getattr(a, field_name)]
+    summed = sum_amounts(("", a) for a in amounts)
+    return next((a for a in summed.values() if a.unit == "人次"), next(iter(summed.values()), None))
+
+
+def _section_intro(sec: Section, report: Report, voice: Voice, bar: Decimal) -> str:
     if isinstance(sec, Leadership):
         parts = []
         if sec.group:
             group = clause(sec.group)
             parts.append(group if group.startswith(("成立", "调整", "建立")) else f"成立了{group}")
         if sec.mechanisms:
-            parts.append(f"建立健全{join_list(sec.mechanisms)}工作机制")
-        return sentence(subject + "，".join(parts)) if parts else ""
+            named = clause(sec.mechanisms[-1]).endswith(("机制", "制度"))
+            parts.append(voice.frame("mechanisms_named" if named else "mechanisms", list=join_list(sec.mechanisms)))
+        return sentence(voice.self + "，".join(parts)) if parts else ""
     if isinstance(sec, Volunteering):
         parts = []
         if sec.registered:
-            share = _share(sec.registered, report)
-            parts.append(f"现有注册志愿者{sec.registered}{share}")
-        if sec.teams:
-            parts.append(f"组建了{join_list(sec.teams)}共{len(sec.teams)}支志愿服务队伍")
-        return sentence(subject + "，".join(parts)) if parts else ""
+            parts.append(f"现有注册志愿者{sec.registered}{_share_text(sec.registered, report)}")
+        if len(sec.teams) == 1:
+            parts.append(voice.frame("teams_one", team=clause(sec.teams[0])))
+        elif sec.teams:
+            parts.append(voice.frame("teams_many", list=join_list(sec.teams), n=len(sec.teams)))
+        return sentence(voice.self + "，".join(parts)) if parts else ""
     return ""
 
 
-def _share(registered: Amount, report: Report) -> str:
+def share(registered: Amount, report: Report) -> Decimal | None:
+    """Registered volunteers as a percentage of the resident population (one decimal), if known."""
     population = resident_population(report)
-    if population is None or population.value == 0 or registered.unit != "人":
-        return ""
-    percent = (registered.value / population.value * 100).quantize(Decimal("0.1"))
-    return f"，占常住人口的{percent}%"
+    if population is None or population.value == 0 or registered.unit not in {"人", "名"}:
+        return None
+    return (registered.value / population.value * 100).quantize(Decimal("0.1"))
 
 
-def _section_view(key: str, sec: Section, report: Report, subject: str, noun: str) -> SectionView:
-    name, default_title = SECTION_TITLES.get(key, ("", ""))
-    name = name or clause(sec.title or "")
+def _share_text(registered: Amount, report: Report) -> str:
+    percent = share(registered, report)
+    return "" if percent is None else f"，占常住人口的{percent}%"
+
+
+def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: ActivityStyle,
+                  bar: Decimal) -> SectionView:
+    name = _SECTION_NAMES.get(key) or clause(sec.title or "")
+    title = clause(sec.title) if sec.title and key != "other" else (
+        voice.heading(key) if key != "other" else prose.bare_title(sec.title or "", voice.choose))
     with_year = report.period.start.year != report.period.end.year
-    acts = sorted(sec.activities, key=lambda a: a.date)
-    views = [activity_view(a, subject, noun, with_year) for a in acts]
-    totals: list[str] = []
-    if sum(1 for a in acts if a.quantities) > 1:
-        summed = sum_amounts((item, amt) for a in acts for item, amt in a.quantities.items())
-        totals = [f"{tidy(item)}{amount}" for (item, _), amount in summed.items()]
+    acts = sorted(sec.activities, key=lambda a: a.sort_key)
+    totals = section_totals(acts, (report.period.start, report.period.end))
+    total_pairs = [total_text(t) for t in totals]
+    intro = _section_intro(sec, report, voice, bar)
+    paragraphs = [p for p in (intro, points(sec.measures)) if p]
+    summarise = len(acts) > EXAMPLES
+    chosen = acts if style == "all" or not summarise else prose.choose_examples(acts, EXAMPLES)
+    sentences: list[str] = []
+    if summarise:
+        themes: dict[str, list[str]] = words().data["frames"]["theme"]
+        theme = voice.choose.pick(f"theme.{key}", themes.get(key, themes["other"]), {"n": times(acts)})
+        parts = [voice.self + theme, item_list(total_pairs)]
+        people = _people_sum(acts, "participants")
+        helpers = _people_sum(acts, "volunteers")
+        if people:
+            parts.append(f"累计参与{people}")
+        if helpers:
+            parts.append(f"出动志愿者{helpers}")
+        sentences.append(sentence("，".join(p for p in parts if p)))
+    views = []
+    for i, act in enumerate(chosen):
+        lead = voice.choose.pick("example_lead") if summarise and i == 0 and style != "all" else ""
+        view = activity_view(act, voice, with_year, subject=not summarise and i == 0, index=i, lead=lead)
+        views.append(view)
+        sentences.append(view.text)
+    paragraphs += prose.paragraphs_of(sentences)
+    results = "".join(sentence(r) for r in sec.results)
+    if results:
+        paragraphs.append(results)
     return SectionView(
-        key=key, name=name, title=clause(sec.title or default_title), section=sec,
-        measures=points(sec.measures), results="".join(sentence(r) for r in sec.results),
-        activities=views, totals=totals, intro=_section_intro(key, sec, report, subject))
+        key=key, name=name, title=title, section=sec, measures=points(sec.measures), results=results,
+        activities=views, totals=[f"{i}{a}" for i, a in total_pairs], intro=intro,
+        paragraphs=[nest_quotes(p) for p in paragraphs])
+
+
+_KEY_PHRASES = {"位置": "位于{v}", "地址": "位于{v}", "区位": "位于{v}", "地理位置": "位于{v}"}
+
+
+def profile_phrase(key: str, value: str) -> str:
+    """One 基本情况 value as a phrase: ``常住人口35000人``, ``位于横沙岛东部``, ``共11800户``
+    (not ``户数11800户``), ``主要产业为果树种植``."""
+    key, value = tidy(key), tidy(value)
+    try:
+        amount = parse_amount(value)
+    except AmountError:
+        pattern = _KEY_PHRASES.get(key)
+        if pattern:
+            return pattern.format(v=value.removeprefix("位于"))
+        return value if value.startswith(key) else f"{key}为{value}"
+    text = str(amount)
+    if key.endswith("数"):
+        stem = key[:-1].removesuffix(amount.unit[:1])  # 职工人数 → 职工，户数 → 户
+        return f"共{text}" if not stem or amount.unit.endswith(stem) else f"{stem}{text}"
+    return f"{key}{text}"
 
 
 def _profile(report: Report) -> list[str]:
-    out = []
-    for key, value in report.unit.profile.items():
-        try:
-            text = str(parse_amount(value))
-        except AmountError:
-            text = tidy(value)
-        out.append(f"{tidy(key)}{text}")
+    return [profile_phrase(k, v) for k, v in report.unit.profile.items()]
+
+
+def _figures(report: Report, sections: list[SectionView]) -> list[str]:
+    """The three to five figures an opening carries: activities, people, money over all sections,
+    and the items most activities report."""
+    acts = [a for _, a in report.activities()]
+    if not acts:
+        return []
+    out = [f"共开展各类创建活动{times(acts)}次"]
+    people = _people_sum(acts, "participants")
+    if people:
+        out.append(f"累计参与{people}")
+    helpers = _people_sum(acts, "volunteers")
+    if helpers:
+        out.append(f"出动志愿者{helpers}")
+    total_money = sum_amounts(("资金", amt) for a in acts for item, amt in a.quantities.items()
+                              if amt.unit.endswith(prose.MONEY_UNITS))
+    if total_money:
+        out.append(f"投入资金{next(iter(total_money.values()))}")
+    ranked = [t for s in sections for t in section_totals(s.section.activities, (report.period.start,
+                                                                                report.period.end))
+              if not t.amount.unit.endswith(prose.MONEY_UNITS) and t.amount.unit not in {"人", "人次", "名"}]
+    ranked.sort(key=lambda t: -t.activities)
+    room = max(0, 5 - len(out))
+    if room and ranked:
+        out.append(item_list([total_text(t) for t in ranked[:min(room, 2)]]))
     return out
 
 
-def _highlights(report: Report) -> list[str]:
-    """One headline amount per section: the item most activities report (first on a tie)."""
-    out = []
-    for _, sec in report.sections():
-        pairs = [(item, amt) for a in sec.activities for item, amt in a.quantities.items()]
-        if not pairs:
-            continue
-        counts = Counter((item, amt.unit) for item, amt in pairs)
-        totals = sum_amounts(pairs)
-        best = max(totals, key=lambda k: counts[k])  # max keeps the first of equals
-        out.append(f"{tidy(best[0])}{totals[best]}")
-    return out[:6]
-
-
-def build_view(report: Report) -> ReportView:
+def build_view(report: Report, style: ActivityStyle = "summary", volunteer_bar: Decimal = Decimal(8)) -> ReportView:
     """Compute everything a report template prints."""
-    subject = SUBJECTS[report.unit.type]
-    noun = PARTICIPANTS.get(report.unit.type, "群众")
-    sections = [_section_view(k, s, report, subject, noun) for k, s in report.sections()]
+    voice = Voice(report.unit.name, report.unit.type, report.period.name, report.goal)
+    sections = [_section_view(k, s, report, voice, style, volunteer_bar) for k, s in report.sections()]
     acts = [a for _, a in report.activities()]
-    opening: list[str] = []
-    if acts:
-        opening.append(f"共开展各类创建活动{len(acts)}次")
-        participants = sum_amounts(("参与", a.participants) for a in acts if a.participants)
-        if participants:
-            opening.append(f"参与{noun}{_people(participants)}")
-        volunteers = sum_amounts(("志愿者", person_times(a.volunteers)) for a in acts if a.volunteers)
-        if volunteers:
-            opening.append(f"出动志愿者{_people(volunteers)}")
-        opening += _highlights(report)
+    figures = _figures(report, sections)
+    unit = report.unit
+    lead = (f"在{clause(unit.parent)}的正确领导下，" if unit.parent else "") + (
+        f"在{clause(unit.guided_by)}的具体指导下，" if unit.guided_by else "")
+    whole_year = re.fullmatch(r"\d{4}年度?", report.period.name) is not None
+    opening = voice.frame("opening_when_year" if whole_year else "opening_when") + unit.name + lead + voice.frame(
+        "opening_lead")
+    if figures:
+        opening += "，" + "，".join(figures) + "，" + voice.frame("opening_result")
+    opening = sentence(opening) + voice.frame("opening_close")
+    if report.preface:
+        opening = sentence(report.preface) + opening
+    results = _results(report, voice, sections, volunteer_bar)
     return ReportView(
         report=report,
         title=tidy(report.display_title),
-        subject=subject,
-        participant_noun=noun,
+        subject=voice.self,
+        participant_noun=voice.people,
         period=report.period.name,
-        opening_stats=opening,
+        opening_stats=figures,
         profile=_profile(report),
         sections=sections,
         problems=[sentence(p) for p in report.problems],
         next_steps=[sentence(p) for p in report.next_steps],
-        closing=sentence(report.closing or ""),
+        closing=nest_quotes(sentence(report.closing)) if report.closing else voice.frame("closing"),
         signer=tidy(report.signer),
         signed_on=cn_date(report.signed_on),
         stats=_stats(sections),
         photos=_photos(acts, with_year=report.period.start.year != report.period.end.year),
+        opening=nest_quotes(opening),
+        about=nest_quotes(_about(report)),
+        results_title=voice.frame("results_part") if results else "",
+        results=[nest_quotes(p) for p in results],
+        problems_lead=voice.frame("problems_lead"),
+        next_lead=voice.frame("next_lead"),
     )
+
+
+def _about(report: Report) -> str:
+    """基本情况 as prose: the unit's own sentences, then its figures and facts in one sentence."""
+    about = "".join(sentence(s) for s in report.unit.about)
+    phrases = _profile(report)
+    if about and not about.startswith(report.unit.name):
+        about = report.unit.name + about
+    if phrases:
+        about += sentence(("" if about else report.unit.name) + "，".join(phrases))
+    return about
+
+
+def _results(report: Report, voice: Voice, sections: list[SectionView], bar: Decimal) -> list[str]:
+    """The closing parts: the unit's 成效, what the 测评体系 bars show, 上期, honours, highlights."""
+    out = []
+    facts = [clause(r) for r in report.results]
+    volunteering = report.volunteering
+    if volunteering and volunteering.registered:
+        percent = share(volunteering.registered, report)
+        if percent is not None and percent >= bar:
+            facts.append(voice.frame("volunteer_share", registered=volunteering.registered, share=percent,
+                                     bar=format(bar.normalize(), "f")))
+    boards = [t for s in sections if s.key == "publicity"
+              for t in section_totals(s.section.activities, (report.period.start, report.period.end))
+              if "宣传栏" in t.item and t.quarterly]
+    if boards:
+        facts.append(voice.frame("quarterly_boards"))
+    if facts and (report.results or report.honours or report.highlights):
+        out.append(voice.frame("results_lead") + "；".join(facts) + "。")
+    honours = [_honour(h, voice, report) for h in report.honours]
+    if honours:
+        out.append(voice.frame("honours_lead") + "；".join(honours) + "。")
+    if report.highlights:
+        out.append(voice.frame("highlights_lead") + points(report.highlights))
+    return out
+
+
+def _honour(honour: object, voice: Voice, report: Report) -> str:
+    from ..load.models import Honour
+
+    assert isinstance(honour, Honour)
+    title = clause(honour.title)
+    if re.search("[获被评授]", title) or "，" in title:
+        return title
+    who = clause(honour.holder) if honour.holder else voice.self
+    when = honour.date.text(honour.date.first.year != report.period.end.year) + "，" if honour.date else ""
+    quoted = title if title.startswith("“") else f"“{title}”"
+    if honour.by:
+        return f"{when}{who}被{clause(honour.by)}评为{quoted}"
+    return f"{when}{who}荣获{quoted}"
 
 
 def _photos(acts: list[Activity], with_year: bool) -> list[PhotoView]:
     """The photos in report order, captioned with date and title (（1）（2） when several)."""
     out = []
-    for act in acts:
-        head = f"{cn_date_range(act.date, act.end_date, with_year)} {clause(act.title)}"
+    for act in sorted(acts, key=lambda a: a.sort_key):
+        when = when_range(act.date, act.end_date, with_year) if act.date else ""
+        head = f"{when} {clause(act.title)}".strip()
         for n, photo in enumerate(act.photos, 1):
             path = posix(photo)
             out.append(PhotoView(path, path, head + (f"（{n}）" if len(act.photos) > 1 else "")))
@@ -272,7 +387,7 @@ def _photos(acts: list[Activity], with_year: bool) -> list[PhotoView]:
 
 def person_times(amount: Amount) -> Amount:
     """Volunteers summed over activities are person-times: 人 becomes 人次."""
-    return Amount(amount.value, "人次", amount.approx) if amount.unit == "人" else amount
+    return people_times(amount)
 
 
 def _stats(sections: list[SectionView]) -> list[StatRow]:

@@ -76,3 +76,20 @@ def points(items: Iterable[str]) -> str:
 def text_width(text: str) -> float:
     """Width in characters of the body font: Chinese 1, ASCII digits and letters ½."""
     return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in text)
+
+
+def nest_quotes(text: str) -> str:
+    """Quotes inside quotes become single quotes (GB/T 15834): “创建“文明家庭”” → “创建‘文明家庭’”."""
+    if text.count("“") < 2:
+        return text
+    out, depth = [], 0
+    for ch in text:
+        if ch == "“":
+            out.append("‘" if depth % 2 else "“")
+            depth += 1
+        elif ch == "”" and depth:
+            depth -= 1
+            out.append("’" if depth % 2 else "”")
+        else:
+            out.append(ch)
+    return "".join(out)

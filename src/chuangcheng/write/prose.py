@@ -1,0 +1,282 @@
+"""The writer: what a unit did, in the words careful writers use (DESIGN.md §5).
+
+It composes sentences from facts the view (:mod:`chuangcheng.write.report`) has summed; it
+never adds a fact or a day. Word lists and frames are data (``words.yaml``); which wording
+of a frame a unit gets is fixed by its name (:class:`~chuangcheng.write.words.Chooser`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..load.amounts import Amount
+from ..load.dates import When, when_range
+from ..load.models import Activity
+from .typography import clause, is_one_clause, sentence, tidy
+from .words import Chooser, words
+
+MONEY_UNITS = ("元",)
+_SENTENCE_END = re.compile(r"(?<=[。！？])")
+
+
+@dataclass(frozen=True)
+class Total:
+    """One item summed over a section's activities; ``per`` is set when the same things were
+    done again (宣传栏 updated each quarter): then ``amount`` is each time's, ``times`` how often."""
+
+    item: str
+    amount: Amount
+    activities: int
+    per: bool = False
+    times: int = 1
+    quarterly: bool = False
+
+
+class Voice:
+    """How one unit writes: what it calls itself and its people, and its choice of frames."""
+
+    def __init__(self, name: str, unit_type: str, period: str, goal: str) -> None:
+        table = words()
+        self.name, self.type, self.period, self.goal = name, unit_type, period, goal
+        self.self = self._self_name(name, unit_type)
+        self.people = str(table.table("people").get(unit_type, "群众"))
+        self.area = str(table.table("area").get(unit_type, "辖区"))
+        self.own_places = tuple(table.table("own_places").get(unit_type, []))
+        self.choose = Chooser(name)
+
+    @staticmethod
+    def _self_name(name: str, unit_type: str) -> str:
+        endings: dict[str, str] = words().table("self_by_ending").get(unit_type, {})
+        for ending in sorted(endings, key=len, reverse=True):
+            if name.endswith(ending):
+                return endings[ending]
+        return str(words().table("self").get(unit_type, "我们"))
+
+    def frame(self, key: str, **values: object) -> str:
+        return self.choose.pick(key, None, {"self": self.self, "name": self.name, "period": self.period,
+                                            "goal": self.goal, **values})
+
+    def heading(self, key: str) -> str:
+        options = words().table("headings")[key]
+        return str(options.get(self.type, options["default"]))
+
+
+# Titles and verbs.
+def leading_verb(text: str) -> str:
+    """The verb a title or an item begins with (``发放宣传单`` → ``发放``), or ``""``."""
+    return next((v for v in words().verbs if text.startswith(v)), "")
+
+
+def action(title: str) -> str:
+    """What was done, as a verb phrase: a title that has a verb stays as it is; one that names an
+    event gets the verb the event takes (``召开……推进会``, ``举办……讲座``, ``开展……活动``)."""
+    text = clause(title)
+    if leading_verb(text):
+        return text
+    verb = next((v for end, v in words().endings if text.endswith(end)), "")
+    return f"{verb}{text}" if verb else text
+
+
+def bare_title(title: str, choose: Chooser) -> str:
+    """A section title the writer gave without its second half, made a paired heading."""
+    text = clause(title)
+    if "，" in text or len(text) > 14:
+        return text
+    head = text if leading_verb(text) else choose.pick("heading_verbs", words().data["heading_verbs"]) + text
+    tails = [t for t in words().data["heading_tails"] if not set(t) & set(text)] or words().data["heading_tails"]
+    return f"{head}，{choose.pick('heading_tails', tails)}"
+
+
+# Amounts and lists.
+def item_list(pairs: Sequence[tuple[str, str]]) -> str:
+    """``发放宣传单8000余份、环保袋3000个，悬挂横幅10条``: money first, items that share a verb
+    together with the verb said once."""
+    if not pairs:
+        return ""
+    money = [p for p in pairs if p[1].endswith(MONEY_UNITS)]
+    rest = [p for p in pairs if p not in money]
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for item, amount in rest:
+        groups.setdefault(leading_verb(item), []).append((item, amount))
+    out = [f"{item}{amount}" if leading_verb(item) else f"投入{_money_item(item)}{amount}" for item, amount in money]
+    for verb, members in groups.items():
+        if not verb:
+            out.extend(f"{item}{amount}" for item, amount in members)
+            continue
+        first, *others = members
+        out.append(f"{first[0]}{first[1]}" + "".join(f"、{item.removeprefix(verb)}{amount}"
+                                                      for item, amount in others))
+    return "，".join(out)
+
+
+def _money_item(item: str) -> str:
+    text = item.removeprefix("投入").removeprefix("投资")
+    return text if text else "资金"
+
+
+def total_text(total: Total) -> tuple[str, str]:
+    """One summed item as (item, amount text), each time's amount for things done again."""
+    if not total.per:
+        return tidy(total.item), str(total.amount)
+    if total.quarterly:
+        return f"每季度{tidy(total.item)}", str(total.amount)
+    return tidy(total.item), f"{total.times}期、每期{total.amount}"
+
+
+# People.
+def people_noun(act: Activity, voice: Voice) -> str:
+    """Who took part: the 对象 given, else by the kind of activity, else the unit's people."""
+    if act.audience:
+        return clause(act.audience)
+    title = act.title + (act.place or "")
+    for keys, noun in words().people_by_title:
+        if any(k in act.title for k in keys):
+            return noun
+    inward = voice.type in {"企业", "医院", "学校", "幼儿园", "机关"}
+    if inward and any(w in title for w in words().data["public_words"]):
+        return "群众"
+    return voice.people
+
+
+def people_times(amount: Amount) -> Amount:
+    """People summed over events are person-times: 人 and 名 become 人次."""
+    return Amount(amount.value, "人次", amount.approx) if amount.unit in {"人", "名"} else amount
+
+
+def _people(act: Activity, voice: Voice, index: int) -> list[str]:
+    out = []
+    many = act.times > 1
+    if act.volunteers:
+        count = people_times(act.volunteers) if many else act.volunteers
+        out.append(voice.choose.pick("volunteers", None, {"v": count}) if index % 2 else f"出动志愿者{count}")
+    if act.participants:
+        count = people_times(act.participants) if many else act.participants
+        who = people_noun(act, voice)
+        if who.startswith("参") or who == "听众":
+            out.append(f"{who}{count}")
+        else:
+            out.append(f"参与{who}{count}" if index % 3 != 2 else f"{who}{count}参加")
+    return out
+
+
+# Dates and days worth naming.
+def observance(act: Activity) -> tuple[str, bool] | None:
+    """The observance an activity on its day (or just before) was held for, when its words say so:
+    (name, before) — ``学雷锋纪念日``, or ``春节`` with ``True`` for 春节前夕."""
+    day = act.date.day if act.date else None
+    if day is None or (act.end_date is not None and act.end_date != act.date):
+        return None
+    text = act.title + (act.description or "")
+    eve = int(words().data.get("eve_days", 10))
+    for item in words().observances:
+        when = item.day_in(day.year)
+        if when is None:
+            continue
+        if day == when and any(w in text for w in item.words):
+            return item.name, False
+        if dt.timedelta(0) < when - day <= dt.timedelta(days=eve) and any(w in act.title for w in item.words):
+            return item.name, True
+    return None
+
+
+def date_opening(act: Activity, with_year: bool, index: int) -> str:
+    """How an example begins: an observance, a season, a period, or the plain date ("" if none)."""
+    if act.date is None:
+        return ""
+    when = when_range(act.date, act.end_date, with_year)
+    named = observance(act)
+    if named is None:
+        return f"{when}，"
+    name, before = named
+    if name[:3] in act.title:  # 5月31日是世界无烟日，……开展“世界无烟日”宣传活动
+        return f"{when}，"
+    if before:
+        return f"{name}前夕，" if index % 2 == 0 else f"{when}，正值{name}前夕，"
+    return f"{when}是{name}，" if index % 2 == 0 else f"{name}当天，"
+
+
+# One activity.
+def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool, index: int = 0,
+                  lead: str = "") -> str:
+    """One activity in one or more sentences, as the seeds write them."""
+    opening = lead + date_opening(act, with_year, index)
+    title = clause(act.title)
+    place = clause(act.place or "")
+    if place and (place in title or title.startswith("在")):
+        place = ""  # 在新苑广场新增新苑广场居民健身点
+    actor = clause(act.organiser) if act.organiser else (voice.self if subject else "")
+    if not act.organiser and place.startswith((*voice.own_places, voice.self, voice.name)):
+        actor = ""  # 社区在社区文化中心 → 在社区文化中心
+    pairs = [(tidy(item), str(amount)) for item, amount in act.quantities.items()]
+    doing = action(title)
+    doing, pairs = _merge_echo(title, doing, pairs)
+    head = opening + actor + (f"在{place}" if place else "") + doing
+    if act.times > 1:
+        head += "，" + voice.choose.pick("routine_times", None, {"n": act.times})
+    tail: list[str] = []
+    if pairs:
+        tail.append(("共" if act.description and not tail else "") + item_list(pairs))
+    tail += _people(act, voice, index)
+    desc = tidy(act.description or "")
+    if not desc or is_one_clause(desc):
+        return sentence("，".join([head, *([clause(desc)] if desc else []), *tail]))
+    text = sentence(head) + "".join(sentence(s) for s in _SENTENCE_END.split(desc) if s.strip())
+    if tail:
+        text += sentence("活动中" + "，".join(tail).removeprefix("共") if index % 2 else "，".join(tail))
+    return text
+
+
+def _merge_echo(title: str, doing: str, pairs: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
+    """An item that says the title again is said once: ``更新二季度宣传栏`` with ``更新宣传栏: 18块``
+    → ``更新二季度宣传栏18块``; ``夏粮收购`` with ``收购夏粮: 148万斤`` → ``收购夏粮148万斤``."""
+    for n, (item, amount) in enumerate(pairs):
+        verb = leading_verb(item)
+        obj = item.removeprefix(verb)
+        if not (verb and obj and verb in title):
+            continue
+        rest = pairs[:n] + pairs[n + 1:]
+        if doing.startswith(verb) and doing.endswith(obj):
+            return f"{doing}{amount}", rest
+        if title.endswith(verb) and obj in title:
+            return f"{item}{amount}", rest
+    return doing, pairs
+
+
+# Choosing examples.
+def example_score(act: Activity) -> float:
+    """How good an example an activity makes: a named day, many people, figures, a description."""
+    score = 3.0 if observance(act) else 0.0
+    if act.participants:
+        score += math.log10(float(act.participants.value) + 1)
+    if act.volunteers:
+        score += 0.5 * math.log10(float(act.volunteers.value) + 1)
+    score += 0.4 * len(act.quantities) + (0.5 if act.description else 0) + (1 if act.date is None else 0)
+    return score
+
+
+def choose_examples(acts: Sequence[Activity], limit: int) -> list[Activity]:
+    """The ``limit`` best examples, in the report's (date) order."""
+    if len(acts) <= limit:
+        return list(acts)
+    ranked = sorted(range(len(acts)), key=lambda i: -example_score(acts[i]))[:limit]
+    return [acts[i] for i in sorted(ranked)]
+
+
+def paragraphs_of(sentences: Iterable[str], limit: int = 220) -> list[str]:
+    """Sentences into paragraphs of about ``limit`` characters (one long one stands alone)."""
+    out: list[str] = []
+    current = ""
+    for text in sentences:
+        if current and len(current) + len(text) > limit:
+            out.append(current)
+            current = ""
+        current += text
+    return [*out, current] if current else out
+
+
+def when_text(when: When | None, with_year: bool) -> str:
+    return when.text(with_year) if when else ""
