@@ -201,8 +201,10 @@ def date_opening(act: Activity, with_year: bool, index: int) -> str:
 
 # One activity.
 def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool, index: int = 0,
-                  lead: str = "") -> str:
-    """One activity in one or more sentences, as the seeds write them."""
+                  lead: str = "", doings: Sequence[str] = (), last_actor: str = "") -> str:
+    """One activity in one or more sentences, as the seeds write them; ``doings`` are the actions
+    of like activities said in the same sentence (分别召开党员会议、村民代表会议), ``last_actor`` the
+    actor of the sentence before (not said twice in a row)."""
     opening = lead + date_opening(act, with_year, index)
     title = clause(act.title)
     place = clause(act.place or "")
@@ -211,17 +213,25 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
     actor = clause(act.organiser) if act.organiser else (voice.self if subject else "")
     if not act.organiser and place.startswith((*voice.own_places, voice.self, voice.name)):
         actor = ""  # 社区在社区文化中心 → 在社区文化中心
-    pairs = [(tidy(item), str(amount)) for item, amount in act.quantities.items()]
+    if actor and actor == last_actor and not opening:
+        actor = ""
+    desc = tidy(act.description or "")
+    if actor and desc.startswith(actor):
+        desc = desc.removeprefix(actor).lstrip("，")
+    pairs = [(tidy(item), str(amount)) for item, amount in act.quantities.items()
+             if not _said_in(str(amount), desc)]
     doing = action(title)
     doing, pairs = _merge_echo(title, doing, pairs)
+    if doings:
+        doing = "分别" + _join_actions([doing, *doings])
+    if act.times > 1 and not any(amount == f"{act.times}{unit}" for _, amount in pairs for unit in "次场期"):
+        doing += f"{act.times}次"
     head = opening + actor + (f"在{place}" if place else "") + doing
-    if act.times > 1:
-        head += "，" + voice.choose.pick("routine_times", None, {"n": act.times})
     tail: list[str] = []
     if pairs:
-        tail.append(("共" if act.description and not tail else "") + item_list(pairs))
-    tail += _people(act, voice, index)
-    desc = tidy(act.description or "")
+        listed = item_list(pairs)
+        tail.append(("共" if desc and leading_verb(listed) and act.times == 1 else "") + listed)
+    tail += [p for p in _people(act, voice, index) if not _said_in(re.sub(r"\D", "", p), desc)]
     if not desc or is_one_clause(desc):
         return sentence("，".join([head, *([clause(desc)] if desc else []), *tail]))
     text = sentence(head) + "".join(sentence(s) for s in _SENTENCE_END.split(desc) if s.strip())
@@ -230,15 +240,35 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
     return text
 
 
+def _said_in(figure: str, text: str) -> bool:
+    """True when the number of ``figure`` is already written in ``text`` (从……的52名干部职工)."""
+    digits = re.match(r"[\d.]+", figure)
+    return bool(digits and text and re.search(rf"(?<![\d.]){re.escape(digits[0])}(?![\d.])", text))
+
+
+def _join_actions(doings: Sequence[str]) -> str:
+    """``召开党员会议、村民组长会议和村民代表会议``: the shared verb said once."""
+    verb = leading_verb(doings[0])
+    if verb and all(d.startswith(verb) for d in doings):
+        parts = [d.removeprefix(verb) for d in doings]
+        return verb + "、".join(parts[:-1]) + "和" + parts[-1]
+    return "、".join(doings[:-1]) + "，" + doings[-1]
+
+
 def _merge_echo(title: str, doing: str, pairs: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
     """An item that says the title again is said once: ``更新二季度宣传栏`` with ``更新宣传栏: 18块``
-    → ``更新二季度宣传栏18块``; ``夏粮收购`` with ``收购夏粮: 148万斤`` → ``收购夏粮148万斤``."""
+    → ``更新二季度宣传栏18块``; ``夏粮收购`` with ``收购夏粮: 148万斤`` → ``收购夏粮148万斤``;
+    ``建设公共绿地`` with ``公共绿地: 2个`` → ``建设公共绿地2个``."""
     for n, (item, amount) in enumerate(pairs):
         verb = leading_verb(item)
         obj = item.removeprefix(verb)
-        if not (verb and obj and verb in title):
-            continue
         rest = pairs[:n] + pairs[n + 1:]
+        if not verb:
+            if obj and doing.endswith(obj) and leading_verb(doing):
+                return f"{doing}{amount}", rest
+            continue
+        if not (obj and verb in title):
+            continue
         if doing.startswith(verb) and doing.endswith(obj):
             return f"{doing}{amount}", rest
         if title.endswith(verb) and obj in title:

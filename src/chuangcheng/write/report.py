@@ -104,12 +104,30 @@ class ReportView:
 
 
 def activity_view(act: Activity, voice: Voice, with_year: bool, *, subject: bool = True, index: int = 0,
-                  lead: str = "") -> ActivityView:
+                  lead: str = "", doings: list[str] | None = None, last_actor: str = "") -> ActivityView:
     """One activity, in the writer's words."""
     when = when_range(act.date, act.end_date, with_year) if act.date else ""
     quantities = [f"{tidy(item)}{amount}" for item, amount in act.quantities.items()]
-    text = prose.activity_text(act, voice, subject=subject, with_year=with_year, index=index, lead=lead)
+    text = prose.activity_text(act, voice, subject=subject, with_year=with_year, index=index, lead=lead,
+                               doings=doings or [], last_actor=last_actor)
     return ActivityView(act, when, prose.action(act.title), quantities, text)
+
+
+def _like_groups(acts: list[Activity]) -> list[tuple[Activity, list[Activity]]]:
+    """Activities side by side that differ only in their title (same day, place, organiser and
+    description, no figures) are told in one sentence: each first one with the ones like it."""
+    out: list[tuple[Activity, list[Activity]]] = []
+    for act in acts:
+        if out and act.description and not act.quantities and not act.participants and _alike(out[-1][0], act):
+            out[-1][1].append(act)
+        else:
+            out.append((act, []))
+    return out
+
+
+def _alike(a: Activity, b: Activity) -> bool:
+    return (a.date, a.end_date, a.place, a.organiser, a.description, a.times) == (
+        b.date, b.end_date, b.place, b.organiser, b.description, b.times) and not a.quantities and not a.participants
 
 
 def times(acts: list[Activity]) -> int:
@@ -212,9 +230,12 @@ def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: A
             parts.append(f"出动志愿者{helpers}")
         sentences.append(sentence("，".join(p for p in parts if p)))
     views = []
-    for i, act in enumerate(chosen):
+    last_actor = voice.self if summarise else ""
+    for i, (act, like) in enumerate(_like_groups(chosen)):
         lead = voice.choose.pick("example_lead") if summarise and i == 0 and style != "all" else ""
-        view = activity_view(act, voice, with_year, subject=not summarise and i == 0, index=i, lead=lead)
+        view = activity_view(act, voice, with_year, subject=not summarise and i == 0, index=i, lead=lead,
+                             doings=[prose.action(a.title) for a in like], last_actor=last_actor)
+        last_actor = clause(act.organiser) if act.organiser else last_actor
         views.append(view)
         sentences.append(view.text)
     paragraphs += prose.paragraphs_of(sentences)
@@ -271,7 +292,8 @@ def _figures(report: Report, sections: list[SectionView]) -> list[str]:
         out.append(f"投入资金{next(iter(total_money.values()))}")
     ranked = [t for s in sections for t in section_totals(s.section.activities, (report.period.start,
                                                                                 report.period.end))
-              if not t.amount.unit.endswith(prose.MONEY_UNITS) and t.amount.unit not in {"人", "人次", "名"}]
+              if not t.amount.unit.endswith(prose.MONEY_UNITS) and t.amount.unit not in {"人", "人次", "名"}
+              and prose.leading_verb(t.item)]
     ranked.sort(key=lambda t: -t.activities)
     room = max(0, 5 - len(out))
     if room and ranked:
