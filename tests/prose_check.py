@@ -51,6 +51,8 @@ ACTION_VERBS = (
     "劝导", "巡查", "检查", "督查", "认领", "看望", "结对", "赠送", "展出", "发展", "施划", "粉刷",
     "惠及", "提供", "义诊", "上门", "整改", "交办", "拆后", "改善", "美化", "亮化", "绿化", "捐赠",
 )
+# People named both in a place and in what was done there, which is no echo (残疾人之家…关爱残疾人).
+ECHO_OK = ("残疾人", "老年人", "老人", "儿童", "未成年人", "志愿者", "职工", "居民", "群众", "党员")
 # Verbs too general to count as a title's own verb when a quantity repeats them (P202).
 GENERIC_VERBS = ("开展", "组织", "参加")
 # What 开展 can never take: a finished result or another event verb (P201, always a finding).
@@ -193,14 +195,22 @@ def _common_run(a: str, b: str) -> int:
     return best
 
 
+def _plain(text: str) -> str:
+    """``text`` without quotes, brackets and the people words of ``ECHO_OK``."""
+    text = _QUOTES.sub("", text)
+    for word in ECHO_OK:
+        text = text.replace(word, "·")
+    return text
+
+
 def place_echo(block: Block, unit_type: str | None) -> Iterator[Finding]:
     """P101: the place said again in what was done there."""
     for clause in clauses(block.text):
         match = _AT_PLACE.search(clause)
         if not match:
             continue
-        place, rest = _QUOTES.sub("", match.group(1)), clause[match.end() :]
-        head, rest = rest[:2], _QUOTES.sub("", rest)
+        place, rest = _plain(match.group(1)), clause[match.end() :]
+        head, rest = rest[:2], _plain(rest)
         if "工作" in place:  # 在……工作中: a time, not a place
             continue
         if _common_run(place, rest) >= 3 or (len(head) == 2 and _CJK.fullmatch(head[0]) and head in place):
@@ -375,11 +385,12 @@ def recaps(prose: list[Block]) -> Iterator[Finding]:
             yield _find("P501", f"{block.text[:16]}……（{len(items)}项中{len(again)}项前文已有）", block)
 
 
-_SHAPE = re.compile(r"^(?:\d{1,2}月\d{1,2}日(?:至(?:\d{1,2}月)?\d{1,2}日)?)[上下]?午?[，,]?(.{1,6}?)在")
+_SHAPE = re.compile(
+    rf"^\d{{1,2}}月\d{{1,2}}日(?:至(?:\d{{1,2}}月)?\d{{1,2}}日)?[上下]?午?[，,]?([^{_CLAUSE_END}]{{1,6}}?)(?:在|{_VERB_ALT})")
 
 
 def same_shape_runs(prose: list[Block]) -> Iterator[Finding]:
-    """P502: three or more paragraphs in a row opening with a date and one skeleton."""
+    """P502: three or more paragraphs in a row opening with a date and one subject (日期，社区在……)."""
     runs: list[tuple[str | None, list[Block]]] = []
     for block in prose:
         match = _SHAPE.match(block.text) if block.kind == "para" else None
@@ -390,7 +401,7 @@ def same_shape_runs(prose: list[Block]) -> Iterator[Finding]:
             runs.append((shape, [block]))
     for shape, run in runs:
         if shape is not None and len(run) >= 3:
-            yield _find("P502", f"{run[0].text[:18]}……（连续{len(run)}段“日期，{shape}在……”）", run[0])
+            yield _find("P502", f"{run[0].text[:18]}……（连续{len(run)}段“日期，{shape}……”）", run[0])
 
 
 # ---------------------------------------------------------------- the whole report
@@ -427,21 +438,29 @@ def _read(path: Path) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+def _summary(label: str, count: int, chars: int) -> str:
+    density = count * 1000 / chars if chars else 0.0
+    return f"{label}: {count} 处，正文 {chars} 字，每千字 {density:.1f} 处"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="找出报告正文中的文字问题")
-    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("files", nargs="+", type=Path, help="Markdown 或文本文件；目录则查其中所有 .md")
     parser.add_argument("--type", dest="unit_type", help="单位类型（社区、医院、机关……），默认按标题推断")
     args = parser.parse_args(argv)
-    total = 0
-    for path in args.files:
+    paths = [p for arg in args.files for p in (sorted(arg.rglob("*.md")) if arg.is_dir() else [arg])]
+    total = chars_all = 0
+    for path in paths:
         text = _read(path)
         found = findings(text, args.unit_type)
         for f in found:
             print(f"{path}:{f.line}: {f.code} {f.name}: {f.snippet}")
         chars = body_chars(text)
-        density = len(found) * 1000 / chars if chars else 0.0
-        print(f"{path}: {len(found)} 处，正文 {chars} 字，每千字 {density:.1f} 处")
+        print(_summary(str(path), len(found), chars))
         total += len(found)
+        chars_all += chars
+    if len(paths) > 1:
+        print(_summary(f"合计 {len(paths)} 个文件", total, chars_all))
     return 1 if total else 0
 
 

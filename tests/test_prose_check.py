@@ -115,6 +115,7 @@ def test_body_chars_count_paragraphs_and_items_only() -> None:
     "二是开展在职党员进社区活动。",
     "县粮食局领导班子就活动的开展召开了专门会议进行研究。",
     "社区在翠竹花园小区开展“暖冬行动”关爱空巢老人活动。",  # place said once
+    "5月17日，街道团工委在残疾人之家开展“全国助残日”关爱残疾人活动。",
     "我村在村道两侧开展清洁行动。",                        # 村道 is a road
     "发放宣传单8000余份、环保袋3000个。",                  # the verb once
     "开展“学雷锋·‘文明交通’从我做起”宣传活动。",           # inner quotes as ‘’
@@ -144,6 +145,9 @@ def test_two_same_shape_paragraphs_are_not_a_run_but_three_are() -> None:
     assert codes(two) == set()
     assert codes(two + para.format("3月3")) == {"P502"}
     assert codes(two + "### （二）乙\n\n" + para.format("3月3")) == set()
+    assert codes(two + "3月3日，社区举办讲座，参与群众50人次。\n") == {"P502"}
+    assert codes(two + "3月3日，街道团工委在文化中心举办讲座。\n") == set()
+    assert codes(two + "春节前夕，社区在文化中心举办讲座。\n") == set()
 
 
 def test_key_value_dump_only_in_basic_facts() -> None:
@@ -168,6 +172,17 @@ def test_main_prints_findings_and_density(tmp_path: Path, capsys: pytest.Capture
     assert f"{bad}:3: P603 机关称单位: 单位在新苑广场新增新苑广场居民健身点" in out
     assert f"{bad}: 2 处，正文 19 字，每千字 105.3 处" in out
     assert f"{good}: 0 处，正文 20 字，每千字 0.0 处" in out
+
+
+def test_main_walks_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "街道").mkdir()
+    (tmp_path / "街道" / "甲.md").write_text("参与群众2多万人次。\n", encoding="utf-8")
+    (tmp_path / "乙.md").write_text("参与群众2万余人次。\n", encoding="utf-8")
+    (tmp_path / "丙.txt").write_text("参与群众2多万人次。\n", encoding="utf-8")
+    assert main([str(tmp_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "合计 2 个文件: 1 处，正文 20 字，每千字 50.0 处"
+    assert not any("丙" in line for line in out)
 
 
 def test_main_reads_gb18030_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
