@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "江城区"
 UNIT_FILES = sorted(p for p in EXAMPLES.rglob("*.yaml") if p.name not in {"district.yaml", "区.yaml"})
+# Seed reports transcribed into unit files (a village without dates, a 机关, a school, one in traditional script).
+SEED_FILES = sorted((ROOT / "examples" / "范文转录").glob("*.yaml"))
 
 MINIMAL = """\
 单位:

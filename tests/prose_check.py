@@ -203,6 +203,9 @@ def _plain(text: str) -> str:
     return text
 
 
+_PLACE_GLUE = "、，和及与"  # what joins the places of one 地点
+
+
 def place_echo(block: Block, unit_type: str | None) -> Iterator[Finding]:
     """P101: the place said again in what was done there."""
     for clause in clauses(block.text):
@@ -213,7 +216,9 @@ def place_echo(block: Block, unit_type: str | None) -> Iterator[Finding]:
         head, rest = rest[:2], _plain(rest)
         if "工作" in place:  # 在……工作中: a time, not a place
             continue
-        if _common_run(place, rest) >= 3 or (len(head) == 2 and _CJK.fullmatch(head[0]) and head in place):
+        tokens = re.split(f"[{_PLACE_GLUE}]", place)
+        heads_a_token = any(t.removeprefix("各").startswith(head) for t in tokens)
+        if _common_run(place, rest) >= 3 or (len(head) == 2 and _CJK.fullmatch(head[0]) and heads_a_token):
             yield _find("P101", clause, block)
 
 

@@ -101,7 +101,7 @@ def build_district_view(result: BatchResult, district: District | None) -> Distr
     rows = []
     for s in sorted(units, key=lambda u: (roster_order.get(u.name, len(roster_order)), u.file)):
         mine = sum_amounts((item, _amount((v, u, a))) for item, v, u, a in s.amounts)
-        rows.append(UnitRow(s.name, s.type, s.activities, _people(s.participants) or "—",
+        rows.append(UnitRow(s.name, s.type, s.activities, _people(s.participants, True) or "—",
                             _people(s.volunteers, True) or "—",
                             [str(mine[k]) if k in mine else "—" for k in main_keys], s.file))
     highlights = sorted(((Decimal(h[2]), s.name, h[1]) for s in units for h in s.highlights), reverse=True)
@@ -124,7 +124,7 @@ def build_district_view(result: BatchResult, district: District | None) -> Distr
         submitted=len(units) + len(result.failures),
         valid=len(units),
         activities=sum(s.activities for s in units),
-        participants=_people([p for s in units for p in s.participants]),
+        participants=_people([p for s in units for p in s.participants], True),
         volunteers=_people([v for s in units for v in s.volunteers], True),
         totals=[(item, str(total), reporting[(item, unit)]) for (item, unit), total in item_totals.items()],
         headline=[f"{k[0]}{item_totals[k]}" for k in ranked[:6]],

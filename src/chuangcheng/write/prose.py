@@ -75,8 +75,8 @@ def action(title: str) -> str:
     """What was done, as a verb phrase: a title that has a verb stays as it is; one that names an
     event gets the verb the event takes (``召开……推进会``, ``举办……讲座``, ``开展……活动``)."""
     text = clause(title)
-    if leading_verb(text):
-        return text
+    if leading_verb(text) or text.startswith(("在", "到", "赴", "为", "向", "对", "与", "由")):
+        return text  # a verb, or a place or partner before the verb: 在局机关大院开展植树活动
     verb = next((v for end, v in words().endings if text.endswith(end)), "")
     return f"{verb}{text}" if verb else text
 
@@ -132,6 +132,8 @@ def people_noun(act: Activity, voice: Voice) -> str:
     """Who took part: the 对象 given, else by the kind of activity, else the unit's people."""
     if act.audience:
         return clause(act.audience)
+    if action(act.title).startswith("召开"):
+        return "参会人员"
     title = act.title + (act.place or "")
     for keys, noun in words().people_by_title:
         if any(k in act.title for k in keys):
@@ -207,11 +209,10 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
     actor of the sentence before (not said twice in a row)."""
     opening = lead + date_opening(act, with_year, index)
     title = clause(act.title)
-    place = clause(act.place or "")
-    if place and (place in title or title.startswith("在")):
-        place = ""  # 在新苑广场新增新苑广场居民健身点
+    place = "" if title.startswith("在") else _without_echo(clause(act.place or ""), title)
     actor = clause(act.organiser) if act.organiser else (voice.self if subject else "")
-    if not act.organiser and place.startswith((*voice.own_places, voice.self, voice.name)):
+    where = place or (title[1:] if title.startswith("在") else "")
+    if not act.organiser and where.startswith((*voice.own_places, voice.self, voice.name)):
         actor = ""  # 社区在社区文化中心 → 在社区文化中心
     if actor and actor == last_actor and not opening:
         actor = ""
@@ -222,6 +223,8 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
              if not _said_in(str(amount), desc)]
     doing = action(title)
     doing, pairs = _merge_echo(title, doing, pairs)
+    pairs, among = _title_verb_dropped(doing, pairs)
+    doing = _object_echo(doing, place)
     if doings:
         doing = "分别" + _join_actions([doing, *doings])
     if act.times > 1 and not any(amount == f"{act.times}{unit}" for _, amount in pairs for unit in "次场期"):
@@ -229,8 +232,12 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
     head = opening + actor + (f"在{place}" if place else "") + doing
     tail: list[str] = []
     if pairs:
-        listed = item_list(pairs)
-        tail.append(("共" if desc and leading_verb(listed) and act.times == 1 else "") + listed)
+        first = sum(1 for item, _ in pairs if not leading_verb(item)) if among else 0
+        if first:
+            tail.append("其中" + item_list(pairs[:first]))
+        if pairs[first:]:
+            listed = item_list(pairs[first:])
+            tail.append(("共" if desc and leading_verb(listed) and act.times == 1 and not first else "") + listed)
     tail += [p for p in _people(act, voice, index) if not _said_in(re.sub(r"\D", "", p), desc)]
     if not desc or is_one_clause(desc):
         return sentence("，".join([head, *([clause(desc)] if desc else []), *tail]))
@@ -238,6 +245,59 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
     if tail:
         text += sentence("活动中" + "，".join(tail).removeprefix("共") if index % 2 else "，".join(tail))
     return text
+
+
+def _common(a: str, b: str) -> str:
+    """The longest run of characters ``a`` and ``b`` share."""
+    best = ""
+    for i in range(len(a)):
+        j = i + len(best) + 1
+        while j <= len(a) and a[i:j] in b:
+            best, j = a[i:j], j + 1
+    return best
+
+
+_LIST_GLUE = "、，和及与等的"
+
+
+def _without_echo(place: str, title: str) -> str:
+    """The place, less what the title says again (在新苑广场新增新苑广场居民健身点 → 新增新苑广场
+    居民健身点; 在石城老街、桃源路等背街小巷开展背街小巷行动 → 在石城老街、桃源路开展……)."""
+    for _ in range(3):
+        shared = _common(place, title)
+        if len(shared) < 3:
+            return place
+        tokens = [t for t in re.split(f"[{_LIST_GLUE}]", place) if t]
+        if place.endswith(shared):
+            place = place.removesuffix(shared).rstrip(_LIST_GLUE)
+        elif shared in tokens:
+            place = "、".join(t for t in tokens if t != shared)
+        else:
+            return ""
+    return place if len(_common(place, title)) < 3 else ""
+
+
+def _title_verb_dropped(doing: str, pairs: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], bool]:
+    """Items whose verb the action already said lose it and come first (``开展专项检查，其中营业网点
+    6个`` rather than ``……，共检查营业网点6个``); True when the list then follows as 其中."""
+    core = doing.removeprefix("开展").removeprefix("组织")
+    said = {v for v in words().verbs if v in core} - {"开展", "组织", "举办", "召开", "实施", "完成", "进行"}
+    dropped = [(item.removeprefix(v), amount) for item, amount in pairs
+               for v in [leading_verb(item)] if v and v in said]
+    if not dropped:
+        return pairs, False
+    kept = [(item, amount) for item, amount in pairs if leading_verb(item) not in said]
+    return dropped + kept, True
+
+
+def _object_echo(doing: str, place: str) -> str:
+    """``在门诊大厅开展门诊导医服务`` → ``在门诊大厅开展导医服务``: the place's word not said again
+    at the head of what was done there."""
+    verb = leading_verb(doing)
+    obj = doing.removeprefix(verb)
+    if verb and place and len(obj) > 3 and obj[:2] in place and obj[2] not in _LIST_GLUE:
+        return verb + obj[2:]
+    return doing
 
 
 def _said_in(figure: str, text: str) -> bool:
