@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -80,6 +81,8 @@ CASES = [
      ("  - 老旧小区停车位不足，车辆乱停乱放现象时有发生", "  - 无障碍设施不完善")),
     ("CC211", ("志愿者: 45人", "志愿者: 45人\n    照片: [photos/0305.jpg]"), "照片:", None),
     ("CC213", ("名称: 道德讲堂", "名称: 社区的'道德讲堂"), None, ("名称: 道德讲堂", "名称: 社区“道德讲堂”")),
+    ("CC214", ("下一步:\n  - 与物业协商新增停车泊位，规范车辆停放秩序", "下一步: []"), None,
+     ("下一步:\n  - 与物业协商新增停车泊位，规范车辆停放秩序", "下一步: 与物业协商新增停车泊位")),
     ("CC301", ("注册志愿者: 3000人", "注册志愿者: 2000人"), None, ("注册志愿者: 3000人", "注册志愿者: 2800人")),
     ("CC302", ("{日期: 5月12日, 名称: 防灾减灾宣传", "{日期: 3月12日, 名称: 防灾减灾宣传"), "宣传发动:",
      ("{日期: 5月12日, 名称: 防灾减灾宣传", "{日期: 4月1日, 名称: 防灾减灾宣传")),
@@ -326,7 +329,6 @@ def test_rules_command_lists_every_rule(runner: CliRunner) -> None:
 
 
 def test_every_rule_is_in_the_readme_and_every_code_used_is_a_rule() -> None:
-    import re
 
     root = Path(__file__).resolve().parents[1]
     readme = (root / "README.md").read_text(encoding="utf-8")
@@ -337,7 +339,7 @@ def test_every_rule_is_in_the_readme_and_every_code_used_is_a_rule() -> None:
         used |= set(re.findall(r'"(CC\d{3})"', source.read_text(encoding="utf-8")))
     assert used <= set(RULES), used - set(RULES)
     tested = {c[0] for c in CASES} | {"CC101", "CC102", "CC103", "CC104", "CC105", "CC106", "CC107", "CC108", "CC110",
-                                      "CC111",
+                                      "CC111", "CC215",
                                       "CC205", "CC212", "CC401", "CC402", "CC403", "CC404", "CC405", "CC406",
                                       "CC407", "CC408"}
     assert tested == set(RULES)
@@ -442,3 +444,33 @@ def test_a_missing_core_section_is_pointed_at_where_it_goes(tmp_path: Path) -> N
     path.write_text(text, encoding="utf-8")
     [diag] = [d for f in validate_paths([path], today=TODAY).files for d in f.diagnostics]
     assert diag.line == _line_of(text, "宣传发动:") and diag.message.endswith("请在“宣传发动”之前补上")
+
+
+def test_absent_problems_are_a_warning_where_they_belong(tmp_path: Path) -> None:
+    """CC214: 存在问题 and 下一步 are optional in version 2; leaving them out is a warning."""
+    text = CLEAN[:CLEAN.index("存在问题:")] + "落款: {署名: 官塘社区居委会}\n"
+    assert _check(tmp_path, text) == [f"{_line_of(text, '落款:')}:CC214"] * 2
+
+
+def test_previous_period_must_be_the_same_unit_earlier(tmp_path: Path) -> None:
+    """CC215: 上期 names this unit's file for an earlier period, inside the working folder."""
+    earlier = tmp_path / "2025年下半年"
+    earlier.mkdir()
+    before = CLEAN.replace("2026-01-01", "2025-07-01").replace("2026-06-30", "2025-12-31")
+    (earlier / "官塘社区.yaml").write_text(before, encoding="utf-8")
+    (earlier / "桃源村.yaml").write_text(before.replace("名称: 官塘社区", "名称: 桃源村", 1), encoding="utf-8")
+    now = tmp_path / "2026年上半年"
+    now.mkdir()
+    line = CLEAN.count("\n") + 1
+
+    def check(target: str) -> list[str]:
+        path = now / "官塘社区.yaml"
+        path.write_text(CLEAN + f"上期: {target}\n", encoding="utf-8")
+        result = validate_paths([path], today=TODAY)
+        return [f"{d.line}:{d.code} {d.message}" for f in result.files for d in f.diagnostics]
+
+    assert check("../2025年下半年/官塘社区.yaml") == []
+    assert check("../2025年下半年/桃源村.yaml") == [f"{line}:CC215 上期文件写的是“桃源村”，不是本单位“官塘社区”"]
+    assert check("../2025年下半年/无.yaml")[0].startswith(f"{line}:CC215 找不到上期文件")
+    assert check("../../../etc/passwd")[0].startswith(f"{line}:CC215 “../../../etc/passwd”在区文件夹的上一级之外")
+    assert check("官塘社区.yaml") == [f"{line}:CC215 上期文件的报告期（2026年上半年）不在本期（2026年上半年）之前"]

@@ -59,7 +59,8 @@ def _print_diagnostics(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...], *
     """Render's problems go to stderr; validate's findings are its output, on stdout. One
     ``secho`` a line (colour only on a terminal): thousands of lines print in milliseconds."""
     for diag in diagnostics:
-        typer.secho(str(diag), fg="yellow" if diag.severity is Severity.WARNING else "red", err=not stdout)
+        colour = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(diag.severity, "cyan")
+        typer.secho(str(diag), fg=colour, err=not stdout)
 
 
 @contextmanager
@@ -316,14 +317,14 @@ def _cn_date(day: date) -> str:
 def rules(
     code: Annotated[str | None, typer.Argument(help="规则代码", metavar="[代码]", show_default=False)] = None,
 ) -> None:
-    from .check.rules import RULES
+    from .check.rules import LEVELS, RULES
 
     with _guard():
         if code is not None:
             rule = RULES.get(code.strip().upper())
             if rule is None:
                 raise UsageError(f"没有规则“{code}”；chuangcheng rules 列出全部规则")
-            level = "错误" if rule.severity is Severity.ERROR else "警告"
+            level = LEVELS[rule.severity]
             typer.echo(f"{rule.code} {rule.name}（{rule.group}，{level}）\n\n{rule.summary}\n\n示例：\n")
             typer.echo("\n".join("    " + line for line in rule.example.split("\n")))
             typer.echo(f"\n改法：{rule.fix}")
@@ -335,9 +336,8 @@ def rules(
         if rule.group != group:
             group = rule.group
             typer.secho(f"{'' if rule.code == 'CC101' else chr(10)}{group}（{rule.code[:3]}xx）", bold=True)
-        error = rule.severity is Severity.ERROR
-        typer.echo(f"  {rule.code}  " + typer.style("错误" if error else "警告", fg="red" if error else "yellow")
-                   + f"  {rule.name}：{rule.summary}")
+        colour = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(rule.severity, "cyan")
+        typer.echo(f"  {rule.code}  " + typer.style(LEVELS[rule.severity], fg=colour) + f"  {rule.name}：{rule.summary}")
     typer.echo("\n默认级别如上；测评体系指标（CC3xx）可由区文件“指标: {不达标为错误: 是}”改为错误。")
 
 

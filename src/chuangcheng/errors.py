@@ -17,6 +17,7 @@ class Severity(str, Enum):
 
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # said once, counts neither as an error nor as a warning
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Diagnostic:
             head += f" {self.code}"
         if self.severity is Severity.WARNING:
             head += " 警告"
+        elif self.severity is Severity.INFO:
+            head += " 提示"
         return f"{head} {self.field}: {self.message}" if self.field else f"{head} {self.message}"
 
 

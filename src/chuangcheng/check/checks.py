@@ -61,6 +61,7 @@ class Context:
     today: dt.date
     indicators: Indicators = field(default_factory=Indicators)
     district_period: Period | None = None
+    root: FsPath | None = None  # 上期 may not leave it: the district folder's parent
 
 
 class _Checker:
@@ -88,7 +89,28 @@ class _Checker:
         self.empty_items()
         self.indicators()
         self.period()
+        self.closing_parts()
+        self.previous()
         return self.out
+
+    # CC214
+    def closing_parts(self) -> None:
+        for name in ("problems", "next_steps"):
+            if not getattr(self.report, name):
+                label = Report.model_fields[name].title
+                given = name in self.report.model_fields_set
+                where: Path = (name,) if given else ("signoff",) if "signoff" in self.report.model_fields_set else ()
+                self.add("CC214", where, f"没有写“{label}”：总结会略去这一部分，区里一般要求写，请至少写一条"
+                         + ("" if given else "（写在文件末尾）"), key=True, shown=label)
+
+    # CC215
+    def previous(self) -> None:
+        written = self.report.previous
+        if not written:
+            return
+        problem = previous_problem(self.folder, written, self.report, self.context.root)
+        if problem:
+            self.add("CC215", ("previous",), problem)
 
     # CC201, CC202, CC203, CC213: every piece of text, keys included
     def texts(self) -> None:
@@ -267,6 +289,35 @@ def _texts(node: object, path: Path, out: list[tuple[Path, str, bool]] | None = 
             elif not isinstance(value, Amount):
                 _texts(value, (*path, key), out)
     return out
+
+
+def previous_path(folder: FsPath, written: str, root: FsPath | None = None) -> FsPath | None:
+    """The file 上期 names, relative to the unit file's folder, when it stays inside ``root``
+    (the district folder's parent; by default the unit folder's parent)."""
+    target = (folder / posix(written)).resolve()
+    bound = (root or folder.parent).resolve()
+    return target if target.is_relative_to(bound) else None
+
+
+def previous_problem(folder: FsPath, written: str, report: Report, root: FsPath | None = None) -> str:
+    """What is wrong with the 上期 file, in Chinese (``""`` when it is this unit's earlier file)."""
+    from ..errors import InputError
+    from ..load.loader import load_unit
+
+    target = previous_path(folder, written, root)
+    if target is None:
+        return f"“{written}”在区文件夹的上一级之外；上期文件应放在同一个工作文件夹里"
+    if not target.is_file():
+        return f"找不到上期文件“{written}”（相对于 {folder}）"
+    try:
+        earlier = load_unit(target).model
+    except InputError:
+        return f"上期文件“{written}”有错误，无法比较；请先用 chuangcheng validate 检查它"
+    if earlier.unit.name != report.unit.name:
+        return f"上期文件写的是“{earlier.unit.name}”，不是本单位“{report.unit.name}”"
+    if earlier.period.end >= report.period.start:
+        return f"上期文件的报告期（{earlier.period.name}）不在本期（{report.period.name}）之前"
+    return ""
 
 
 def quarters(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:

@@ -251,7 +251,7 @@ def validate_paths(
                         district_path=str(source) if source else None,
                         folders=[str(folder)] if folder else [])
     context = Context(today, district.indicators if district else Indicators(),
-                      district.period if district else None)
+                      district.period if district else None, source.parent.parent if source else None)
     jobs_list: list[Job] = [(p, str(p), context) for p in units]
     for done, outcome in enumerate(map_chunked(check_file, jobs_list, workers_for(jobs, len(jobs_list)), _crashed), 1):
         result.files.append(outcome)

@@ -141,7 +141,7 @@ def read_source(path: Path, display: str | None = None) -> Source:
     simplified = to_simplified(source.text)
     if simplified is not None:
         source.text = simplified
-        source.warnings.append(Diagnostic(shown, 1, 1, "文字", SIMPLIFIED_NOTE, Severity.WARNING, "CC109"))
+        source.warnings.append(Diagnostic(shown, 1, 1, "文字", SIMPLIFIED_NOTE, Severity.INFO, "CC109"))
     return source
 
 
