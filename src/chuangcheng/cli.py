@@ -337,7 +337,8 @@ def rules(
             group = rule.group
             typer.secho(f"{'' if rule.code == 'CC101' else chr(10)}{group}（{rule.code[:3]}xx）", bold=True)
         colour = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(rule.severity, "cyan")
-        typer.echo(f"  {rule.code}  " + typer.style(LEVELS[rule.severity], fg=colour) + f"  {rule.name}：{rule.summary}")
+        level = typer.style(LEVELS[rule.severity], fg=colour)
+        typer.echo(f"  {rule.code}  {level}  {rule.name}：{rule.summary}")
     typer.echo("\n默认级别如上；测评体系指标（CC3xx）可由区文件“指标: {不达标为错误: 是}”改为错误。")
 
 

@@ -44,9 +44,14 @@ class Voice:
         self.name, self.type, self.period, self.goal = name, unit_type, period, goal
         self.self = self._self_name(name, unit_type)
         self.people = str(table.table("people").get(unit_type, "群众"))
+        self.people_all = str(table.table("people_all").get(unit_type, "群众"))
         self.area = str(table.table("area").get(unit_type, "辖区"))
         self.own_places = tuple(table.table("own_places").get(unit_type, []))
         self.choose = Chooser(name)
+
+    @staticmethod
+    def people_all_of(unit_type: str) -> str:
+        return str(words().table("people_all").get(unit_type, "群众"))
 
     @staticmethod
     def _self_name(name: str, unit_type: str) -> str:
@@ -86,7 +91,13 @@ def bare_title(title: str, choose: Chooser) -> str:
     text = clause(title)
     if "，" in text or len(text) > 14:
         return text
-    head = text if leading_verb(text) else choose.pick("heading_verbs", words().data["heading_verbs"]) + text
+    improving = next((v for v in words().data["heading_improving"] if text.endswith(v)), "")
+    if leading_verb(text):
+        head = text
+    elif improving:  # 窗口服务提升 → 着力提升窗口服务 (not 推进……提升)
+        head = f"着力{improving}{text.removesuffix(improving)}"
+    else:
+        head = choose.pick("heading_verbs", words().data["heading_verbs"]) + text
     tails = [t for t in words().data["heading_tails"] if not set(t) & set(text)] or words().data["heading_tails"]
     return f"{head}，{choose.pick('heading_tails', tails)}"
 
@@ -149,14 +160,21 @@ def people_times(amount: Amount) -> Amount:
     return Amount(amount.value, "人次", amount.approx) if amount.unit in {"人", "名"} else amount
 
 
+def one_event(amount: Amount) -> Amount:
+    """People at one event are people: 人次 becomes 人 (an approximate count stays approximate)."""
+    return Amount(amount.value, "人", amount.approx) if amount.unit == "人次" else amount
+
+
 def _people(act: Activity, voice: Voice, index: int) -> list[str]:
     out = []
     many = act.times > 1
+    one_day = act.date is not None and act.date.day is not None and act.end_date in (None, act.date)
     if act.volunteers:
-        count = people_times(act.volunteers) if many else act.volunteers
+        count = people_times(act.volunteers) if many else one_event(act.volunteers) if one_day else act.volunteers
         out.append(voice.choose.pick("volunteers", None, {"v": count}) if index % 2 else f"出动志愿者{count}")
     if act.participants:
-        count = people_times(act.participants) if many else act.participants
+        count = (people_times(act.participants) if many else one_event(act.participants) if one_day
+                 else act.participants)
         who = people_noun(act, voice)
         if who.startswith("参") or who == "听众":
             out.append(f"{who}{count}")
@@ -223,21 +241,17 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
              if not _said_in(str(amount), desc)]
     doing = action(title)
     doing, pairs = _merge_echo(title, doing, pairs)
-    pairs, among = _title_verb_dropped(doing, pairs)
     doing = _object_echo(doing, place)
     if doings:
         doing = "分别" + _join_actions([doing, *doings])
     if act.times > 1 and not any(amount == f"{act.times}{unit}" for _, amount in pairs for unit in "次场期"):
         doing += f"{act.times}次"
-    head = opening + actor + (f"在{place}" if place else "") + doing
+    head = _shaped(act, opening, actor, place, doing, title, with_year, index)
     tail: list[str] = []
     if pairs:
-        first = sum(1 for item, _ in pairs if not leading_verb(item)) if among else 0
-        if first:
-            tail.append("其中" + item_list(pairs[:first]))
-        if pairs[first:]:
-            listed = item_list(pairs[first:])
-            tail.append(("共" if desc and leading_verb(listed) and act.times == 1 and not first else "") + listed)
+        listed = item_list(pairs)
+        counted = desc and leading_verb(listed) and act.times == 1 and not listed.startswith("投入")
+        tail.append(("共" if counted else "") + listed)
     tail += [p for p in _people(act, voice, index) if not _said_in(re.sub(r"\D", "", p), desc)]
     if not desc or is_one_clause(desc):
         return sentence("，".join([head, *([clause(desc)] if desc else []), *tail]))
@@ -272,22 +286,11 @@ def _without_echo(place: str, title: str) -> str:
             place = place.removesuffix(shared).rstrip(_LIST_GLUE)
         elif shared in tokens:
             place = "、".join(t for t in tokens if t != shared)
+        elif len(place) - len(shared) >= 4:  # 官塘路以东城乡结合部片区 → 官塘路以东片区
+            place = place.replace(shared, "", 1)
         else:
             return ""
     return place if len(_common(place, title)) < 3 else ""
-
-
-def _title_verb_dropped(doing: str, pairs: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], bool]:
-    """Items whose verb the action already said lose it and come first (``开展专项检查，其中营业网点
-    6个`` rather than ``……，共检查营业网点6个``); True when the list then follows as 其中."""
-    core = doing.removeprefix("开展").removeprefix("组织")
-    said = {v for v in words().verbs if v in core} - {"开展", "组织", "举办", "召开", "实施", "完成", "进行"}
-    dropped = [(item.removeprefix(v), amount) for item, amount in pairs
-               for v in [leading_verb(item)] if v and v in said]
-    if not dropped:
-        return pairs, False
-    kept = [(item, amount) for item, amount in pairs if leading_verb(item) not in said]
-    return dropped + kept, True
 
 
 def _object_echo(doing: str, place: str) -> str:
@@ -298,6 +301,25 @@ def _object_echo(doing: str, place: str) -> str:
     if verb and place and len(obj) > 3 and obj[:2] in place and obj[2] not in _LIST_GLUE:
         return verb + obj[2:]
     return doing
+
+
+_EVENT_VERBS = {"召开": "召开", "举办": "举行", "举行": "举行"}
+
+
+def _shaped(act: Activity, opening: str, actor: str, place: str, doing: str, title: str, with_year: bool,
+            index: int) -> str:
+    """The head of an activity sentence, in one of three shapes taken in turn so that examples
+    side by side do not read alike: 3月5日，社区在……开展……; 4月16日，创城工作推进会在……召开;
+    社区于6月10日在……增设……."""
+    where = f"在{place}" if place else ""
+    plain_date = act.date is not None and opening.endswith(f"{when_range(act.date, act.end_date, with_year)}，")
+    verb = leading_verb(doing)
+    if index % 3 == 1 and plain_date and verb in _EVENT_VERBS and doing == action(title) and not leading_verb(title):
+        return f"{opening}{title}{where}{_EVENT_VERBS[verb]}"
+    if index % 3 == 2 and plain_date and actor and act.date is not None:
+        lead = opening.removesuffix(f"{when_range(act.date, act.end_date, with_year)}，")
+        return f"{lead}{actor}于{when_range(act.date, act.end_date, with_year)}{where}{doing}"
+    return opening + actor + where + doing
 
 
 def _said_in(figure: str, text: str) -> bool:
@@ -333,6 +355,9 @@ def _merge_echo(title: str, doing: str, pairs: list[tuple[str, str]]) -> tuple[s
             return f"{doing}{amount}", rest
         if title.endswith(verb) and obj in title:
             return f"{item}{amount}", rest
+        at = re.search(re.escape(obj) + "”?", doing)
+        if at:  # 拆除残垣断壁和违规搭建棚舍 → 拆除残垣断壁38处和违规搭建棚舍; 评选“最美教师”6名和……
+            return _merge_echo(title, doing[:at.end()] + amount + doing[at.end():], rest)
     return doing, pairs
 
 

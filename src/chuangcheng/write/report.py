@@ -15,7 +15,7 @@ from typing import Literal
 
 from ..load.amounts import Amount, AmountError, parse_amount, sum_amounts
 from ..load.dates import cn_date, when_range
-from ..load.models import Activity, Leadership, Report, Section, Volunteering, resident_population
+from ..load.models import Activity, Honour, Leadership, Report, Section, Volunteering, resident_population
 from ..read.images import posix
 from . import prose
 from .prose import Total, Voice, item_list, people_times, total_text
@@ -225,7 +225,7 @@ def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: A
         people = _people_sum(acts, "participants")
         helpers = _people_sum(acts, "volunteers")
         if people:
-            parts.append(f"累计参与{people}")
+            parts.append(f"{voice.people_all}累计参与{people}")
         if helpers:
             parts.append(f"出动志愿者{helpers}")
         sentences.append(sentence("，".join(p for p in parts if p)))
@@ -241,7 +241,7 @@ def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: A
     paragraphs += prose.paragraphs_of(sentences)
     results = "".join(sentence(r) for r in sec.results)
     if results:
-        paragraphs.append(results)
+        paragraphs.append(voice.frame("results_after") + results)
     return SectionView(
         key=key, name=name, title=title, section=sec, measures=points(sec.measures), results=results,
         activities=views, totals=[f"{i}{a}" for i, a in total_pairs], intro=intro,
@@ -282,7 +282,7 @@ def _figures(report: Report, sections: list[SectionView]) -> list[str]:
     out = [f"共开展各类创建活动{times(acts)}次"]
     people = _people_sum(acts, "participants")
     if people:
-        out.append(f"累计参与{people}")
+        out.append(f"{Voice.people_all_of(report.unit.type)}累计参与{people}")
     helpers = _people_sum(acts, "volunteers")
     if helpers:
         out.append(f"出动志愿者{helpers}")
@@ -311,13 +311,17 @@ def build_view(report: Report, style: ActivityStyle = "summary", volunteer_bar: 
     lead = (f"在{clause(unit.parent)}的正确领导下，" if unit.parent else "") + (
         f"在{clause(unit.guided_by)}的具体指导下，" if unit.guided_by else "")
     whole_year = re.fullmatch(r"\d{4}年度?", report.period.name) is not None
-    opening = voice.frame("opening_when_year" if whole_year else "opening_when") + unit.name + lead + voice.frame(
-        "opening_lead")
-    if figures:
-        opening += "，" + "，".join(figures) + "，" + voice.frame("opening_result")
-    opening = sentence(opening) + voice.frame("opening_close")
-    if report.preface:
-        opening = sentence(report.preface) + opening
+    when = voice.frame("opening_when_year" if whole_year else "opening_when")
+    if report.preface:  # the unit's own opening says what the frame would: only the figures follow
+        opening = sentence(report.preface) + (sentence(when + unit.name + "，".join(figures)) if figures else "")
+        if figures:
+            opening = opening.removesuffix("。") + "，" + voice.frame("opening_result") + "。"
+    else:
+        opening = when + unit.name + lead + voice.frame("opening_lead")
+        if figures:
+            opening += "，" + "，".join(figures) + "，" + voice.frame("opening_result")
+        opening = sentence(opening)
+    opening += voice.frame("opening_close")
     results = _results(report, voice, sections, volunteer_bar)
     return ReportView(
         report=report,
@@ -333,7 +337,7 @@ def build_view(report: Report, style: ActivityStyle = "summary", volunteer_bar: 
         closing=nest_quotes(sentence(report.closing)) if report.closing else voice.frame("closing"),
         signer=tidy(report.signer),
         signed_on=cn_date(report.signed_on),
-        stats=_stats(sections),
+        stats=_stats(sections, (report.period.start, report.period.end)),
         photos=_photos(acts, with_year=report.period.start.year != report.period.end.year),
         opening=nest_quotes(opening),
         about=nest_quotes(_about(report)),
@@ -372,21 +376,33 @@ def _results(report: Report, voice: Voice, sections: list[SectionView], bar: Dec
         facts.append(voice.frame("quarterly_boards"))
     if facts and (report.results or report.honours or report.highlights):
         out.append(voice.frame("results_lead") + "；".join(facts) + "。")
-    honours = [_honour(h, voice, report) for h in report.honours]
+    honours = _honours(report, voice)
     if honours:
-        out.append(voice.frame("honours_lead") + "；".join(honours) + "。")
+        out.append(voice.frame("honours_lead") + honours)
     if report.highlights:
         out.append(voice.frame("highlights_lead") + points(report.highlights))
     return out
 
 
-def _honour(honour: object, voice: Voice, report: Report) -> str:
-    from ..load.models import Honour
+def _honours(report: Report, voice: Voice) -> str:
+    """The honours in one or two sentences: plain titles together (先后荣获“A”“B”等称号), the
+    ones with a giver, a date or another holder each in its own clause."""
+    plain, full = [], []
+    for honour in report.honours:
+        title = clause(honour.title)
+        if re.search("[获被评授]", title) or "，" in title:
+            full.append(title)
+        elif honour.by or honour.date or honour.holder:
+            full.append(_honour(honour, voice, report, title))
+        else:
+            plain.append(title if title.startswith("“") else f"“{title}”")
+    if plain:
+        many = len(plain) > 1
+        full.insert(0, f"{voice.self}{'先后' if many else ''}荣获{''.join(plain)}{'等' if many else ''}荣誉")
+    return "；".join(full) + "。" if full else ""
 
-    assert isinstance(honour, Honour)
-    title = clause(honour.title)
-    if re.search("[获被评授]", title) or "，" in title:
-        return title
+
+def _honour(honour: Honour, voice: Voice, report: Report, title: str) -> str:
     who = clause(honour.holder) if honour.holder else voice.self
     when = honour.date.text(honour.date.first.year != report.period.end.year) + "，" if honour.date else ""
     quoted = title if title.startswith("“") else f"“{title}”"
@@ -412,12 +428,11 @@ def person_times(amount: Amount) -> Amount:
     return people_times(amount)
 
 
-def _stats(sections: list[SectionView]) -> list[StatRow]:
+def _stats(sections: list[SectionView], period: tuple[dt.date, dt.date]) -> list[StatRow]:
+    """附表 rows: each section's totals as the prose says them (每季度更新宣传栏6块, not 12块)."""
     rows = []
     for view in sections:
-        acts = view.section.activities
-        pairs = [(item, amt) for a in acts for item, amt in a.quantities.items()]
-        counts = Counter((item, amt.unit) for item, amt in pairs)
-        for key, amount in sum_amounts(pairs).items():
-            rows.append(StatRow(view.name, tidy(key[0]), str(amount), counts[key]))
+        for total in section_totals(view.section.activities, period):
+            item, amount = total_text(total)
+            rows.append(StatRow(view.name, item, amount, total.activities))
     return rows
