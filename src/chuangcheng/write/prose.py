@@ -246,7 +246,9 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
         doing = "分别" + _join_actions([doing, *doings])
     if act.times > 1 and not any(amount == f"{act.times}{unit}" for _, amount in pairs for unit in "次场期"):
         doing += f"{act.times}次"
-    head = _shaped(act, opening, actor, place, doing, title, with_year, index)
+    own = where.startswith((*voice.own_places, voice.self, voice.name))
+    head = _shaped(act, opening, actor or ("" if own or act.organiser else voice.self), place, doing, title,
+                   with_year, index, actor)
     tail: list[str] = []
     if pairs:
         listed = item_list(pairs)
@@ -306,8 +308,8 @@ def _object_echo(doing: str, place: str) -> str:
 _EVENT_VERBS = {"召开": "召开", "举办": "举行", "举行": "举行"}
 
 
-def _shaped(act: Activity, opening: str, actor: str, place: str, doing: str, title: str, with_year: bool,
-            index: int) -> str:
+def _shaped(act: Activity, opening: str, who: str, place: str, doing: str, title: str, with_year: bool,
+            index: int, actor: str) -> str:
     """The head of an activity sentence, in one of three shapes taken in turn so that examples
     side by side do not read alike: 3月5日，社区在……开展……; 4月16日，创城工作推进会在……召开;
     社区于6月10日在……增设……."""
@@ -316,9 +318,9 @@ def _shaped(act: Activity, opening: str, actor: str, place: str, doing: str, tit
     verb = leading_verb(doing)
     if index % 3 == 1 and plain_date and verb in _EVENT_VERBS and doing == action(title) and not leading_verb(title):
         return f"{opening}{title}{where}{_EVENT_VERBS[verb]}"
-    if index % 3 == 2 and plain_date and actor and act.date is not None:
+    if index % 3 == 2 and plain_date and who and act.date is not None:
         lead = opening.removesuffix(f"{when_range(act.date, act.end_date, with_year)}，")
-        return f"{lead}{actor}于{when_range(act.date, act.end_date, with_year)}{where}{doing}"
+        return f"{lead}{who}于{when_range(act.date, act.end_date, with_year)}{where}{doing}"
     return opening + actor + where + doing
 
 
