@@ -214,7 +214,7 @@ def test_render_script_hant_writes_traditional_with_fonts_that_have_the_glyphs(t
     assert outcome.exit_code == 0, outcome.output
     text = (tmp_path / "官塘社区.md").read_text(encoding="utf-8")
     assert text.startswith("# 官塘社區2026年上半年創建全國文明城市工作總結")
-    assert "參與居民2萬餘人" in text
+    assert "參與群眾2萬餘人" in text
     styles = zipfile.ZipFile(tmp_path / "官塘社区.docx").read("word/styles.xml").decode()
     assert 'w:eastAsia="仿宋"' in styles and "GB2312" not in styles and "方正小标宋繁体" in styles
     document = zipfile.ZipFile(tmp_path / "官塘社区.docx").read("word/document.xml").decode()

@@ -132,6 +132,9 @@ def render(
     script: Annotated[Script, typer.Option(
         "--script", help="字形：hans 简体（默认，规范汉字）；hant 繁体（OpenCC 标准字形），"
         "hant-tw 台湾字形，hant-hk 香港字形。")] = Script.hans,
+    all_activities: Annotated[bool, typer.Option(
+        "--all-activities", help="逐项写出每一项活动；默认概括：每部分先写总数，再举一至三个有代表性的例子。"
+        "覆盖区文件“版式: 活动写法”。")] = False,
 ) -> None:
     from .office.letterhead import docx_warnings
     from .office.render import DEFAULT_FORMATS, render_unit, unit_layout
@@ -144,9 +147,10 @@ def render(
             raise UsageError(f"{reference}: 参考文档应为 .docx 文件（.doc、.wps 请先在 Word 或 WPS 中另存为 .docx）")
         if path.is_dir():
             _render_folder(path, output, chosen, force=force, fail_fast=fail_fast, jobs=jobs,
-                           template_dir=template_dir, reference=reference, script=script.value)
+                           template_dir=template_dir, reference=reference, script=script.value,
+                           activities="all" if all_activities else None)
             return
-        layout, problems = unit_layout(path, reference, script.value)
+        layout, problems = unit_layout(path, reference, script.value, activities="all" if all_activities else None)
         broken = [d for d in problems if d.severity is Severity.ERROR]
         if broken:
             _print_diagnostics(broken)
@@ -160,7 +164,7 @@ def render(
 
 def _render_folder(folder: Path, output: Path | None, formats: list[str], *, force: bool,
                    fail_fast: bool, jobs: int | None, template_dir: Path | None, reference: Path | None,
-                   script: str) -> None:
+                   script: str, activities: str | None) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .district.rollup import PDF_STEP, render_district
@@ -176,7 +180,8 @@ def _render_folder(folder: Path, output: Path | None, formats: list[str], *, for
                 bar.update(task, completed=done, total=total)
 
         result = render_district(folder, output, formats, force=force, fail_fast=fail_fast, jobs=jobs,
-                                 progress=advance, template_dir=template_dir, reference=reference, script=script)
+                                 progress=advance, template_dir=template_dir, reference=reference, script=script,
+                                 activities=activities)
     batch = result.batch
     _print_diagnostics(result.district_problems)
     for summary in batch.summaries:

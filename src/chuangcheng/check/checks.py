@@ -20,6 +20,7 @@ from ..load.amounts import Amount
 from ..load.dates import When, cn_date, cn_date_range
 from ..load.loader import Loaded
 from ..load.models import SECTION_KEYS, Indicators, Period, Report, resident_population
+from ..load.previous import previous_problem
 from ..read.images import check_picture, posix
 from ..read.yamltree import Path
 from .rules import RULES
@@ -289,35 +290,6 @@ def _texts(node: object, path: Path, out: list[tuple[Path, str, bool]] | None = 
             elif not isinstance(value, Amount):
                 _texts(value, (*path, key), out)
     return out
-
-
-def previous_path(folder: FsPath, written: str, root: FsPath | None = None) -> FsPath | None:
-    """The file 上期 names, relative to the unit file's folder, when it stays inside ``root``
-    (the district folder's parent; by default the unit folder's parent)."""
-    target = (folder / posix(written)).resolve()
-    bound = (root or folder.parent).resolve()
-    return target if target.is_relative_to(bound) else None
-
-
-def previous_problem(folder: FsPath, written: str, report: Report, root: FsPath | None = None) -> str:
-    """What is wrong with the 上期 file, in Chinese (``""`` when it is this unit's earlier file)."""
-    from ..errors import InputError
-    from ..load.loader import load_unit
-
-    target = previous_path(folder, written, root)
-    if target is None:
-        return f"“{written}”在区文件夹的上一级之外；上期文件应放在同一个工作文件夹里"
-    if not target.is_file():
-        return f"找不到上期文件“{written}”（相对于 {folder}）"
-    try:
-        earlier = load_unit(target).model
-    except InputError:
-        return f"上期文件“{written}”有错误，无法比较；请先用 chuangcheng validate 检查它"
-    if earlier.unit.name != report.unit.name:
-        return f"上期文件写的是“{earlier.unit.name}”，不是本单位“{report.unit.name}”"
-    if earlier.period.end >= report.period.start:
-        return f"上期文件的报告期（{earlier.period.name}）不在本期（{report.period.name}）之前"
-    return ""
 
 
 def quarters(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:

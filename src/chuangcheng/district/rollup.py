@@ -175,7 +175,8 @@ class DistrictResult:
 def render_district(folder: Path, out_dir: Path | None = None, formats: Sequence[str] = DEFAULT_FORMATS,
                     *, force: bool = False, fail_fast: bool = False, jobs: int | None = None,
                     progress: Progress | None = None, template_dir: Path | None = None,
-                    reference: Path | None = None, script: str = "hans") -> DistrictResult:
+                    reference: Path | None = None, script: str = "hans", activities: str | None = None
+                    ) -> DistrictResult:
     """Render every unit under ``folder``, then the roll-up unless nothing changed since last time;
     with PDF asked for, every new PDF comes from one LibreOffice call at the end."""
     import contextlib
@@ -192,7 +193,7 @@ def render_district(folder: Path, out_dir: Path | None = None, formats: Sequence
     with staging as stage:
         result = _render_district(folder, out_dir, formats, force=force, fail_fast=fail_fast, jobs=jobs,
                                   progress=progress, template_dir=template_dir, reference=reference, script=script,
-                                  pdf_stage=Path(stage) if stage else None)
+                                  pdf_stage=Path(stage) if stage else None, activities=activities)
         pending = [(Path(s.pdf_job[0]), Path(s.pdf_job[1])) for s in result.batch.summaries if s.pdf_job]
         if result.pdf_job:
             pending.append(result.pdf_job)
@@ -221,7 +222,8 @@ def _forget(result: DistrictResult, failed: set[Path]) -> None:
 
 def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str], *, force: bool, fail_fast: bool,
                      jobs: int | None, progress: Progress | None, template_dir: Path | None,
-                     reference: Path | None, script: str, pdf_stage: Path | None = None) -> DistrictResult:
+                     reference: Path | None, script: str, pdf_stage: Path | None = None,
+                     activities: str | None = None) -> DistrictResult:
     import hashlib
 
     from ..errors import ChuangchengError, UsageError
@@ -231,7 +233,7 @@ def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str],
 
     loaded, problems = try_load_district(district_file(folder))
     district = loaded.model if loaded else None
-    layout = layout_for(loaded, reference, script)
+    layout = layout_for(loaded, reference, script, activities=activities)
     problems = [*problems, *docx_warnings(layout, formats)]  # a bad reference stops the run before any unit
     root = out_dir or folder
     stem = safe_filename(f"{district.name if district else folder.name}汇总")

@@ -66,6 +66,7 @@ class Layout:
     chars_per_line: int = 28
     script: str = "hans"  # "hant": the text turned into traditional characters, fonts that have them
     reference: str | None = None  # an office's own .docx: its page setup, styles, header and footer
+    activities: str = "summary"  # how sections tell their activities: "summary" (examples) or "all"
 
     @property
     def text_width_mm(self) -> float:

@@ -434,6 +434,15 @@ def _layout_value(parse: Callable[[object], float]) -> Callable[[object], float]
     return validate
 
 
+def _activity_style(value: object) -> str:
+    text = as_written(value).strip()
+    if text in {"概括", "summary", "举例"}:
+        return "summary"
+    if text in {"逐项", "all", "全部"}:
+        return "all"
+    raise PydanticCustomError("layout", "活动写法应为 概括（先写总数，再举一至三个例子）或 逐项（每项活动都写）", {})
+
+
 def _page_number(value: object) -> str:
     text = as_written(value).strip()
     if text in {"外侧", "outside", "单右双左"}:
@@ -448,6 +457,8 @@ FontSize = Annotated[float, PlainValidator(_layout_value(points)), _SIZE_SCHEMA]
 LineSpacing = Annotated[float, PlainValidator(_layout_value(partial(points, what="行距"))), _SIZE_SCHEMA]
 Millimetres = Annotated[float, PlainValidator(_layout_value(millimetres)),
                         WithJsonSchema({"type": ["string", "number"]})]
+ActivityStyle = Annotated[str, PlainValidator(_activity_style),
+                          WithJsonSchema({"type": "string", "enum": ["概括", "逐项"]})]
 PageNumberPosition = Annotated[str, PlainValidator(_page_number),
                                WithJsonSchema({"type": "string", "enum": ["外侧", "居中"]})]
 
@@ -481,13 +492,15 @@ class LayoutSettings(Model):
     page_number_position: PageNumberPosition | None = Field(None, title="页码位置",
                                                             description="外侧（单页右、双页左，默认）或 居中")
     margins: Margins | None = Field(None, title="页边距", description="上、下、左、右（毫米）")
+    activities: ActivityStyle | None = Field(None, title="活动写法", description=(
+        "各部分的活动怎么写：概括（默认：先写总数，再举一至三个有代表性的例子）或 逐项（每项活动都写）"))
 
     def apply(self, layout: Layout) -> Layout:
         """``layout`` with what this block sets."""
         changes: dict[str, object] = {
             name: value for name in ("title_font", "title_size", "body_font", "body_size", "latin_font",
                                      "table_font", "table_size", "line_spacing", "page_number_font",
-                                     "page_number_position")
+                                     "page_number_position", "activities")
             if (value := getattr(self, name)) is not None}
         fonts = list(layout.heading_fonts)
         if self.body_font:  # 1. and （1） are body text, in bold or not

@@ -16,7 +16,7 @@ from ..load.models import District, Report
 from ..output import Staged, name_is_cut, safe_filename, stage
 from ..read.images import PhotoError, Pictures, posix
 from ..read.script import SCRIPTS, to_traditional
-from ..write.report import ReportView, build_view
+from ..write.report import ActivityStyle, ReportView, build_view
 from ..write.templating import render_template
 
 FORMATS = ("docx", "md", "pdf")
@@ -97,7 +97,15 @@ def render_unit(
     if unknown:
         raise UsageError(f"不支持的格式：{'、'.join(unknown)}（可选：{'、'.join(FORMATS)}）")
     loaded = load_unit(path, display)
-    view = build_view(loaded.model)
+    previous = None
+    if loaded.model.previous:
+        from ..load.previous import load_previous
+        from ..read.discover import nearest_district_file
+
+        district_file = nearest_district_file(path)
+        previous = load_previous(path.parent, loaded.model, district_file.parent.parent if district_file else None)
+    style: ActivityStyle = "all" if layout is not None and layout.activities == "all" else "summary"
+    view = build_view(loaded.model, style, previous=previous)
     folder = out_dir if out_dir is not None else path.parent
     pictures = Pictures(path.parent, folder)
     for photo in view.photos:
@@ -118,9 +126,10 @@ def render_unit(
 
 
 def layout_for(district: Loaded[District] | None, reference: Path | None = None, script: str = "hans",
-               *, with_reference: bool = True) -> Layout:
+               *, with_reference: bool = True, activities: str | None = None) -> Layout:
     """The layout reports are made with: GB/T 9704, then the district's ``版式``, then the
-    reference document (``reference``, else the district's), then the script."""
+    reference document (``reference``, else the district's), then the script; ``activities``
+    (the command line's choice) over the district's 活动写法."""
     layout = Layout()
     if district is not None:
         settings = district.model.layout
@@ -139,18 +148,20 @@ def layout_for(district: Loaded[District] | None, reference: Path | None = None,
         raise UsageError(f"不支持的字形“{script}”（可选：{'、'.join(SCRIPTS)}）")
     if script != "hans":
         layout = dataclasses.replace(traditional_layout(layout), script=script)
+    if activities is not None:
+        layout = dataclasses.replace(layout, activities=activities)
     return layout
 
 
 def unit_layout(path: Path, reference: Path | None = None, script: str = "hans", *,
-                with_reference: bool = True) -> tuple[Layout, list[Diagnostic]]:
+                with_reference: bool = True, activities: str | None = None) -> tuple[Layout, list[Diagnostic]]:
     """The layout of a unit file rendered on its own: that of the district file of its folder
     (or a parent's). A district file that cannot be read leaves the defaults, with its problems."""
     from ..load.loader import try_load_district
     from ..read.discover import nearest_district_file
 
     loaded, problems = try_load_district(nearest_district_file(path))
-    return layout_for(loaded, reference, script, with_reference=with_reference), problems
+    return layout_for(loaded, reference, script, with_reference=with_reference, activities=activities), problems
 
 
 def _link(target: Path, folder: Path) -> str:

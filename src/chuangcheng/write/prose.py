@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..load.amounts import Amount
 from ..load.dates import When, when_range
 from ..load.models import Activity
-from .typography import clause, is_one_clause, sentence, tidy
+from .typography import clause, is_one_clause, join_list, sentence, tidy
 from .words import Chooser, words
 
 MONEY_UNITS = ("元",)
@@ -82,6 +82,8 @@ def action(title: str) -> str:
     text = clause(title)
     if leading_verb(text) or text.startswith(("在", "到", "赴", "为", "向", "对", "与", "由")):
         return text  # a verb, or a place or partner before the verb: 在局机关大院开展植树活动
+    if re.search(r"进(?:万家|[\u4e00-\u9fff]{2})$", text):  # 志愿服务进小区 → 开展志愿服务进小区活动
+        return f"开展{text}活动"
     verb = next((v for end, v in words().endings if text.endswith(end)), "")
     return f"{verb}{text}" if verb else text
 
@@ -138,6 +140,24 @@ def total_text(total: Total) -> tuple[str, str]:
     return tidy(total.item), f"{total.times}期、每期{total.amount}"
 
 
+def compact_list(items: Sequence[str]) -> str:
+    """``导医、义诊、社工志愿服务队和健康科普宣讲团``: names that end alike share their ending."""
+    names = [clause(i) for i in items if clause(i)]
+    if len(names) < 3 or any(re.search("[、，；“”]", n) for n in names):
+        return join_list(names)
+    endings: dict[str, list[str]] = {}
+    for name in names:
+        ending = next((name[-k:] for k in range(min(len(name) - 1, 6), 2, -1)
+                       if sum(n.endswith(name[-k:]) and len(n) > k for n in names) >= 2), "")
+        endings.setdefault(ending, []).append(name)
+    largest = max(endings.items(), key=lambda kv: len(kv[1]) if kv[0] else 0)
+    if not largest[0] or len(largest[1]) < 3:
+        return join_list(names)
+    groups = [("、".join(n.removesuffix(e) for n in group) + e) if e == largest[0] else "、".join(group)
+              for e, group in endings.items()]
+    return "、".join(groups[:-1]) + "和" + groups[-1] if len(groups) > 1 else groups[0]
+
+
 # People.
 def people_noun(act: Activity, voice: Voice) -> str:
     """Who took part: the 对象 given, else by the kind of activity, else the unit's people."""
@@ -151,6 +171,9 @@ def people_noun(act: Activity, voice: Voice) -> str:
             return noun
     inward = voice.type in {"企业", "医院", "学校", "幼儿园", "机关"}
     if inward and any(w in title for w in words().data["public_words"]):
+        return "群众"
+    street = clause(act.place or "").endswith(tuple(words().data["public_places"]))
+    if street or any(w in (act.description or "") for w in ("市民", "过往群众", "过往行人")):
         return "群众"
     return voice.people
 
@@ -167,14 +190,13 @@ def one_event(amount: Amount) -> Amount:
 
 def _people(act: Activity, voice: Voice, index: int) -> list[str]:
     out = []
-    many = act.times > 1
     one_day = act.date is not None and act.date.day is not None and act.end_date in (None, act.date)
+    many = act.times > 1 or not one_day
     if act.volunteers:
-        count = people_times(act.volunteers) if many else one_event(act.volunteers) if one_day else act.volunteers
+        count = people_times(act.volunteers) if many else one_event(act.volunteers)
         out.append(voice.choose.pick("volunteers", None, {"v": count}) if index % 2 else f"出动志愿者{count}")
     if act.participants:
-        count = (people_times(act.participants) if many else one_event(act.participants) if one_day
-                 else act.participants)
+        count = people_times(act.participants) if many else one_event(act.participants)
         who = people_noun(act, voice)
         if who.startswith("参") or who == "听众":
             out.append(f"{who}{count}")
@@ -249,18 +271,27 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
     own = where.startswith((*voice.own_places, voice.self, voice.name))
     head = _shaped(act, opening, actor or ("" if own or act.organiser else voice.self), place, doing, title,
                    with_year, index, actor)
-    tail: list[str] = []
-    if pairs:
-        listed = item_list(pairs)
-        counted = desc and leading_verb(listed) and act.times == 1 and not listed.startswith("投入")
-        tail.append(("共" if counted else "") + listed)
-    tail += [p for p in _people(act, voice, index) if not _said_in(re.sub(r"\D", "", p), desc)]
-    if not desc or is_one_clause(desc):
-        return sentence("，".join([head, *([clause(desc)] if desc else []), *tail]))
-    text = sentence(head) + "".join(sentence(s) for s in _SENTENCE_END.split(desc) if s.strip())
-    if tail:
-        text += sentence("活动中" + "，".join(tail).removeprefix("共") if index % 2 else "，".join(tail))
-    return text
+    people = [p for p in _people(act, voice, index) if not _said_in(re.sub(r"\D", "", p), desc)]
+    figures = item_list(pairs) if pairs else ""
+    if head.endswith(tuple(_EVENT_VERBS.values())) and not head.endswith(doing) and desc:
+        desc = ("会议" if head.endswith("召开") else "活动") + desc  # 推进会在……召开。会议对照……
+        return sentence(head) + _told(desc, figures, people, voice)
+    if not desc:
+        return sentence("，".join([head, *([figures] if figures else []), *people]))
+    if is_one_clause(desc) and not figures:
+        return sentence("，".join([head, clause(desc), *people]))
+    return sentence(f"{head}，{clause(desc)}" if is_one_clause(desc) else head) + _told(
+        "" if is_one_clause(desc) else desc, figures, people, voice)
+
+
+def _told(desc: str, figures: str, people: list[str], voice: Voice) -> str:
+    """The description's sentences, then the figures in a sentence of their own (共……; 此次共投入
+    资金12万元，修复……), not hung on the end of a purpose clause."""
+    text = "".join(sentence(s) for s in _SENTENCE_END.split(desc) if s.strip())
+    if figures:
+        lead = voice.choose.pick("figures_lead", None, {})
+        return text + sentence("，".join([lead + figures, *people]))
+    return text + (sentence("，".join(people)) if people else "")
 
 
 def _common(a: str, b: str) -> str:
@@ -357,7 +388,7 @@ def _merge_echo(title: str, doing: str, pairs: list[tuple[str, str]]) -> tuple[s
             return f"{doing}{amount}", rest
         if title.endswith(verb) and obj in title:
             return f"{item}{amount}", rest
-        at = re.search(re.escape(obj) + "”?", doing)
+        at = re.search(re.escape(obj) + "”?(?=[和、及与并，]|$)", doing)
         if at:  # 拆除残垣断壁和违规搭建棚舍 → 拆除残垣断壁38处和违规搭建棚舍; 评选“最美教师”6名和……
             return _merge_echo(title, doing[:at.end()] + amount + doing[at.end():], rest)
     return doing, pairs

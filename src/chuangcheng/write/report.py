@@ -186,7 +186,7 @@ def _section_intro(sec: Section, report: Report, voice: Voice, bar: Decimal) -> 
         if len(sec.teams) == 1:
             parts.append(voice.frame("teams_one", team=clause(sec.teams[0])))
         elif sec.teams:
-            parts.append(voice.frame("teams_many", list=join_list(sec.teams), n=len(sec.teams)))
+            parts.append(voice.frame("teams_many", list=prose.compact_list(sec.teams), n=len(sec.teams)))
         return sentence(voice.self + "，".join(parts)) if parts else ""
     return ""
 
@@ -301,8 +301,10 @@ def _figures(report: Report, sections: list[SectionView]) -> list[str]:
     return out
 
 
-def build_view(report: Report, style: ActivityStyle = "summary", volunteer_bar: Decimal = Decimal(8)) -> ReportView:
-    """Compute everything a report template prints."""
+def build_view(report: Report, style: ActivityStyle = "summary", volunteer_bar: Decimal = Decimal(8),
+               previous: Report | None = None) -> ReportView:
+    """Compute everything a report template prints; ``previous`` is the unit's report of the
+    period before (上期), for the comparisons in 取得的成效."""
     voice = Voice(report.unit.name, report.unit.type, report.period.name, report.goal)
     sections = [_section_view(k, s, report, voice, style, volunteer_bar) for k, s in report.sections()]
     acts = [a for _, a in report.activities()]
@@ -322,7 +324,7 @@ def build_view(report: Report, style: ActivityStyle = "summary", volunteer_bar: 
             opening += "，" + "，".join(figures) + "，" + voice.frame("opening_result")
         opening = sentence(opening)
     opening += voice.frame("opening_close")
-    results = _results(report, voice, sections, volunteer_bar)
+    results = _results(report, voice, sections, volunteer_bar, previous)
     return ReportView(
         report=report,
         title=tidy(report.display_title),
@@ -359,7 +361,8 @@ def _about(report: Report) -> str:
     return about
 
 
-def _results(report: Report, voice: Voice, sections: list[SectionView], bar: Decimal) -> list[str]:
+def _results(report: Report, voice: Voice, sections: list[SectionView], bar: Decimal,
+             previous: Report | None = None) -> list[str]:
     """The closing parts: the unit's 成效, what the 测评体系 bars show, 上期, honours, highlights."""
     out = []
     facts = [clause(r) for r in report.results]
@@ -374,13 +377,46 @@ def _results(report: Report, voice: Voice, sections: list[SectionView], bar: Dec
               if "宣传栏" in t.item and t.quarterly]
     if boards:
         facts.append(voice.frame("quarterly_boards"))
-    if facts and (report.results or report.honours or report.highlights):
+    compared = _compared(report, previous) if previous else []
+    if facts and (report.results or report.honours or report.highlights or compared):
         out.append(voice.frame("results_lead") + "；".join(facts) + "。")
+    if previous and compared:
+        out.append(voice.frame("previous", label=f"上期（{previous.period.name}）", items="，".join(compared)) + "。")
     honours = _honours(report, voice)
     if honours:
         out.append(voice.frame("honours_lead") + honours)
     if report.highlights:
         out.append(voice.frame("highlights_lead") + points(report.highlights))
+    return out
+
+
+def _change(what: str, old: Amount, new: Amount) -> str:
+    """``开展创建活动由36次增加到48次，增长33%``: a figure of this period against the last."""
+    if new.value == old.value:
+        return f"{what}持平，均为{new}"
+    grew = new.value > old.value
+    text = f"{what}由{old}{'增加' if grew else '减少'}到{new}"
+    if old.value > 0:
+        percent = abs(new.value - old.value) / old.value * 100
+        text += f"，{'增长' if grew else '下降'}{percent.quantize(Decimal(1) if percent >= 10 else Decimal('0.1'))}%"
+    return text
+
+
+def _compared(report: Report, previous: Report) -> list[str]:
+    """The main totals against the previous period's: activities, people, volunteers."""
+    out = []
+    now = [a for _, a in report.activities()]
+    then = [a for _, a in previous.activities()]
+    if now and then:
+        out.append(_change("开展创建活动", Amount(Decimal(times(then)), "次"), Amount(Decimal(times(now)), "次")))
+    for name, label in (("participants", "参与活动"), ("volunteers", "出动志愿者")):
+        new, old = _people_sum(now, name), _people_sum(then, name)
+        if new and old and new.unit == old.unit:
+            out.append(_change(label, old, new))
+    registered = report.volunteering.registered if report.volunteering else None
+    before = previous.volunteering.registered if previous.volunteering else None
+    if registered and before and registered.unit == before.unit:
+        out.append(_change("注册志愿者", before, registered))
     return out
 
 

@@ -1,0 +1,170 @@
+"""The writer (issue 11 §2): what careful writers do, one behaviour a test, on small unit files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from chuangcheng import load_unit, render_markdown
+from chuangcheng.write.report import build_view
+
+HEAD = """\
+单位:
+  名称: {name}
+  类型: {type}
+报告期:
+  开始: 2026-01-01
+  结束: 2026-06-30
+"""
+
+
+def _write(tmp_path: Path, body: str, name: str = "官塘社区", unit_type: str = "社区") -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(HEAD.format(name=name, type=unit_type) + body, encoding="utf-8")
+    return path
+
+
+def _text(tmp_path: Path, body: str, name: str = "官塘社区", unit_type: str = "社区", style: str = "summary") -> str:
+    report = load_unit(_write(tmp_path, body, name, unit_type)).model
+    return render_markdown(report, view=build_view(report, style))  # type: ignore[arg-type]
+
+
+def _body(text: str) -> str:
+    return text.split("\n---\n")[0]
+
+
+def test_dates_of_any_precision_are_written_as_given(tmp_path: Path) -> None:
+    text = _text(tmp_path, """\
+宣传发动:
+  - {日期: 3月上旬, 名称: 文明交通劝导, 参与: 680人次}
+  - {日期: 二季度, 名称: 入户宣传, 参与: 300人次}
+  - {名称: 文明交通劝导执勤, 次数: 26, 志愿者: 12人}
+""")
+    body = _body(text)
+    assert "3月上旬" in body and "二季度" in body
+    assert not re.search(r"(?<!年)[3456]月\d+日", body)  # no day invented (the sign-off has its year)
+    assert "共开展各类创建活动28次" in body  # 次数 counts
+    assert "开展文明交通劝导执勤26次" in body and "出动志愿者12人次" in body  # repeated: 人次
+
+
+def test_one_event_counts_people_and_sums_count_person_times(tmp_path: Path) -> None:
+    text = _body(_text(tmp_path, """\
+组织领导:
+  - {日期: 1月8日, 名称: 创城工作动员会, 参与: 86人次}
+  - {日期: 4月16日, 名称: 创城工作推进会, 参与: 62人}
+"""))
+    assert "参会人员86人" in text and "62人" in text
+    assert "累计参与148人次" in text
+    assert "86人次" not in text
+
+
+def test_organiser_and_audience_are_named(tmp_path: Path) -> None:
+    text = _body(_text(tmp_path, """\
+道德建设:
+  - {日期: 5月15日, 名称: 好家风家长讲堂, 组织: 街道团工委, 对象: 家长, 参与: 680人}
+""", name="石城街道办事处", unit_type="街道"))
+    assert "街道团工委" in text and "家长680人" in text
+
+
+def test_list_verbs_are_said_once_and_money_comes_first(tmp_path: Path) -> None:
+    text = _body(_text(tmp_path, """\
+宣传发动:
+  - 日期: 3月6日
+    名称: 入户宣传活动
+    数量: {发放宣传单: 8000余份, 发放环保袋: 3000个, 投入资金: 2万元}
+"""))
+    assert "投入资金2万元，发放宣传单8000余份、环保袋3000个" in text
+
+
+def test_echoes_of_place_and_title_are_not_written(tmp_path: Path) -> None:
+    text = _body(_text(tmp_path, """\
+基础设施:
+  - {日期: 3月27日, 名称: 新增新苑广场居民健身点, 地点: 新苑广场, 数量: {新增健身器材: 24件}}
+  - {日期: 6月10日, 名称: 开展夏粮收购, 地点: 村粮站, 数量: {收购夏粮: 148万斤}}
+"""))
+    assert "在新苑广场新增新苑广场" not in text and "新增新苑广场居民健身点" in text
+    assert "收购夏粮148万斤" in text and "开展夏粮收购" not in text
+
+
+def test_observances_open_an_example_when_the_activity_is_about_them(tmp_path: Path) -> None:
+    body = """\
+志愿服务:
+  - {日期: 3月5日, 名称: 志愿服务进小区, 志愿者: 45人}
+  - {日期: 6月5日, 名称: 楼道清理, 志愿者: 20人}
+"""
+    text = _body(_text(tmp_path, body))
+    assert "3月5日是学雷锋纪念日，社区开展志愿服务进小区活动" in text
+    assert "世界环境日" not in text  # a day is named only when the activity is about it
+
+
+def test_summary_tells_totals_once_and_three_examples_all_lists_every_activity(tmp_path: Path) -> None:
+    body = "环境整治:\n" + "".join(
+        f"  - {{日期: {m}月{d}日, 名称: 背街小巷清理{m}{d}, 数量: {{清运垃圾: 10吨}}}}\n"
+        for m, d in ((1, 5), (2, 6), (3, 7), (4, 8), (5, 9)))
+    summary = _body(_text(tmp_path, body))
+    assert "清运垃圾50吨" in summary and summary.count("背街小巷清理") == 3
+    every = _body(_text(tmp_path, body, style="all"))
+    assert every.count("背街小巷清理") == 5
+    assert "通过以上活动" not in summary + every
+
+
+def test_frames_are_fixed_per_unit_and_vary_between_units(tmp_path: Path) -> None:
+    body = "宣传发动:\n  - {日期: 3月5日, 名称: 宣传活动}\n存在问题: [宣传覆盖面不够]\n下一步: [扩大宣传覆盖面]\n"
+    first = _text(tmp_path, body, name="官塘社区")
+    assert _text(tmp_path, body, name="官塘社区") == first
+    closings = {_body(_text(tmp_path, body, name=f"第{n}社区")).rstrip().split("\n")[-3] for n in range(12)}
+    assert len(closings) >= 4
+
+
+def test_unit_types_speak_of_themselves(tmp_path: Path) -> None:
+    body = "环境整治:\n  - {日期: 3月5日, 名称: 环境卫生整治, 地点: 机关大院}\n"
+    agency = _body(_text(tmp_path, body, name="江城区民政局", unit_type="机关"))
+    assert "我局" in agency and "单位" not in agency and "辖区" not in agency
+    hospital = _body(_text(tmp_path, body, name="江城区中医院", unit_type="医院"))
+    assert "打造整洁院区" in hospital and "辖区面貌" not in hospital
+
+
+def test_profile_reads_as_prose(tmp_path: Path) -> None:
+    profile = "  简介: 位于桃源镇东部\n  基本情况: {位置: 横沙岛东部, 户数: 346户, 主要产业: 果树种植}\n"
+    path = _write(tmp_path, "宣传发动:\n  - {日期: 3月5日, 名称: 宣传活动}\n")
+    path.write_text(path.read_text(encoding="utf-8").replace("  类型: 社区\n", "  类型: 村\n" + profile),
+                    encoding="utf-8")
+    body = _body(render_markdown(load_unit(path).model))
+    assert "官塘社区位于桃源镇东部。" in body
+    assert "位于横沙岛东部，共346户，主要产业为果树种植" in body and "户数346户" not in body
+
+
+@pytest.mark.parametrize(("later", "phrase"), [
+    ("", "开展创建活动由1次增加到2次，增长100%"),
+])
+def test_previous_period_is_compared(tmp_path: Path, later: str, phrase: str) -> None:
+    earlier = tmp_path / "2025年下半年"
+    earlier.mkdir()
+    (earlier / "官塘社区.yaml").write_text(HEAD.format(name="官塘社区", type="社区").replace(
+        "2026-01-01", "2025-07-01").replace("2026-06-30", "2025-12-31")
+        + "宣传发动:\n  - {日期: 2025-09-05, 名称: 宣传活动, 参与: 100人次}\n", encoding="utf-8")
+    now = tmp_path / "2026年上半年"
+    now.mkdir()
+    path = _write(now, "宣传发动:\n  - {日期: 3月5日, 名称: 宣传活动, 参与: 100人次}\n"
+                       "  - {日期: 4月5日, 名称: 入户宣传, 参与: 50人次}\n"
+                       "成效: [居民知晓率达到92%]\n上期: ../2025年下半年/官塘社区.yaml\n" + later)
+    from chuangcheng.office.render import render_unit
+
+    render_unit(path, tmp_path / "out", ["md"])
+    text = (tmp_path / "out" / "官塘社区.md").read_text(encoding="utf-8")
+    assert phrase in text and "参与活动由100人次增加到150人次，增长50%" in text
+
+
+def test_honours_without_details_are_told_together(tmp_path: Path) -> None:
+    text = _body(_text(tmp_path, """\
+宣传发动:
+  - {日期: 3月5日, 名称: 宣传活动}
+荣誉:
+  - 市平安示范社区
+  - 区生态文明社区
+  - {名称: 区级文明单位, 授予: 江城区文明委, 日期: 2026年3月}
+"""))
+    assert "先后荣获“市平安示范社区”“区生态文明社区”等荣誉" in text
+    assert "3月，社区被江城区文明委评为“区级文明单位”" in text
