@@ -186,8 +186,8 @@ def for_libreoffice(docx: bytes, layout: Layout) -> bytes:
             return docx
         width_pt = (_mm(layout.paper_mm[0]) - _mm(layout.margins_mm[2]) - _mm(layout.margins_mm[3])) / 20
         condense = math.floor((width_pt / layout.chars_per_line - layout.body_size) * 20)
-        styles = source.read("word/styles.xml").decode("utf-8").replace(
-            "<w:kern ", f'<w:spacing w:val="{condense}"/><w:kern ', 1)  # the first: rPrDefault's
+        styles = re.sub(r"(<w:rPrDefault>\s*<w:rPr>)", rf'\1<w:spacing w:val="{condense}"/>',  # LibreOffice
+                        source.read("word/styles.xml").decode("utf-8"), count=1)  # reads any order
         changed = {"word/document.xml": document.replace(grid, f'<w:docGrid w:type="lines" '
                                                               f'w:linePitch="{twips(layout.line_spacing)}"/>'),
                    "word/styles.xml": styles}
