@@ -13,11 +13,12 @@ import errno
 import hashlib
 import os
 import re
+import shutil
 import socket
 import tempfile
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,8 +173,9 @@ def remove_leftovers(folder: Path, *, own: bool = False) -> int:
     return removed
 
 
-def stage(files: dict[Path, bytes], owner: int | None = None, folders: Sequence[Path] = ()) -> Staged:
-    """Write every file under a temp name beside its target; on any failure nothing is left.
+def stage(files: Mapping[Path, bytes | Path], owner: int | None = None, folders: Sequence[Path] = ()) -> Staged:
+    """Write every file (its bytes, or a copy of the file named) under a temp name beside its
+    target; on any failure nothing is left.
     The name carries ``owner``, the process that will move them into place (this one by
     default): while it lives, no other run takes them for leftovers. ``folders`` belong to
     these files alone: on commit, the other files in them are removed."""
@@ -190,7 +192,11 @@ def stage(files: dict[Path, bytes], owner: int | None = None, folders: Sequence[
             staged.pairs.append((Path(name), target))
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
+                    if isinstance(data, Path):
+                        with data.open("rb") as source:
+                            shutil.copyfileobj(source, handle)
+                    else:
+                        handle.write(data)
             except OSError as exc:
                 raise OutputError(f"{target}: 无法写入：{reason(exc)}") from None
     except BaseException:

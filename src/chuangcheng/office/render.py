@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Diagnostic, InputError, OutputError, Severity, UsageError
+from ..errors import Diagnostic, InputError, Severity, UsageError
 from ..load.layout import Layout, traditional_layout
 from ..load.loader import Loaded, load_unit
 from ..load.models import District, Report
-from ..output import Staged, name_is_cut, reason, safe_filename, stage
+from ..output import Staged, name_is_cut, safe_filename, stage
 from ..read.images import PhotoError, Picture, Pictures, check_picture, posix
 from ..read.script import SCRIPTS, to_traditional
 from ..write.report import PhotoView, ReportView, build_view
@@ -126,12 +126,10 @@ def render_unit(
     properties = Properties(view.title, view.signer, loaded.model.signed_on)
     files, job = report_files(markdown, folder, stem, formats, layout=layout, pictures=pictures, pdf_stage=pdf_stage,
                               properties=properties)
-    reports = list(files)
-    files.update(_read_copies(copies))
-    staged = stage(files, owner, [next(iter(copies)).parent] if copies else [])
+    staged = stage({**files, **copies}, owner, [next(iter(copies)).parent] if copies else [])
     if not owner:
         staged.commit()
-    outputs = reports + ([job[1]] if job else [])  # PDF: with the folder's
+    outputs = list(files) + ([job[1]] if job else [])  # PDF: with the folder's
     return RenderResult(path, loaded.model, view, outputs, warnings, job, staged if owner else None, (line, col))
 
 
@@ -222,17 +220,6 @@ def _photo_copies(photos: list[PhotoView], unit_dir: Path, target: Path) -> dict
             copies[target / name] = source
         photo.src = f"{target.name}/{named[key].name}".replace("%", "%25")
     return copies
-
-
-def _read_copies(copies: dict[Path, Path]) -> dict[Path, bytes]:
-    """The photos' bytes, to be written beside the Markdown."""
-    files = {}
-    for copy, source in copies.items():
-        try:
-            files[copy] = source.read_bytes()
-        except OSError as exc:
-            raise OutputError(f"{source}: 照片无法读取：{reason(exc)}") from None
-    return files
 
 
 def _check_photos(loaded: Loaded[Report], pictures: Pictures, *, decode: bool = True) -> None:
