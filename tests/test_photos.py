@@ -67,8 +67,10 @@ def test_photos_are_embedded_with_captions_at_text_width(tmp_path: Path) -> None
     assert doc.index("附件") < doc.index("r:embed")
     markdown = (tmp_path / "out" / "官塘社区.md").read_text(encoding="utf-8")
     links = re.findall(r"!\[[^\]]*\]\(<([^>]+)>\)", markdown)
-    assert links == ["../照片/wide.jpg", "../照片/tall.png", "../照片/wide.jpg"]
-    assert all((tmp_path / "out" / link).is_file() for link in links)  # valid from the .md's folder
+    assert links == ["官塘社区\\_照片/wide.jpg", "官塘社区\\_照片/tall.png", "官塘社区\\_照片/wide.jpg"]
+    copies = [tmp_path / "out" / link.replace("\\", "") for link in links]  # valid from the .md's folder
+    assert copies[1].read_bytes() == (tmp_path / "照片" / "tall.png").read_bytes()
+    assert sorted(p.name for p in copies[0].parent.iterdir()) == ["tall.png", "wide.jpg"]
     assert [p.name for p in result.outputs] == ["官塘社区.docx", "官塘社区.md"]
 
 
@@ -103,7 +105,7 @@ def test_bad_photo_is_an_error_at_its_line_and_nothing_is_written(tmp_path: Path
     assert (diag.line, diag.code) == (line, "CC211")
     assert "bad.jpg" in diag.message and expected in diag.message
     assert str(diag).startswith(f"{unit}:{line}:")
-    assert not list(tmp_path.glob("官塘社区.*"))
+    assert not list(tmp_path.glob("官塘社区*"))  # nor the photo folder
 
 
 def _jpeg_bytes() -> bytes:
@@ -169,7 +171,8 @@ def test_a_traditional_unit_file_keeps_its_photo_names(tmp_path: Path) -> None:
     unit.write_text(text, encoding="utf-8")
     assert "照片/學雷鋒.jpg" in text and "單位:" in text
     render_unit(unit)
-    assert "](<照片/學雷鋒.jpg>)" in (tmp_path / "官塘社区.md").read_text(encoding="utf-8")
+    assert "](<官塘社区\\_照片/學雷鋒.jpg>)" in (tmp_path / "官塘社区.md").read_text(encoding="utf-8")
+    assert (tmp_path / "官塘社区_照片" / "學雷鋒.jpg").is_file()
 
 
 def test_percent_in_a_file_name_is_that_file(tmp_path: Path) -> None:
@@ -191,3 +194,57 @@ def test_validate_refuses_a_photo_folder_linked_from_outside(tmp_path: Path) -> 
     result = validate_paths([unit], select=["CC211"], ignore=[], strict=False, today=None, jobs=1)
     (found,) = [d for f in result.files for d in f.diagnostics]
     assert "之外" in found.message
+
+
+def test_a_rerender_replaces_the_photo_folder(tmp_path: Path) -> None:
+    _photo(tmp_path / "照片" / "a.jpg", (40, 30))
+    _photo(tmp_path / "照片" / "b.jpg", (40, 30))
+    render_unit(_unit(tmp_path, "[照片/a.jpg, 照片/b.jpg]"), tmp_path / "out")
+    folder = tmp_path / "out" / "官塘社区_照片"
+    assert sorted(p.name for p in folder.iterdir()) == ["a.jpg", "b.jpg"]
+    render_unit(_unit(tmp_path, "[照片/b.jpg]"), tmp_path / "out")
+    assert [p.name for p in folder.iterdir()] == ["b.jpg"]  # a.jpg was this report's: gone
+
+
+def test_photos_of_the_same_name_in_two_folders_both_travel(tmp_path: Path) -> None:
+    _photo(tmp_path / "三月" / "1.jpg", (40, 30))
+    _photo(tmp_path / "四月" / "1.jpg", (30, 40))
+    render_unit(_unit(tmp_path, "[三月/1.jpg, 四月/1.jpg]"), tmp_path / "out", formats=["md"])
+    markdown = (tmp_path / "out" / "官塘社区.md").read_text(encoding="utf-8")
+    assert re.findall(r"\]\(<官塘社区\\_照片/([^>]+)>\)", markdown) == ["1.jpg", "1-2.jpg"]
+    assert (tmp_path / "out" / "官塘社区_照片" / "1-2.jpg").read_bytes() == (tmp_path / "四月" / "1.jpg").read_bytes()
+
+
+def test_markdown_alone_copies_without_decoding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import chuangcheng.read.images as images
+
+    _photo(tmp_path / "照片" / "a.jpg", (40, 30))
+    monkeypatch.setattr(images, "load_picture", lambda path: pytest.fail("decoded"))
+    result = render_unit(_unit(tmp_path, "[照片/a.jpg]"), tmp_path / "out", formats=["md"])
+    assert [p.name for p in result.outputs] == ["官塘社区.md"]
+    assert (tmp_path / "out" / "官塘社区_照片" / "a.jpg").is_file()
+
+
+def test_photos_kept_in_the_report_s_own_folder_stay_where_they_are(tmp_path: Path) -> None:
+    _photo(tmp_path / "官塘社区_照片" / "a.jpg", (40, 30))
+    (tmp_path / "官塘社区_照片" / "说明.txt").write_text("不是照片", encoding="utf-8")
+    render_unit(_unit(tmp_path, "[官塘社区_照片/a.jpg]"))
+    assert "](<官塘社区\\_照片/a.jpg>)" in (tmp_path / "官塘社区.md").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (tmp_path / "官塘社区_照片").iterdir()) == ["a.jpg", "说明.txt"]
+
+
+def test_word_alone_copies_nothing(tmp_path: Path) -> None:
+    _photo(tmp_path / "照片" / "a.jpg", (40, 30))
+    render_unit(_unit(tmp_path, "[照片/a.jpg]"), tmp_path / "out", formats=["docx"])
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["官塘社区.docx"]
+
+
+def test_a_failed_write_leaves_no_photo_folder(tmp_path: Path) -> None:
+    from chuangcheng.errors import OutputError
+    from chuangcheng.output import stage
+
+    (tmp_path / "blocker").write_text("一个文件，不是文件夹", encoding="utf-8")
+    folder = tmp_path / "官塘社区_照片"
+    with pytest.raises(OutputError):
+        stage({folder / "a.jpg": b"1", tmp_path / "blocker" / "b.md": b"2"}, folders=[folder])
+    assert not folder.exists()

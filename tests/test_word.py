@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import docx
@@ -13,10 +14,12 @@ from docx.shared import Mm, Pt
 from markdown_it import MarkdownIt
 
 from chuangcheng import Layout, load_unit, render_markdown
+from chuangcheng.office.docx_package import Properties, for_libreoffice
 from chuangcheng.office.word import build_docx, signoff_indents, title_lines
 from chuangcheng.read.images import Pictures
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, UNIT_FILES
+from .docx_check import problems
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 UNIT = EXAMPLES / "石城街道" / "官塘社区.yaml"
@@ -60,6 +63,7 @@ def test_page_setup(document: Document) -> None:
     ("Heading 3", "仿宋_GB2312", 16, True),
     ("Heading 4", "仿宋_GB2312", 16, False),
     ("落款", "仿宋_GB2312", 16, False),
+    ("附件标识", "黑体", 16, False),
     ("表格文字", "仿宋_GB2312", 14, False),
     ("页码", "宋体", 14, False),
 ])
@@ -97,8 +101,12 @@ def test_structure(document: Document) -> None:
     signoff = [p for p in pars if p.style.name == "落款"]
     assert [p.text for p in signoff] == ["官塘社区居民委员会", "2026年7月5日"]
     assert signoff[0].paragraph_format.right_indent == Pt(32)
-    label = next(p for p in pars if p.style.name == "附件标识")
-    assert label.text == "附表" and label.paragraph_format.page_break_before
+    labels = [i for i, p in enumerate(pars) if p.style.name == "附件标识"]
+    assert [pars[i].text for i in labels] == ["附件1", "附件2"]
+    assert all(pars[i].paragraph_format.page_break_before for i in labels)
+    # a blank line, then the attachment's title, centred like the report's (GB/T 9704: on line 3)
+    assert [(pars[i + 1].text, pars[i + 2].style.name, pars[i + 2].text) for i in labels] == [
+        ("", "Title", "官塘社区创建活动统计表"), ("", "Title", "官塘社区创建活动照片")]
 
 
 def test_page_numbers_are_fields_odd_right_even_left(document: Document) -> None:
@@ -140,7 +148,13 @@ def _plain_markdown(markdown: str) -> list[str]:
             if i >= 2 and tokens[i - 2].type == "list_item_open":
                 number += 1
                 prefix = f"{number}."
-            texts.append(prefix + "".join(c.content for c in tok.children or []))
+            lines = [""]  # a hard break ends a line of the sign-off or the attachment note
+            for child in tok.children or []:
+                if child.type == "hardbreak":
+                    lines.append("")
+                else:
+                    lines[-1] += child.content
+            texts += [prefix + lines[0], *(line.lstrip("\u3000") for line in lines[1:])]
         if tok.type == "html_block":
             texts += [t for t in re.sub(r"<[^>]+>", "\n", tok.content).split("\n") if t.strip()]
     return texts
@@ -181,3 +195,122 @@ def test_written_file_opens(tmp_path: Path, markdown: str) -> None:
     path = tmp_path / "x.docx"
     path.write_bytes(_build(markdown))
     assert docx.Document(str(path)).paragraphs[0].text
+
+
+def _grid(document: Document) -> tuple[float, float, int]:
+    """Text width (pt), character pitch (pt) and line pitch (twips) of the section's grid."""
+    section = document.sections[0]
+    grid = section._sectPr.find(f"{W}docGrid")
+    assert grid is not None and grid.get(f"{W}type") == "linesAndChars"
+    width = (section.page_width - section.left_margin - section.right_margin) / 12700  # EMU → pt
+    size = document.styles["Normal"].font.size.pt
+    return width, size + int(grid.get(f"{W}charSpace")) / 4096, int(grid.get(f"{W}linePitch"))
+
+
+@pytest.mark.parametrize("layout", [
+    Layout(), Layout(body_size=15, line_spacing=28), Layout(margins_mm=(30, 30, 25, 25)),
+    Layout(body_size=14, margins_mm=(37, 35, 31.8, 26)),
+], ids=["gbt9704", "small-body", "wide-margins", "both"])
+def test_a_line_holds_28_characters_of_the_body_size(markdown: str, layout: Layout) -> None:
+    width, pitch, line = _grid(docx.Document(io.BytesIO(_build(markdown, layout))))
+    assert 28 * pitch <= width < 29 * pitch  # Word fits as many whole characters as the width holds
+    assert pitch == pytest.approx(width / 28, abs=1 / 4096)
+    assert line == round(layout.line_spacing * 20)
+
+
+def test_no_automatic_space_between_chinese_and_digits(document: Document) -> None:
+    styles = document.styles.element
+    default = styles.find(f"{W}docDefaults/{W}pPrDefault/{W}pPr")
+    paragraph_styles = [s for s in styles.iterfind(f"{W}style") if s.get(f"{W}type") == "paragraph"]
+    for ppr in [default, *(s.find(f"{W}pPr") for s in paragraph_styles)]:
+        assert ppr is not None
+        assert [ppr.find(f"{W}{tag}").get(f"{W}val") for tag in ("autoSpaceDE", "autoSpaceDN")] == ["0", "0"]
+
+
+def _paragraph_indents(paragraph: object) -> tuple[float, float]:
+    """Where a paragraph's first line and its other lines start, in points from the margin."""
+    fmt = paragraph.paragraph_format  # type: ignore[attr-defined]
+    left = fmt.left_indent.pt if fmt.left_indent is not None else 0
+    return left + (fmt.first_line_indent.pt if fmt.first_line_indent is not None else 0), left
+
+
+def test_attachment_note_between_the_body_and_the_signoff(document: Document) -> None:
+    pars = document.paragraphs
+    at = next(i for i, p in enumerate(pars) if p.text.startswith("附件："))
+    assert [p.text for p in pars[at - 1:at + 6]] == ["", "附件：1.官塘社区创建活动统计表", "2.官塘社区创建活动照片",
+                                                     "", "官塘社区居民委员会", "2026年7月5日", "附件1"]
+    assert pars[at - 2].text.endswith("。") and pars[at + 2].style.name == "Normal"
+    first, second = _paragraph_indents(pars[at]), _paragraph_indents(pars[at + 1])
+    assert first == (2 * 16, 6 * 16)  # 附件 2 characters in; a long name wraps under the name (附件：1. is 4)
+    assert second == (5 * 16, 6 * 16)  # the next number under the first
+
+
+def test_a_single_attachment_has_no_number() -> None:
+    unit = next(p for p in UNIT_FILES if p.stem == "桃源村")
+    doc = docx.Document(io.BytesIO(build_docx(render_markdown(load_unit(unit).model))))
+    texts = [p.text for p in doc.paragraphs]
+    assert "附件：桃源村创建活动统计表" in texts
+    note = doc.paragraphs[texts.index("附件：桃源村创建活动统计表")]
+    assert _paragraph_indents(note) == (2 * 16, 5 * 16)
+    assert [p.text for p in doc.paragraphs if p.style.name == "附件标识"] == ["附件"]
+
+
+def test_table_rows_never_split_and_the_header_repeats(document: Document) -> None:
+    for table in document.tables:
+        rows = [row._tr for row in table.rows]
+        assert all(tr.find(f"{W}trPr/{W}cantSplit") is not None for tr in rows)
+        assert [tr.find(f"{W}trPr/{W}tblHeader") is not None for tr in rows] == [True] + [False] * (len(rows) - 1)
+
+
+def test_document_properties(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from chuangcheng import render_unit
+
+    render_unit(UNIT, tmp_path, formats=["docx"])
+    core = docx.Document(str(tmp_path / "官塘社区.docx")).core_properties
+    assert core.title == "官塘社区2026年上半年创建全国文明城市工作总结"
+    assert core.author == "官塘社区居民委员会"
+    assert core.created == core.modified == dt.datetime(2026, 7, 5, tzinfo=dt.UTC)
+    odd = build_docx("# 甲&乙<丙>\x0b\n\n正文。\n", properties=Properties("", "某&单位<\"", dt.date(2026, 1, 2)))
+    assert problems(odd) == []
+    core = docx.Document(io.BytesIO(odd)).core_properties
+    assert (core.title, core.author) == ("甲&乙<丙>", "某&单位<\"")  # the title from the first heading
+    parts = zipfile.ZipFile(io.BytesIO(odd)).namelist()
+    assert "docProps/core.xml" in parts and "docProps/app.xml" in parts
+
+
+def _signoff(markdown: str) -> list[str]:
+    doc = docx.Document(io.BytesIO(build_docx(markdown)))
+    return [p.text for p in doc.paragraphs if p.style.name == "落款"]
+
+
+def test_the_signoff_is_found_by_its_place_and_shape() -> None:
+    body = "# 标题\n\n正文第一段。\n\n"
+    assert _signoff(body + "某社区居民委员会\\\n2026年7月5日\n") == ["某社区居民委员会", "2026年7月5日"]
+    assert _signoff(body + "某社区\\\n2026年7月5日\n\n---\n\n附件\n\n## 表\n") == ["某社区", "2026年7月5日"]
+    assert _signoff(body + "2026年7月5日\n") == ["2026年7月5日"]
+    assert _signoff(body + "会议于\\\n2026年7月5日\n\n## 后面还有标题\n") == []  # not the end of the body
+    assert _signoff(body + "这一段结尾是日期。\\\n2026年7月5日\n") == []  # a sentence, not a signer
+    assert _signoff(body + "活动定于2026年7月5日\n") == []  # a date inside a sentence
+    assert _signoff(body + '<p class="signoff">某社区<br>2026年7月5日</p>\n') == ["某社区", "2026年7月5日"]
+
+
+def test_markdown_has_one_title_and_no_html() -> None:
+    for unit in UNIT_FILES:
+        markdown = render_markdown(load_unit(unit).model)
+        assert [line for line in markdown.splitlines() if line.startswith("# ")] == [markdown.splitlines()[0]]
+        assert not re.search(r"<(p|br|div|span)\b", markdown), unit
+
+
+def test_libreoffice_gets_28_characters_without_a_character_grid(markdown: str) -> None:
+    layout = Layout()
+    word = _build(markdown, layout)
+    variant = zipfile.ZipFile(io.BytesIO(for_libreoffice(word, layout)))
+    assert '<w:docGrid w:type="lines" w:linePitch="579"/>' in variant.read("word/document.xml").decode()
+    styles = variant.read("word/styles.xml").decode()
+    condense = int(re.search(r'<w:rPrDefault><w:rPr><w:spacing w:val="(-?\d+)"/>', styles)[1])  # type: ignore[index]
+    width = (210 - 28 - 26) / 25.4 * 72
+    assert 28 * (16 + condense / 20) <= width < 28 * (16 + (condense + 1) / 20)
+    assert problems(for_libreoffice(word, layout)) == []
+    assert for_libreoffice(word, Layout(body_size=15)) is word  # not our grid (a reference's section): as it is

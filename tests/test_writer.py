@@ -114,7 +114,7 @@ def test_frames_are_fixed_per_unit_and_vary_between_units(tmp_path: Path) -> Non
     body = "宣传发动:\n  - {日期: 3月5日, 名称: 宣传活动}\n存在问题: [宣传覆盖面不够]\n下一步: [扩大宣传覆盖面]\n"
     first = _text(tmp_path, body, name="官塘社区")
     assert _text(tmp_path, body, name="官塘社区") == first
-    closings = {_body(_text(tmp_path, body, name=f"第{n}社区")).rstrip().split("\n")[-3] for n in range(12)}
+    closings = {build_view(load_unit(_write(tmp_path, body, name=f"第{n}社区")).model).closing for n in range(12)}
     assert len(closings) >= 4
 
 

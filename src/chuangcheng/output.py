@@ -13,10 +13,12 @@ import errno
 import hashlib
 import os
 import re
+import shutil
 import socket
 import tempfile
 import time
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,6 +94,7 @@ class Staged:
     """Files written under temp names beside their targets, to be moved into place or dropped."""
 
     pairs: list[tuple[Path, Path]] = field(default_factory=list)  # temp file, target
+    folders: list[Path] = field(default_factory=list)  # hold these files only: the rest goes on commit
 
     @property
     def targets(self) -> list[Path]:
@@ -107,15 +110,30 @@ class Staged:
                     raise _locked(target) from None
                 except OSError as exc:
                     raise OutputError(f"{target}: 无法写入：{reason(exc)}") from None
+            self._replace_folders()
         finally:
             self.discard()
         return self.targets
 
+    def _replace_folders(self) -> None:
+        """Remove from :attr:`folders` the files an earlier run left that this one did not write."""
+        keep = {same_file_key(target) for target in self.targets}
+        for folder in self.folders:
+            with contextlib.suppress(OSError), os.scandir(folder) as entries:
+                for entry in list(entries):
+                    if entry.is_file(follow_symlinks=False) and not entry.name.startswith(TEMP_PREFIX) \
+                            and same_file_key(Path(entry.path)) not in keep:
+                        with contextlib.suppress(OSError):
+                            os.unlink(entry.path)
+
     def discard(self) -> None:
-        """Remove what is still staged."""
+        """Remove what is still staged, and :attr:`folders` left empty (created for nothing)."""
         for tmp, _ in self.pairs:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
+        for folder in self.folders:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when empty
 
 
 _cleaned: set[str] = set()
@@ -155,11 +173,13 @@ def remove_leftovers(folder: Path, *, own: bool = False) -> int:
     return removed
 
 
-def stage(files: dict[Path, bytes], owner: int | None = None) -> Staged:
-    """Write every file under a temp name beside its target; on any failure nothing is left.
+def stage(files: Mapping[Path, bytes | Path], owner: int | None = None, folders: Sequence[Path] = ()) -> Staged:
+    """Write every file (its bytes, or a copy of the file named) under a temp name beside its
+    target; on any failure nothing is left.
     The name carries ``owner``, the process that will move them into place (this one by
-    default): while it lives, no other run takes them for leftovers."""
-    staged = Staged()
+    default): while it lives, no other run takes them for leftovers. ``folders`` belong to
+    these files alone: on commit, the other files in them are removed."""
+    staged = Staged(folders=list(folders))
     try:
         for target, data in files.items():
             try:
@@ -172,7 +192,11 @@ def stage(files: dict[Path, bytes], owner: int | None = None) -> Staged:
             staged.pairs.append((Path(name), target))
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
+                    if isinstance(data, Path):
+                        with data.open("rb") as source:
+                            shutil.copyfileobj(source, handle)
+                    else:
+                        handle.write(data)
             except OSError as exc:
                 raise OutputError(f"{target}: 无法写入：{reason(exc)}") from None
     except BaseException:

@@ -7,7 +7,9 @@ python-docx (its default template alone is a 349 KB styles.xml to parse and save
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import math
 import re
 import zipfile
 from collections.abc import Iterable
@@ -80,6 +82,10 @@ def rpr(font: str, size: float, layout: Layout, bold: bool = False) -> str:
     )
 
 
+# Word's automatic gap between Chinese and Latin letters or digits: off ("2026年", not "2026 年").
+_NO_AUTOSPACE = '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+
+
 def ppr(layout: Layout, *, align: str = "both", first_chars: int = 2, exact: bool = True,
         keep_next: bool = False, outline: int | None = None, size: float | None = None) -> str:
     """Paragraph properties: exact line spacing on the grid, a first-line indent in characters."""
@@ -89,7 +95,7 @@ def ppr(layout: Layout, *, align: str = "both", first_chars: int = 2, exact: boo
                '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>')
     indent = (f'<w:ind w:firstLineChars="{first_chars * 100}" w:firstLine="{twips(size * first_chars)}"/>'
               if first_chars else '<w:ind w:firstLineChars="0" w:firstLine="0"/>')
-    return ("<w:pPr>" + ("<w:keepNext/>" if keep_next else "") + '<w:widowControl w:val="0"/>'
+    return ("<w:pPr>" + ("<w:keepNext/>" if keep_next else "") + '<w:widowControl w:val="0"/>' + _NO_AUTOSPACE
             + ("" if exact else '<w:snapToGrid w:val="0"/>') + spacing + indent + f'<w:jc w:val="{align}"/>'
             + (f'<w:outlineLvl w:val="{outline}"/>' if outline is not None else "") + "</w:pPr>")
 
@@ -136,7 +142,7 @@ def styles_xml(layout: Layout) -> str:
         f'<w:basedOn w:val="TableNormal"/><w:tblPr><w:tblBorders>{border}</w:tblBorders></w:tblPr></w:style>'
     )
     return (f'{_HEAD}<w:styles xmlns:w="{W_NS}"><w:docDefaults><w:rPrDefault>{body_r}</w:rPrDefault>'
-            f"<w:pPrDefault/></w:docDefaults>{''.join(parts)}{tables}</w:styles>")
+            f"<w:pPrDefault><w:pPr>{_NO_AUTOSPACE}</w:pPr></w:pPrDefault></w:docDefaults>{''.join(parts)}{tables}</w:styles>")
 
 
 def _page_number(align: str, layout: Layout) -> str:
@@ -155,6 +161,42 @@ def _page_number(align: str, layout: Layout) -> str:
 
 def _mm(value: float) -> int:
     return round(value / 25.4 * 1440)
+
+
+def doc_grid(layout: Layout) -> str:
+    """The document grid: lines at the line spacing, and characters of the body size squeezed
+    (``w:charSpace``, in 1/4096 pt) so that :attr:`Layout.chars_per_line` of them fill the text width
+    as Word measures it (the margins in whole twips). Rounded down: one more character never fits."""
+    width_pt = (_mm(layout.paper_mm[0]) - _mm(layout.margins_mm[2]) - _mm(layout.margins_mm[3])) / 20
+    char_space = math.floor((width_pt / layout.chars_per_line - layout.body_size) * 4096)
+    return (f'<w:docGrid w:type="linesAndChars" w:linePitch="{twips(layout.line_spacing)}" '
+            f'w:charSpace="{char_space}"/>')
+
+
+def for_libreoffice(docx: bytes, layout: Layout) -> bytes:
+    """``docx`` as LibreOffice lays out the same lines, for the PDFs it makes. LibreOffice gives
+    a character wider than its grid cell (16 pt in 15.8) two cells, so a negative ``charSpace``
+    halves the line; here the grid has lines only and every character is condensed by what the
+    grid takes off (``w:spacing``, in twentieths of a point, rounded down). A document whose
+    section is not ours (a reference document's) is returned as it is."""
+    grid = doc_grid(layout)
+    with zipfile.ZipFile(io.BytesIO(docx)) as source:
+        document = source.read("word/document.xml").decode("utf-8")
+        if grid not in document:
+            return docx
+        width_pt = (_mm(layout.paper_mm[0]) - _mm(layout.margins_mm[2]) - _mm(layout.margins_mm[3])) / 20
+        condense = math.floor((width_pt / layout.chars_per_line - layout.body_size) * 20)
+        styles = re.sub(r"(<w:rPrDefault>\s*<w:rPr>)", rf'\1<w:spacing w:val="{condense}"/>',  # LibreOffice
+                        source.read("word/styles.xml").decode("utf-8"), count=1)  # reads any order
+        changed = {"word/document.xml": document.replace(grid, f'<w:docGrid w:type="lines" '
+                                                              f'w:linePitch="{twips(layout.line_spacing)}"/>'),
+                   "word/styles.xml": styles}
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+            for item in source.infolist():
+                target.writestr(item, changed[item.filename].encode() if item.filename in changed
+                                else source.read(item.filename))
+    return out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -201,7 +243,9 @@ def settings_xml(even_and_odd: bool, mirror: bool = False) -> str:
 
 
 def content_types(overrides: dict[str, str], media: Iterable[str] = ()) -> str:
-    """``[Content_Types].xml``: part name → content type, and picture extensions."""
+    """``[Content_Types].xml``: part name → content type (the document properties always), and
+    picture extensions."""
+    overrides = {**overrides, **_PROPERTY_TYPES}
     defaults = "".join(f'<Default Extension="{xml_attr(ext)}" ContentType="{MEDIA[ext]}"/>'
                        for ext in sorted({*media, "jpeg", "png"} & MEDIA.keys()))
     return (f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -217,6 +261,39 @@ MEDIA = {"jpeg": "image/jpeg", "jpg": "image/jpeg", "png": "image/png", "gif": "
           "svg": "image/svg+xml"}
 
 
+CORE, APP = "docProps/core.xml", "docProps/app.xml"
+_CORE_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+_PROPERTY_TYPES = {CORE: "application/vnd.openxmlformats-package.core-properties+xml",
+                   APP: "application/vnd.openxmlformats-officedocument.extended-properties+xml"}
+_PACKAGE_RELS = (relationship("rId1", f"{REL}/officeDocument", "word/document.xml")
+                 + relationship("rId2", f"{PKG_REL}/metadata/core-properties", CORE)
+                 + relationship("rId3", f"{REL}/extended-properties", APP))
+_APP_XML = (f'{_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            "<Application>chuangcheng</Application><DocSecurity>0</DocSecurity></Properties>")
+
+
+@dataclass(frozen=True)
+class Properties:
+    """What Word shows under 文件 → 信息: the report's title, its author (the unit) and date."""
+
+    title: str = ""
+    creator: str = ""
+    date: dt.date | None = None
+
+
+def core_xml(properties: Properties) -> bytes:
+    """``docProps/core.xml``: title, creator, created and modified (the date, W3CDTF)."""
+    stamp = f"{properties.date.isoformat()}T00:00:00Z" if properties.date else ""
+    dates = "".join(f'<dcterms:{tag} xsi:type="dcterms:W3CDTF">{stamp}</dcterms:{tag}>'
+                    for tag in ("created", "modified")) if stamp else ""
+    return (f'{_HEAD}<cp:coreProperties xmlns:cp="{_CORE_NS}" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"<dc:title>{xml_text(properties.title)}</dc:title><dc:creator>{xml_text(properties.creator)}</dc:creator>"
+            f"<cp:lastModifiedBy>{xml_text(properties.creator)}</cp:lastModifiedBy>{dates}"
+            "</cp:coreProperties>").encode()
+
+
 def base_package(layout: Layout) -> Package:
     """chuangcheng's own fixed parts for ``layout`` (GB/T 9704), before any reference document."""
     outside = layout.page_number_position != "center"
@@ -230,7 +307,7 @@ def base_package(layout: Layout) -> Package:
     section = (f'<w:sectPr>{refs}<w:pgSz w:w="{_mm(width)}" w:h="{_mm(height)}"/>'
                f'<w:pgMar w:top="{_mm(top)}" w:right="{_mm(right)}" w:bottom="{_mm(bottom)}" '
                f'w:left="{_mm(left)}" w:header="{_mm(15)}" w:footer="{_mm(layout.footer_mm)}" w:gutter="0"/>'
-               f'<w:docGrid w:type="lines" w:linePitch="{twips(layout.line_spacing)}"/></w:sectPr>')
+               f'{doc_grid(layout)}</w:sectPr>')
     settings = settings_xml(outside)
     doc_rels = (relationship("rIdStyles", f"{REL}/styles", "styles.xml")
                 + relationship("rIdSettings", f"{REL}/settings", "settings.xml")
@@ -241,7 +318,8 @@ def base_package(layout: Layout) -> Package:
     content = content_types(overrides)
     parts = {
         "[Content_Types].xml": content,
-        "_rels/.rels": relationships_xml(relationship("rId1", f"{REL}/officeDocument", "word/document.xml")).decode(),
+        "_rels/.rels": relationships_xml(_PACKAGE_RELS).decode(),
+        APP: _APP_XML,
         "word/styles.xml": styles_xml(layout),
         "word/settings.xml": settings,
         **{f"word/{name}": xml for name, xml in footers.items()},

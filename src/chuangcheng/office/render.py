@@ -1,4 +1,11 @@
-"""One unit file in, its report out: Markdown from the templates, Word built from that Markdown."""
+"""One unit file in, its report out: Markdown from the templates, Word built from that Markdown.
+
+The Markdown travels with its photos: they are copied into a folder beside it named after it
+(``官塘社区_照片/`` for ``官塘社区.md``) and linked relative to it, so the two can be mailed
+together. That folder belongs to the report: a render puts in it this report's photos and
+removes what else is there, in the same all-or-nothing step as the report's own files (when
+the unit's photos already live in a folder of that name, they are linked where they are).
+"""
 
 from __future__ import annotations
 
@@ -14,10 +21,11 @@ from ..load.layout import Layout, traditional_layout
 from ..load.loader import Loaded, load_unit
 from ..load.models import District, Report
 from ..output import Staged, name_is_cut, safe_filename, stage
-from ..read.images import PhotoError, Pictures, posix
+from ..read.images import PhotoError, Picture, Pictures, check_picture, posix
 from ..read.script import SCRIPTS, to_traditional
-from ..write.report import ActivityStyle, ReportView, build_view
+from ..write.report import ActivityStyle, PhotoView, ReportView, build_view
 from ..write.templating import render_template
+from .docx_package import Properties, for_libreoffice
 
 FORMATS = ("docx", "md", "pdf")
 DEFAULT_FORMATS = ("docx", "md")
@@ -47,10 +55,11 @@ PdfJob = tuple[Path, Path]  # the Word file to convert, the PDF to write
 
 
 def report_files(markdown: str, folder: Path, stem: str, formats: Sequence[str], *, layout: Layout | None = None,
-                 pictures: Pictures | None = None, pdf_stage: Path | None = None
-                 ) -> tuple[dict[Path, bytes], PdfJob | None]:
+                 pictures: Pictures | None = None, pdf_stage: Path | None = None,
+                 properties: Properties | None = None) -> tuple[dict[Path, bytes], PdfJob | None]:
     """The files of one report, by format. The PDF is converted here, unless ``pdf_stage`` is
-    given: then the Word file to convert is named (staged there when Word was not asked for).
+    given: then the Word file to convert is named (staged there: LibreOffice gets its own
+    variant of the Word file, :func:`.docx_package.for_libreoffice`).
     A layout in traditional script turns the text (all formats) into it first."""
     if layout is not None and layout.script != "hans":
         markdown = to_traditional(markdown, layout.script)
@@ -59,7 +68,7 @@ def report_files(markdown: str, folder: Path, stem: str, formats: Sequence[str],
     if "docx" in formats or "pdf" in formats:
         from .word import build_docx
 
-        docx = build_docx(markdown, layout, pictures)
+        docx = build_docx(markdown, layout, pictures, properties)
     if "docx" in formats:
         files[folder / f"{stem}.docx"] = docx
     if "md" in formats:
@@ -67,15 +76,16 @@ def report_files(markdown: str, folder: Path, stem: str, formats: Sequence[str],
     if "pdf" not in formats:
         return files, None
     target = folder / f"{stem}.pdf"
+    pdf_docx = for_libreoffice(docx, layout or Layout())  # its own lines: see for_libreoffice
     if pdf_stage is None:
         from .pdf import to_pdf
 
-        files[target] = to_pdf(docx, str(target))
+        files[target] = to_pdf(pdf_docx, str(target))
         return files, None
     source = folder / f"{stem}.docx"
-    if "docx" not in formats:
+    if "docx" not in formats or pdf_docx is not docx:
         source = pdf_stage / f"{uuid.uuid4().hex}.docx"
-        source.write_bytes(docx)
+        source.write_bytes(pdf_docx)
     return files, (source, target)
 
 
@@ -107,21 +117,27 @@ def render_unit(
     style: ActivityStyle = "all" if layout is not None and layout.activities == "all" else "summary"
     view = build_view(loaded.model, style, previous=previous)
     folder = out_dir if out_dir is not None else path.parent
-    pictures = Pictures(path.parent, folder)
-    for photo in view.photos:
-        photo.src = _link(path.parent / photo.path, folder)
-    _check_photos(loaded, pictures)
-    markdown = render_markdown(loaded.model, template_dir, view)
     name = loaded.model.unit.name
     stem = safe_filename(name)
+    copies = _photo_copies(view.photos, path.parent, folder / f"{stem}{PHOTO_FOLDER}") if "md" in formats else {}
+    pictures = _Pictures(path.parent, folder, copies)
+    if not copies:  # the Markdown's links go to the photos themselves
+        for photo in view.photos:
+            photo.src = _link(path.parent / photo.path, folder)
+    _check_photos(loaded, pictures, decode=bool({"docx", "pdf"} & set(formats)))
+    markdown = render_markdown(loaded.model, template_dir, view)
     line, col, field_name = loaded.places.at(("unit", "name"))
     warnings = list(loaded.warnings)
     if name_is_cut(name, stem):
         warnings.append(Diagnostic(loaded.places.file, line, col, field_name,
                                    f"单位名称太长，报告的文件名截为“{stem}”（正文中仍用全名）", Severity.WARNING))
-    files, job = report_files(markdown, folder, stem, formats, layout=layout, pictures=pictures, pdf_stage=pdf_stage)
-    staged = stage(files, owner)
-    outputs = (staged.targets if owner else staged.commit()) + ([job[1]] if job else [])  # PDF: with the folder's
+    properties = Properties(view.title, view.signer, loaded.model.signed_on)
+    files, job = report_files(markdown, folder, stem, formats, layout=layout, pictures=pictures, pdf_stage=pdf_stage,
+                              properties=properties)
+    staged = stage({**files, **copies}, owner, [next(iter(copies)).parent] if copies else [])
+    if not owner:
+        staged.commit()
+    outputs = list(files) + ([job[1]] if job else [])  # PDF: with the folder's
     return RenderResult(path, loaded.model, view, outputs, warnings, job, staged if owner else None, (line, col))
 
 
@@ -173,14 +189,62 @@ def _link(target: Path, folder: Path) -> str:
     return link.replace("%", "%25")  # a link is a URL: IMG%20001.jpg is a file's real name
 
 
-def _check_photos(loaded: Loaded[Report], pictures: Pictures) -> None:
-    """Read every photo before anything is written; each bad one is an error at its line."""
+PHOTO_FOLDER = "_照片"  # after the report's file name: the folder of its photos
+
+
+class _Pictures(Pictures):
+    """The report's pictures, also under the links to their copies (the Word file is built
+    from the Markdown that links the copies, before they exist)."""
+
+    def __init__(self, root: Path, base: Path, copies: dict[Path, Path]) -> None:
+        super().__init__(root, base)
+        self.originals = {copy.relative_to(base).as_posix(): source for copy, source in copies.items()}
+
+    def get(self, src: str) -> Picture:
+        source = self.originals.get(src)
+        return self.load(source) if source is not None else super().get(src)
+
+
+def _photo_copies(photos: list[PhotoView], unit_dir: Path, target: Path) -> dict[Path, Path]:
+    """Where each photo is copied (copy → original), its link set to the copy; each file once,
+    under its own name (``-2`` added when two folders hold the same name). Nothing, and the
+    links left alone, when the photos already live in ``target``."""
+    sources = [unit_dir / posix(photo.path) for photo in photos]
+    try:
+        if any(source.resolve().is_relative_to(target.resolve()) for source in sources):
+            return {}
+    except (OSError, ValueError, RuntimeError):
+        return {}  # a bad path: the photo check says what is wrong with it
+    copies: dict[Path, Path] = {}
+    named: dict[str, Path] = {}  # original (as written) → its copy
+    taken: set[str] = set()
+    for photo, source in zip(photos, sources, strict=True):
+        key = source.as_posix()
+        if key not in named:
+            stem, suffix, n = source.stem, source.suffix, 1
+            name = source.name
+            while name.lower() in taken:
+                n += 1
+                name = f"{stem}-{n}{suffix}"
+            taken.add(name.lower())
+            named[key] = target / name
+            copies[target / name] = source
+        photo.src = f"{target.name}/{named[key].name}".replace("%", "%25")
+    return copies
+
+
+def _check_photos(loaded: Loaded[Report], pictures: Pictures, *, decode: bool = True) -> None:
+    """Look at every photo before anything is written (read whole when the Word file embeds
+    them, else only its header); each bad one is an error at its line."""
     problems = []
     for prefix, section in loaded.model.located_sections():
         for i, act in enumerate(section.activities):
             for j, photo in enumerate(act.photos):
                 try:
-                    pictures.load(pictures.root / posix(photo))
+                    if decode:
+                        pictures.load(pictures.root / posix(photo))
+                    elif (problem := check_picture(pictures.root / posix(photo), pictures.root)) is not None:
+                        raise PhotoError(problem)
                 except PhotoError as exc:
                     line, col, field = loaded.places.at((*prefix, "activities", i, "photos", j))
                     problems.append(Diagnostic(loaded.places.file, line, col, field, f"照片“{photo}”：{exc}",

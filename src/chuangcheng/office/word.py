@@ -1,14 +1,30 @@
 """Markdown (what the templates write) to a Word document in GB/T 9704-2012 layout.
 
 Mapping: ``#`` title (小标宋, centred), ``##`` 一、 (黑体), ``###`` （一） (楷体), ``####`` 1.
-(仿宋 bold), ``#####`` （1） (仿宋); paragraphs and list items are body text; ``---`` starts a
-new page; a bold-only paragraph after it is an attachment label (附表); the
-``<p class="signoff">`` block is the sign-off; tables become bordered tables. Fonts live on
-styles (:mod:`chuangcheng.docx_package`), never on runs.
+(仿宋 bold), ``#####`` （1） (仿宋); paragraphs and list items are body text; tables become
+bordered tables whose rows never split across pages. Fonts live on styles
+(:mod:`.docx_package`), never on runs.
+
+The end of the body is found by shape, so the Markdown needs no HTML to mark it (what comes
+before the first ``---``, or the whole text when there is none):
+
+- **sign-off** (落款): its last paragraph, when that paragraph is one to three short lines (hard
+  breaks, a ``\\`` at the line's end) whose last line is a date ``2026年7月5日`` and none ends in
+  ``。``: the signer 2 characters from the right margin, the date below it (GB/T 9704 §7.3.5.2);
+- **attachment note** (附件说明): the paragraph right before the sign-off, when it begins with
+  ``附件：``: ``附件：1.名称`` and one line per further attachment, each name aligned under the
+  first (leading ``　`` in the Markdown are dropped: Word aligns them by indent);
+- the older ``<p class="signoff">署名<br>日期</p>`` block is still a sign-off.
+
+``---`` starts a new page: an attachment when the paragraph after it is ``附件1`` (``附件``
+for a single one; a bold-only paragraph also, as older templates wrote ``**附表**``): that
+label in 黑体 at the top left, then the next heading, of any level, as the attachment's title,
+centred like the report's.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import io
 import itertools
@@ -26,6 +42,7 @@ from ..write.typography import text_width
 from .docx_package import (
     BODY,
     CAPTION,
+    CORE,
     HEADINGS,
     LABEL,
     PICTURE,
@@ -34,6 +51,8 @@ from .docx_package import (
     TABLE,
     TABLE_HEAD,
     TITLE,
+    Properties,
+    core_xml,
     relationship,
     twips,
     xml_attr,
@@ -42,6 +61,9 @@ from .docx_package import (
 from .letterhead import package
 
 _SIGNOFF = re.compile(r'<p\s+class="signoff"[^>]*>(.*?)</p>', re.S)
+_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+_LABEL = re.compile(r"附件\d*")
+_NOTE = ("附件：", "附件:")
 _EMU_PER_MM = 36000
 _MD_UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Only the rules the templates' Markdown uses: each rule left out is a test fewer per line.
@@ -77,15 +99,19 @@ class _Builder:
     """Writes the body's XML straight from the Markdown tokens, over the layout's fixed parts
     (python-docx's object API costs tens of milliseconds a page; strings almost nothing)."""
 
-    def __init__(self, layout: Layout, pictures: Pictures | None = None) -> None:
+    def __init__(self, layout: Layout, pictures: Pictures | None = None,
+                 properties: Properties | None = None) -> None:
         self.layout = layout
+        self.properties = properties or Properties()
         self.package = package(layout)
         self.pictures = pictures
         self.media: dict[Picture, str] = {}  # each picture once, with its part name
         self.out: list[str] = []
         self.titles = 0
         self.after_break = False  # the next paragraph starts a new page
-        self.label_next = False  # the next bold-only paragraph is an attachment label
+        self.label_next = False  # the next paragraph may be an attachment label (附件1)
+        self.attachment_title_next = False  # the next heading is an attachment's title
+        self.ends: dict[int, str] = {}  # token index → "signoff" or "note": see :func:`_ends`
         self.caption_next = False  # the next paragraph is a picture's caption
 
     def paragraph(self, style: str, runs: str = "", extra: str = "") -> None:
@@ -112,6 +138,7 @@ class _Builder:
 
     def build(self, markdown: str) -> bytes:
         tokens = _PARSER.parse(markdown)
+        self.ends = _ends(tokens)
         i = 0
         list_number: list[int] = []
         while i < len(tokens):
@@ -119,6 +146,10 @@ class _Builder:
             kind = tok.type
             if kind == "heading_open":
                 self.heading(int(tok.tag[1]), tokens[i + 1])
+                i += 3
+                continue
+            if kind == "paragraph_open" and i in self.ends:
+                (self.signoff if self.ends[i] == "signoff" else self.note)(_lines(tokens[i + 1]))
                 i += 3
                 continue
             if kind == "paragraph_open":
@@ -156,6 +187,7 @@ class _Builder:
         with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             archive.writestr("word/_rels/document.xml.rels", package.document_rels(rels))
             archive.writestr("word/document.xml", document.encode("utf-8"))
+            archive.writestr(CORE, core_xml(self.properties))
             for picture, name in self.media.items():  # already compressed: stored as they are
                 archive.writestr(f"word/{name}", picture.data, zipfile.ZIP_STORED)
         return out.getvalue()
@@ -193,12 +225,17 @@ class _Builder:
         self.paragraph(PICTURE, drawing)
 
     def heading(self, level: int, inline: Token) -> None:
+        attachment, self.attachment_title_next = self.attachment_title_next, False
         self.label_next = self.caption_next = False
-        if level == 1:
+        if level == 1 or attachment:
             self.titles += 1
-            lines = title_lines(_MD_UNESCAPE.sub(r"\1", inline.content), self.layout)
-            self.paragraph(TITLE, _BREAK.join(_run(line) for line in lines))
-            if self.titles == 1:
+            text = _MD_UNESCAPE.sub(r"\1", inline.content)
+            if self.titles == 1 and not self.properties.title:
+                self.properties = dataclasses.replace(self.properties, title=text)
+            if attachment:
+                self.paragraph(BODY)  # the label on line 1, the title on line 3 (GB/T 9704 §8)
+            self.paragraph(TITLE, _BREAK.join(_run(line) for line in title_lines(text, self.layout)))
+            if self.titles == 1 or attachment:
                 self.paragraph(BODY)  # one blank line between title and body
         else:
             self.paragraph(HEADINGS[min(level, 5) - 2], self.inline(inline))
@@ -215,9 +252,14 @@ class _Builder:
             self.caption_next = False
             self.paragraph(CAPTION, self.inline(inline))
             return
-        label = self.label_next and len(children) == 3 and children[0].type == "strong_open"
-        self.label_next = False
-        self.paragraph(LABEL if label else BODY, (_run(prefix) if prefix else "") + self.inline(inline))
+        label = self.label_next and not prefix and (
+            (len(children) == 3 and children[0].type == "strong_open")
+            or (len(children) == 1 and _LABEL.fullmatch(children[0].content.strip()) is not None))
+        self.label_next, self.attachment_title_next = False, label
+        if label:
+            self.paragraph(LABEL, _run("".join(c.content for c in children).strip()))
+            return
+        self.paragraph(BODY, (_run(prefix) if prefix else "") + self.inline(inline))
 
     def html(self, content: str) -> None:
         self.caption_next = False
@@ -226,12 +268,30 @@ class _Builder:
             return
         lines = [html.unescape(_MD_UNESCAPE.sub(r"\1", re.sub(r"<[^>]+>", "", part))).strip()
                  for part in re.split(r"<br\s*/?>", match[1])]
-        lines = [line for line in lines if line]
-        self.paragraph(BODY)  # one blank line between the body and the sign-off
-        indents = signoff_indents(lines[0], lines[1]) if len(lines) >= 2 else (2.0, 2.0)
+        self.signoff([line for line in lines if line])
+
+    def signoff(self, lines: list[str]) -> None:
+        """The signer 2 characters from the right margin, the date under it (one blank line above)."""
+        self.paragraph(BODY)
+        indents = signoff_indents(lines[-2], lines[-1]) if len(lines) >= 2 else (2.0, 2.0)
         for n, line in enumerate(lines):
-            right = twips(indents[min(n, 1)] * self.layout.body_size)
+            right = twips(indents[0 if n < len(lines) - 1 else 1] * self.layout.body_size)
             self.paragraph(SIGNOFF, _run(line), f'<w:ind w:right="{right}"/>')
+
+    def note(self, lines: list[str]) -> None:
+        """附件说明 (GB/T 9704 §7.3.3), one blank line below the body: 附件 2 characters from the
+        left margin, each attachment a paragraph of its own whose lines (a long name wraps) start
+        under the first name."""
+        self.paragraph(BODY)
+        lines = [line.lstrip("\u3000 ") for line in lines]
+        head = text_width(_NOTE[0])
+        number = re.match(r"\d+[.．、]", lines[0][len(_NOTE[0]):])
+        left = 2 + head + (text_width(number[0]) if number else 0)
+        for n, line in enumerate(lines):
+            hanging = left - 2 if n == 0 else left - 2 - head
+            ind = (f'<w:ind w:leftChars="{round(left * 100)}" w:left="{twips(left * self.layout.body_size)}" '
+                   f'w:hangingChars="{round(hanging * 100)}" w:hanging="{twips(hanging * self.layout.body_size)}"/>')
+            self.paragraph(BODY, _run(line), ind)
 
     def table(self, tokens: list[Token]) -> None:
         rows: list[list[tuple[str, str]]] = []
@@ -254,7 +314,7 @@ class _Builder:
                '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>',
                *(f'<w:gridCol w:w="{w}"/>' for w in twips), "</w:tblGrid>"]
         for r, row in enumerate(rows):
-            xml.append("<w:tr>" + ("<w:trPr><w:tblHeader/></w:trPr>" if r == 0 else ""))
+            xml.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if r == 0 else "") + "</w:trPr>")
             for c, (text, style) in enumerate(row[:cols]):
                 align = f'<w:jc w:val="{_ALIGNS[style]}"/>' if r and style in _ALIGNS else ""
                 head = xml_attr(self.package.style(TABLE_HEAD if r == 0 else TABLE))
@@ -283,7 +343,40 @@ def title_lines(title: str, layout: Layout) -> list[str]:
     return [title[:at], title[at:]]
 
 
-def build_docx(markdown: str, layout: Layout | None = None, pictures: Pictures | None = None) -> bytes:
+def _lines(inline: Token) -> list[str]:
+    """A paragraph's text, line by line (split at its line breaks), Markdown escapes undone."""
+    lines = [""]
+    for child in inline.children or []:
+        if child.type in {"softbreak", "hardbreak"}:
+            lines.append("")
+        elif child.type in {"text", "code_inline"}:
+            lines[-1] += child.content
+    return [line.strip(" ") for line in lines if line.strip(" \u3000")]
+
+
+def _ends(tokens: list[Token]) -> dict[int, str]:
+    """Where the body's sign-off and attachment note stand (the index of their
+    ``paragraph_open``), found by the shape the module docstring describes."""
+    end = next((i for i, tok in enumerate(tokens) if tok.type == "hr"), len(tokens))
+    paragraphs = [i for i in range(end) if tokens[i].type == "paragraph_open" and tokens[i].level == 0]
+    after = tokens[paragraphs[-1] + 2:end] if paragraphs else []
+    if not paragraphs or any(tok.type not in {"paragraph_close", "html_block"} for tok in after):
+        return {}  # no paragraph, or a heading, list or table after the last: not the end of a body
+    last = paragraphs[-1]
+    lines = _lines(tokens[last + 1])
+    if not 1 <= len(lines) <= 3 or not _DATE.fullmatch(lines[-1]) or any(
+            line.endswith("。") or text_width(line) > 30 for line in lines):
+        return {}
+    ends = {last: "signoff"}
+    note = last - 3  # the paragraph right before it
+    if note in paragraphs and (_lines(tokens[note + 1]) or [""])[0].startswith(_NOTE):
+        ends[note] = "note"
+    return ends
+
+
+def build_docx(markdown: str, layout: Layout | None = None, pictures: Pictures | None = None,
+               properties: Properties | None = None) -> bytes:
     """Build the Word file (as bytes) of a report written in the templates' Markdown; its
-    images (``![说明](照片/0305.jpg)``) come from ``pictures``."""
-    return _Builder(layout or Layout(), pictures).build(markdown)
+    images (``![说明](照片/0305.jpg)``) come from ``pictures``; its document properties from
+    ``properties`` (the title, when not given, from the first ``#``)."""
+    return _Builder(layout or Layout(), pictures, properties).build(markdown)
