@@ -13,6 +13,7 @@ MAX_DEPTH = 24  # nesting levels of YAML mappings and lists
 MAX_TEXT_CHARS = 5000  # one value (a paragraph, a name, a sentence)
 MAX_ACTIVITIES = 1000  # activities in one unit file, all sections together
 MAX_PHOTOS = 500  # photos named in one unit file
+MAX_TIMES = 10_000  # 次数 of one activity (daily for a period of years stays below it)
 MIN_YEAR, MAX_YEAR = 2000, 2100  # every date lies in these years
 MAX_PERIOD_DAYS = 5 * 366  # one 报告期, at most five years
 MAX_AMOUNT_DIGITS = 12  # digits before the point of one amount (under 1万亿)

@@ -211,7 +211,7 @@ _CODES = {"missing": "CC104", "too_short": "CC104", "string_too_short": "CC104",
 
 # Error types raised by our own validators (models.py): their message is already Chinese.
 OWN_TYPES = frozenset({"amount", "amount_negative", "empty", "limit", "date", "date_order", "period",
-                       "photo_path", "percent", "yes_no", "section", "layout"})
+                       "photo_path", "percent", "yes_no", "section", "layout", "times"})
 
 _MAPPING = "应为“键: 值”的映射，写在下一行并缩进"
 # The pydantic error types the loader meets (every scalar reaches pydantic as text, a list, a mapping or

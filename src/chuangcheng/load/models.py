@@ -32,6 +32,7 @@ from pydantic_core import PydanticCustomError
 from ..read.yamltree import as_written
 from .amounts import Amount, AmountError, AmountOverLimit, EmptyAmount, NegativeAmount, parse_amount
 from .dates import DateError, DateOverLimit, EmptyDate, When, parse_date, parse_when, period_label
+from ..limits import MAX_TIMES
 from .layout import Layout, millimetres, points
 
 UNIT_TYPES = ("社区", "街道", "村", "医院", "学校", "幼儿园", "企业", "机关", "其他")
@@ -155,6 +156,21 @@ class Period(Model):
         return self.label or period_label(self.start, self.end)
 
 
+def _times(value: object) -> int:
+    """次数: a whole number from 1 up (``26``, ``26次``)."""
+    text = as_written(value).strip().removesuffix("次").strip()
+    if not text.isdigit() or not text.isascii():
+        raise PydanticCustomError("times", "“{value}”不是次数：写一个整数，如 26（每周一次、半年写 26）",
+                                  {"value": as_written(value)})
+    number = int(text)
+    if number < 1:
+        raise PydanticCustomError("times", "次数至少为 1；没有开展的活动请删除这一项", {})
+    if number > MAX_TIMES:
+        raise PydanticCustomError("limit", "超出限制：次数最多写 {limit}，请核对", {"limit": MAX_TIMES})
+    return number
+
+
+Times = Annotated[int, PlainValidator(_times), WithJsonSchema({"type": ["integer", "string"], "examples": [26]})]
 Date = Annotated[dt.date, PlainValidator(_date), WithJsonSchema({"type": "string"})]
 AnyDate = Annotated[When, PlainValidator(_when), PlainSerializer(str, return_type=str), WithJsonSchema(
     {"type": "string", "examples": ["2026-03-05", "3月5日", "3月上旬", "一季度", "上半年"]})]
@@ -168,7 +184,7 @@ class Activity(Model):
     end_date: AnyDate | None = Field(
         None, title="结束日期", description="持续一段时间的活动的结束日期，写法同“日期”")
     title: str = Field(title="名称", description="活动名称（必填），如 学雷锋主题宣传活动")
-    times: int = Field(1, ge=1, le=100_000, title="次数", description="报告期内开展的次数，如每周一次写 26；默认 1")
+    times: Times = Field(1, title="次数", description="报告期内开展的次数，如每周一次写 26；默认 1")
     organiser: str | None = Field(None, title="组织", description="组织者（不是整个单位时），如 街道团工委")
     audience: str | None = Field(None, title="对象", description="参与的是谁：居民、党员、家长、师生、患者、职工……")
     place: str | None = Field(None, title="地点", description="活动地点")
