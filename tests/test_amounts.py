@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from chuangcheng.load.amounts import (
@@ -176,3 +176,28 @@ def test_negative_zero_is_zero() -> None:
 def test_every_amount_within_the_limits_prints(value: Decimal) -> None:
     text = format_amount(parse_amount({"数值": str(value), "单位": "条"}))
     assert text.endswith("条") and len(text) < 30
+
+
+@given(st.integers(1, 999), st.sampled_from(["千", "百"]), units, st.sampled_from(["", "余", "多"]))
+def test_thousands_and_hundreds_read_as_numbers(number: int, small: str, unit: str, mark: str) -> None:
+    """3千份 is 3000 of 份, 5百人 is 500 of 人 (千米, 千克 … stay measure words); printed back,
+    the amount reads the same number again."""
+    assume(mark or f"{small}{unit}" not in {"千米", "千克", "千瓦", "百分点"})  # measure words (1千余米 is 1000余米)
+    amount = parse_amount(f"{number}{small}{mark}{unit}")
+    assert amount.value == number * (1000 if small == "千" else 100)
+    assert (amount.unit, amount.approx) == (unit, mark)
+    assert parse_amount(format_amount(amount)).value <= amount.value  # 余/多 may drop digits, never add
+    assert parse_amount(format_amount(parse_amount(format_amount(amount)))) == parse_amount(format_amount(amount))
+
+
+@given(st.integers(1, 9999), units)
+def test_duo_goes_after_wan_unless_round_tens(wan: int, unit: str) -> None:
+    """多 after 万 (2万多) unless the number of 万 is round tens (20多万); both read back as written."""
+    text = format_amount(Amount(Decimal(wan) * 10_000, unit, "多"))
+    assert text == (f"{wan}多万{unit}" if wan % 10 == 0 else f"{wan}万多{unit}")
+    assert parse_amount(text) == Amount(Decimal(wan) * 10_000, unit, "多")
+
+
+@pytest.mark.parametrize("text", ["3千米", "2千克", "5千瓦", "3百分点"])
+def test_measure_words_that_begin_with_a_magnitude(text: str) -> None:
+    assert parse_amount(text).value == int(text[0]) and parse_amount(text).unit == text[1:]

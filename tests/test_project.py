@@ -83,7 +83,7 @@ def test_readme_limits_table_says_what_limits_py_enforces() -> None:
     mb = 1024 * 1024
     expected = [
         f"| {limits.MAX_FILE_BYTES // mb} MB |", f"| {limits.MAX_DEPTH} 层 |", f"| {limits.MAX_TEXT_CHARS} 字 |",
-        f"| {limits.MAX_ACTIVITIES} 项 / {limits.MAX_PHOTOS} 张 |",
+        f"| {limits.MAX_ACTIVITIES} 项 / {limits.MAX_PHOTOS} 张 |", f"| {limits.MAX_TIMES} 次 |",
         f"| {limits.MIN_YEAR}—{limits.MAX_YEAR} 年 / {limits.MAX_PERIOD_DAYS // 366} 年 |",
         f"小数不超过 {limits.MAX_AMOUNT_DECIMALS} 位", f"{10 ** limits.MAX_AMOUNT_DIGITS // 10 ** 12} 万亿",
         f"| {limits.MAX_PHOTO_BYTES // mb} MB / {limits.MAX_IMAGE_PIXELS // 10 ** 4} 万像素",

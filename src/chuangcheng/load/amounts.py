@@ -144,7 +144,7 @@ def parse_amount(raw: object, default_unit: str | None = None) -> Amount:
     if match["a1"] and match["a2"]:
         raise AmountError("“余”“多”只能写一个")
     small, unit = match["small"], match["unit"].strip()
-    if small and not match["mag"] and (small + unit).startswith(_MEASURES_WITH_MAGNITUDE):
+    if small and not match["mag"] and not match["a2"] and (small + unit).startswith(_MEASURES_WITH_MAGNITUDE):
         small, unit = "", small + unit
     if small and match["a1"] and not match["mag"]:
         raise AmountError("“余”“多”应写在“百”“千”之后，如“3千余份”")

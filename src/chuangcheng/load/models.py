@@ -29,10 +29,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..limits import MAX_TIMES
 from ..read.yamltree import as_written
 from .amounts import Amount, AmountError, AmountOverLimit, EmptyAmount, NegativeAmount, parse_amount
 from .dates import DateError, DateOverLimit, EmptyDate, When, parse_date, parse_when, period_label
-from ..limits import MAX_TIMES
 from .layout import Layout, millimetres, points
 
 UNIT_TYPES = ("社区", "街道", "村", "医院", "学校", "幼儿园", "企业", "机关", "其他")
