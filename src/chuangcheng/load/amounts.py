@@ -7,6 +7,7 @@ the measure word, 万/亿 for large round amounts.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -93,6 +94,7 @@ def _one_decimal(value: Decimal) -> bool:
     return (value * 10) == (value * 10).to_integral_value()
 
 
+@functools.lru_cache(maxsize=8192)
 def format_amount(amount: Amount) -> str:
     """Print an amount as a report writes it: ``8900余条``, ``2万余人次``, ``20多万平方米``.
 

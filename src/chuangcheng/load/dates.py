@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -249,6 +250,7 @@ def parse_when(raw: object, within: tuple[date, date] | None = None) -> When:
                         "不知道日期就不写") from None
 
 
+@functools.lru_cache(maxsize=4096)
 def when_range(start: When, end: When | None, with_year: bool = True) -> str:
     """``3月5日``, ``3月1日至31日``, ``3月上旬至4月``, ``一季度至二季度`` …"""
     if end is None or end == start or start.since:

@@ -8,6 +8,7 @@ of a frame a unit gets is fixed by its name (:class:`~chuangcheng.write.words.Ch
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -17,7 +18,7 @@ from ..load.amounts import Amount
 from ..load.dates import When, when_range
 from ..load.models import Activity
 from .typography import clause, is_one_clause, join_list, sentence, tidy
-from .words import Chooser, words
+from .words import Chooser, Observance, words
 
 MONEY_UNITS = ("元",)
 _SENTENCE_END = re.compile(r"(?<=[。！？])")
@@ -71,11 +72,14 @@ class Voice:
 
 
 # Titles and verbs.
+@functools.lru_cache(maxsize=4096)
 def leading_verb(text: str) -> str:
     """The verb a title or an item begins with (``发放宣传单`` → ``发放``), or ``""``."""
-    return next((v for v in words().verbs if text.startswith(v)), "")
+    table = words()
+    return next((text[:n] for n in table.verb_lengths if text[:n] in table.verb_set), "")
 
 
+@functools.lru_cache(maxsize=4096)
 def action(title: str) -> str:
     """What was done, as a verb phrase: a title that has a verb stays as it is; one that names an
     event gets the verb the event takes (``召开……推进会``, ``举办……讲座``, ``开展……活动``)."""
@@ -213,16 +217,25 @@ def observance(act: Activity) -> tuple[str, bool] | None:
     if day is None or (act.end_date is not None and act.end_date != act.date):
         return None
     text = act.title + (act.description or "")
+    for item, before in _days_of(day.year).get(day, ()):
+        if any(w in (act.title if before else text) for w in item.words):
+            return item.name, before
+    return None
+
+
+@functools.cache
+def _days_of(year: int) -> dict[dt.date, list[tuple[Observance, bool]]]:
+    """The days of ``year`` that are an observance (False) or fall within eve_days before one (True)."""
     eve = int(words().data.get("eve_days", 10))
+    days: dict[dt.date, list[tuple[Observance, bool]]] = {}
     for item in words().observances:
-        when = item.day_in(day.year)
+        when = item.day_in(year)
         if when is None:
             continue
-        if day == when and any(w in text for w in item.words):
-            return item.name, False
-        if dt.timedelta(0) < when - day <= dt.timedelta(days=eve) and any(w in act.title for w in item.words):
-            return item.name, True
-    return None
+        days.setdefault(when, []).append((item, False))
+        for back in range(1, eve + 1):
+            days.setdefault(when - dt.timedelta(days=back), []).append((item, True))
+    return days
 
 
 def date_opening(act: Activity, with_year: bool, index: int) -> str:
@@ -357,8 +370,34 @@ def _shaped(act: Activity, opening: str, who: str, place: str, doing: str, title
 
 def _said_in(figure: str, text: str) -> bool:
     """True when the number of ``figure`` is already written in ``text`` (从……的52名干部职工)."""
-    digits = re.match(r"[\d.]+", figure)
-    return bool(digits and text and re.search(rf"(?<![\d.]){re.escape(digits[0])}(?![\d.])", text))
+    digits = _LEADING_NUMBER.match(figure)
+    if not (digits and text):
+        return False
+    number, start = digits[0], 0
+    while (at := text.find(number, start)) >= 0:  # str.find: no regex compiled per number
+        end = at + len(number)
+        if (at == 0 or text[at - 1] not in _NUMBER_CHARS) and (end == len(text) or text[end] not in _NUMBER_CHARS):
+            return True
+        start = at + 1
+    return False
+
+
+_LEADING_NUMBER = re.compile(r"[\d.]+")
+_NUMBER_CHARS = frozenset("0123456789.")
+
+
+def _after_noun(doing: str, obj: str) -> int:
+    """Where a figure goes after ``obj`` in ``doing`` (past a closing quote), when ``obj`` ends a
+    noun phrase there (before 和、及与并，or the end); -1 when it does not."""
+    start = 0
+    while (at := doing.find(obj, start)) >= 0:
+        end = at + len(obj)
+        if doing[end:end + 1] == "”":
+            end += 1
+        if end == len(doing) or doing[end] in "和、及与并，":
+            return end
+        start = at + 1
+    return -1
 
 
 def _join_actions(doings: Sequence[str]) -> str:
@@ -388,9 +427,9 @@ def _merge_echo(title: str, doing: str, pairs: list[tuple[str, str]]) -> tuple[s
             return f"{doing}{amount}", rest
         if title.endswith(verb) and obj in title:
             return f"{item}{amount}", rest
-        at = re.search(re.escape(obj) + "”?(?=[和、及与并，]|$)", doing)
-        if at:  # 拆除残垣断壁和违规搭建棚舍 → 拆除残垣断壁38处和违规搭建棚舍; 评选“最美教师”6名和……
-            return _merge_echo(title, doing[:at.end()] + amount + doing[at.end():], rest)
+        at = _after_noun(doing, obj)
+        if at >= 0:  # 拆除残垣断壁和违规搭建棚舍 → 拆除残垣断壁38处和违规搭建棚舍; 评选“最美教师”6名和……
+            return _merge_echo(title, doing[:at] + amount + doing[at:], rest)
     return doing, pairs
 
 

@@ -54,6 +54,8 @@ class SectionView:
     totals: list[str]
     intro: str = ""
     paragraphs: list[str] = field(default_factory=list)
+    summed: list[Total] = field(default_factory=list)  # the totals as computed, for the opening and 附件
+    summed_text: list[tuple[str, str]] = field(default_factory=list)  # each as (item, amount) in words
 
 
 @dataclass(frozen=True)
@@ -245,7 +247,7 @@ def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: A
     return SectionView(
         key=key, name=name, title=title, section=sec, measures=points(sec.measures), results=results,
         activities=views, totals=[f"{i}{a}" for i, a in total_pairs], intro=intro,
-        paragraphs=[nest_quotes(p) for p in paragraphs])
+        paragraphs=[nest_quotes(p) for p in paragraphs], summed=totals, summed_text=total_pairs)
 
 
 _KEY_PHRASES = {"位置": "位于{v}", "地址": "位于{v}", "区位": "位于{v}", "地理位置": "位于{v}"}
@@ -290,8 +292,7 @@ def _figures(report: Report, sections: list[SectionView]) -> list[str]:
                               if amt.unit.endswith(prose.MONEY_UNITS))
     if total_money:
         out.append(f"投入资金{next(iter(total_money.values()))}")
-    ranked = [t for s in sections for t in section_totals(s.section.activities, (report.period.start,
-                                                                                report.period.end))
+    ranked = [t for s in sections for t in s.summed
               if not t.amount.unit.endswith(prose.MONEY_UNITS) and t.amount.unit not in {"人", "人次", "名"}
               and prose.leading_verb(t.item)]
     ranked.sort(key=lambda t: -t.activities)
@@ -339,7 +340,7 @@ def build_view(report: Report, style: ActivityStyle = "summary", volunteer_bar: 
         closing=nest_quotes(sentence(report.closing)) if report.closing else voice.frame("closing"),
         signer=tidy(report.signer),
         signed_on=cn_date(report.signed_on),
-        stats=_stats(sections, (report.period.start, report.period.end)),
+        stats=_stats(sections),
         photos=_photos(acts, with_year=report.period.start.year != report.period.end.year),
         opening=nest_quotes(opening),
         about=nest_quotes(_about(report)),
@@ -372,9 +373,7 @@ def _results(report: Report, voice: Voice, sections: list[SectionView], bar: Dec
         if percent is not None and percent >= bar:
             facts.append(voice.frame("volunteer_share", registered=volunteering.registered, share=percent,
                                      bar=format(bar.normalize(), "f")))
-    boards = [t for s in sections if s.key == "publicity"
-              for t in section_totals(s.section.activities, (report.period.start, report.period.end))
-              if "宣传栏" in t.item and t.quarterly]
+    boards = [t for s in sections if s.key == "publicity" for t in s.summed if "宣传栏" in t.item and t.quarterly]
     if boards:
         facts.append(voice.frame("quarterly_boards"))
     compared = _compared(report, previous) if previous else []
@@ -464,11 +463,10 @@ def person_times(amount: Amount) -> Amount:
     return people_times(amount)
 
 
-def _stats(sections: list[SectionView], period: tuple[dt.date, dt.date]) -> list[StatRow]:
+def _stats(sections: list[SectionView]) -> list[StatRow]:
     """附表 rows: each section's totals as the prose says them (每季度更新宣传栏6块, not 12块)."""
     rows = []
     for view in sections:
-        for total in section_totals(view.section.activities, period):
-            item, amount = total_text(total)
+        for total, (item, amount) in zip(view.summed, view.summed_text, strict=True):
             rows.append(StatRow(view.name, item, amount, total.activities))
     return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -16,6 +17,7 @@ _FINAL = ("。", "！", "？", "…", "”", "）")
 _DIGITS = "零一二三四五六七八九"
 
 
+@functools.lru_cache(maxsize=8192)
 def tidy(text: str) -> str:
     """Full-width punctuation next to Chinese, no stray spaces around Chinese, curly quotes."""
     if _UNTIDY.search(text) is None:  # most report text: nothing to do
@@ -27,6 +29,7 @@ def tidy(text: str) -> str:
     return text.replace("。。", "。")
 
 
+@functools.lru_cache(maxsize=8192)
 def clause(text: str) -> str:
     """Tidy text without its closing punctuation, ready to be joined into a sentence."""
     return tidy(text).rstrip(_END_PUNCT + " ")

@@ -38,6 +38,8 @@ class Words:
 
     data: dict[str, Any]
     verbs: tuple[str, ...]
+    verb_set: frozenset[str]
+    verb_lengths: tuple[int, ...]  # longest first
     endings: tuple[tuple[str, str], ...]
     people_by_title: tuple[tuple[tuple[str, ...], str], ...]
     observances: tuple[Observance, ...]
@@ -66,7 +68,8 @@ def words() -> Words:
     observances += [Observance(o["name"], tuple(o["words"]), None,
                                tuple(dt.date.fromisoformat(d) for d in o.get("dates", [])), o.get("rule", ""))
                     for o in data["movable"]]
-    return Words(data, verbs, endings, people, tuple(observances))
+    lengths = tuple(sorted({len(v) for v in verbs}, reverse=True))
+    return Words(data, verbs, frozenset(verbs), lengths, endings, people, tuple(observances))
 
 
 class Chooser:
