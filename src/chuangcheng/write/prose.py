@@ -135,13 +135,18 @@ def _money_item(item: str) -> str:
     return text if text else "资金"
 
 
-def total_text(total: Total) -> tuple[str, str]:
-    """One summed item as (item, amount text), each time's amount for things done again."""
+def total_text(total: Total, table: bool = False) -> tuple[str, str]:
+    """One summed item as (item, amount text), each time's amount for things done again: in
+    prose ``宣传栏6块按季度更新``, in 附件1 ``更新宣传栏（每季度）`` and ``6块``."""
+    item = tidy(total.item)
     if not total.per:
-        return tidy(total.item), str(total.amount)
+        return item, str(total.amount)
     if total.quarterly:
-        return f"每季度{tidy(total.item)}", str(total.amount)
-    return tidy(total.item), f"{total.times}期、每期{total.amount}"
+        verb = leading_verb(item)
+        if table or not verb:
+            return f"{item}（每季度）", str(total.amount)
+        return item.removeprefix(verb), f"{total.amount}按季度{verb}"
+    return item, f"{total.times}期、每期{total.amount}"
 
 
 def compact_list(items: Sequence[str]) -> str:
@@ -282,27 +287,27 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
     if act.times > 1 and not any(amount == f"{act.times}{unit}" for _, amount in pairs for unit in "次场期"):
         doing += f"{act.times}次"
     own = where.startswith((*voice.own_places, voice.self, voice.name))
+    doing, place = _place_inside(doing, place)
     head = _shaped(act, opening, actor or ("" if own or act.organiser else voice.self), place, doing, title,
                    with_year, index, actor)
     people = [p for p in _people(act, voice, index) if not _said_in(re.sub(r"\D", "", p), desc)]
     figures = item_list(pairs) if pairs else ""
-    if head.endswith(tuple(_EVENT_VERBS.values())) and not head.endswith(doing) and desc:
-        desc = ("会议" if head.endswith("召开") else "活动") + desc  # 推进会在……召开。会议对照……
-        return sentence(head) + _told(desc, figures, people, voice)
     if not desc:
         return sentence("，".join([head, *([figures] if figures else []), *people]))
     if is_one_clause(desc) and not figures:
         return sentence("，".join([head, clause(desc), *people]))
+    one_day = act.date is not None and act.date.day is not None and act.end_date in (None, act.date)
     return sentence(f"{head}，{clause(desc)}" if is_one_clause(desc) else head) + _told(
-        "" if is_one_clause(desc) else desc, figures, people, voice)
+        "" if is_one_clause(desc) else desc, figures, people, voice, one_day and act.times == 1)
 
 
-def _told(desc: str, figures: str, people: list[str], voice: Voice) -> str:
+def _told(desc: str, figures: str, people: list[str], voice: Voice, one_event: bool) -> str:
     """The description's sentences, then the figures in a sentence of their own (共……; 此次共投入
-    资金12万元，修复……), not hung on the end of a purpose clause."""
+    资金12万元，修复……; 期间共…… for work over weeks), not hung on the end of a purpose clause."""
     text = "".join(sentence(s) for s in _SENTENCE_END.split(desc) if s.strip())
     if figures:
-        lead = voice.choose.pick("figures_lead", None, {})
+        lead = voice.choose.pick("figures_lead" if one_event else "figures_lead_span", None, {}) if leading_verb(
+            figures) else ""  # 共清理……, but not 共绿地总面积……
         return text + sentence("，".join([lead + figures, *people]))
     return text + (sentence("，".join(people)) if people else "")
 
@@ -360,12 +365,28 @@ def _shaped(act: Activity, opening: str, who: str, place: str, doing: str, title
     where = f"在{place}" if place else ""
     plain_date = act.date is not None and opening.endswith(f"{when_range(act.date, act.end_date, with_year)}，")
     verb = leading_verb(doing)
-    if index % 3 == 1 and plain_date and verb in _EVENT_VERBS and doing == action(title) and not leading_verb(title):
+    if (index % 3 == 1 and plain_date and verb in _EVENT_VERBS and doing == action(title) and not leading_verb(title)
+            and not act.description):
         return f"{opening}{title}{where}{_EVENT_VERBS[verb]}"
     if index % 3 == 2 and plain_date and who and act.date is not None:
         lead = opening.removesuffix(f"{when_range(act.date, act.end_date, with_year)}，")
         return f"{lead}{who}于{when_range(act.date, act.end_date, with_year)}{where}{doing}"
     return opening + actor + where + doing
+
+
+_LEADING = ("组织", "邀请", "带领", "动员", "联合")
+_MAIN = ("开展", "举办", "进行", "参加", "慰问", "看望", "走访")
+
+
+def _place_inside(doing: str, place: str) -> tuple[str, str]:
+    """``组织志愿者在官塘社区文化中心开展……`` rather than ``在官塘社区文化中心组织志愿者开展……``
+    (and ``组织专家赴桃源村在党群服务中心开展……``): the place goes before the work itself."""
+    if not place or not doing.startswith(_LEADING):
+        return doing, place
+    at = min((i for v in _MAIN if (i := doing.find(v, 2)) > 0), default=-1)
+    if at < 0:
+        return doing, place
+    return f"{doing[:at]}在{place}{doing[at:]}", ""
 
 
 def _said_in(figure: str, text: str) -> bool:

@@ -467,6 +467,7 @@ def _stats(sections: list[SectionView]) -> list[StatRow]:
     """附表 rows: each section's totals as the prose says them (每季度更新宣传栏6块, not 12块)."""
     rows = []
     for view in sections:
-        for total, (item, amount) in zip(view.summed, view.summed_text, strict=True):
+        for total in view.summed:
+            item, amount = total_text(total, table=True)
             rows.append(StatRow(view.name, item, amount, total.activities))
     return rows
