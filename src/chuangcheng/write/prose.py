@@ -137,15 +137,12 @@ def _money_item(item: str) -> str:
 
 def total_text(total: Total, table: bool = False) -> tuple[str, str]:
     """One summed item as (item, amount text), each time's amount for things done again: in
-    prose ``宣传栏6块按季度更新``, in 附件1 ``更新宣传栏（每季度）`` and ``6块``."""
+    prose ``按季度更新宣传栏6块``, in 附件1 ``更新宣传栏（每季度）`` and ``6块``."""
     item = tidy(total.item)
     if not total.per:
         return item, str(total.amount)
     if total.quarterly:
-        verb = leading_verb(item)
-        if table or not verb:
-            return f"{item}（每季度）", str(total.amount)
-        return item.removeprefix(verb), f"{total.amount}按季度{verb}"
+        return (f"{item}（每季度）" if table else f"按季度{item}"), str(total.amount)
     return item, f"{total.times}期、每期{total.amount}"
 
 
@@ -203,7 +200,7 @@ def _people(act: Activity, voice: Voice, index: int) -> list[str]:
     many = act.times > 1 or not one_day
     if act.volunteers:
         count = people_times(act.volunteers) if many else one_event(act.volunteers)
-        out.append(voice.choose.pick("volunteers", None, {"v": count}) if index % 2 else f"出动志愿者{count}")
+        out.append(f"出动志愿者{count}")
     if act.participants:
         count = people_times(act.participants) if many else one_event(act.participants)
         who = people_noun(act, voice)
@@ -287,7 +284,7 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
     if act.times > 1 and not any(amount == f"{act.times}{unit}" for _, amount in pairs for unit in "次场期"):
         doing += f"{act.times}次"
     own = where.startswith((*voice.own_places, voice.self, voice.name))
-    doing, place = _place_inside(doing, place)
+    doing, place = _place_inside(doing, place, clause(act.place or ""))
     head = _shaped(act, opening, actor or ("" if own or act.organiser else voice.self), place, doing, title,
                    with_year, index, actor)
     people = [p for p in _people(act, voice, index) if not _said_in(re.sub(r"\D", "", p), desc)]
@@ -378,14 +375,23 @@ _LEADING = ("组织", "邀请", "带领", "动员", "联合")
 _MAIN = ("开展", "举办", "进行", "参加", "慰问", "看望", "走访")
 
 
-def _place_inside(doing: str, place: str) -> tuple[str, str]:
-    """``组织志愿者在官塘社区文化中心开展……`` rather than ``在官塘社区文化中心组织志愿者开展……``
-    (and ``组织专家赴桃源村在党群服务中心开展……``): the place goes before the work itself."""
+def _place_inside(doing: str, place: str, written: str) -> tuple[str, str]:
+    """``组织志愿者在官塘社区文化中心开展……`` rather than ``在官塘社区文化中心组织志愿者开展……``;
+    ``组织专家赴桃源村党群服务中心开展……`` when the place (as ``written``) is where they went."""
     if not place or not doing.startswith(_LEADING):
         return doing, place
+    went = doing.find("赴")
+    if went > 0:
+        main = min((i for v in _MAIN if (i := doing.find(v, went)) > 0), default=-1)
+        destination = doing[went + 1:main] if main > 0 else ""
+        if destination and written.startswith(destination):
+            return doing[:went + 1] + written + doing[main:], ""
     at = min((i for v in _MAIN if (i := doing.find(v, 2)) > 0), default=-1)
     if at < 0:
         return doing, place
+    shared = next((k for k in range(min(len(place), at), 1, -1) if doing[:at].endswith(place[:k])), 0)
+    if shared:  # 组织大学生志愿者进社区 + 社区新时代文明实践站 → 进社区新时代文明实践站开展……
+        return f"{doing[:at - shared]}{place}{doing[at:]}", ""
     return f"{doing[:at]}在{place}{doing[at:]}", ""
 
 

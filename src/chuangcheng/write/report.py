@@ -19,7 +19,7 @@ from ..load.models import Activity, Honour, Leadership, Report, Section, Volunte
 from ..read.images import posix
 from . import prose
 from .prose import Total, Voice, item_list, people_times, total_text
-from .typography import clause, join_list, nest_quotes, points, sentence, tidy
+from .typography import book_titles, clause, join_list, nest_quotes, points, sentence, tidy
 from .words import words
 
 ActivityStyle = Literal["summary", "all"]
@@ -130,6 +130,11 @@ def _like_groups(acts: list[Activity]) -> list[tuple[Activity, list[Activity]]]:
 def _alike(a: Activity, b: Activity) -> bool:
     return (a.date, a.end_date, a.place, a.organiser, a.description, a.times) == (
         b.date, b.end_date, b.place, b.organiser, b.description, b.times) and not a.quantities and not a.participants
+
+
+def finish(text: str) -> str:
+    """The last touch on a paragraph: nested quotes as ‘’, documents' names in 《》."""
+    return book_titles(nest_quotes(text), words().data["titled_documents"])
 
 
 def times(acts: list[Activity]) -> int:
@@ -247,7 +252,7 @@ def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: A
     return SectionView(
         key=key, name=name, title=title, section=sec, measures=points(sec.measures), results=results,
         activities=views, totals=[f"{i}{a}" for i, a in total_pairs], intro=intro,
-        paragraphs=[nest_quotes(p) for p in paragraphs], summed=totals, summed_text=total_pairs)
+        paragraphs=[finish(p) for p in paragraphs], summed=totals, summed_text=total_pairs)
 
 
 _KEY_PHRASES = {"位置": "位于{v}", "地址": "位于{v}", "区位": "位于{v}", "地理位置": "位于{v}"}
@@ -326,6 +331,8 @@ def build_view(report: Report, style: ActivityStyle = "summary", volunteer_bar: 
         opening = sentence(opening)
     opening += voice.frame("opening_close")
     results = _results(report, voice, sections, volunteer_bar, previous)
+    opening = _abbreviated(opening, report.goal, [p for sec in sections for p in sec.paragraphs] + results
+                           + [*report.problems, *report.next_steps])
     return ReportView(
         report=report,
         title=tidy(report.display_title),
@@ -342,13 +349,21 @@ def build_view(report: Report, style: ActivityStyle = "summary", volunteer_bar: 
         signed_on=cn_date(report.signed_on),
         stats=_stats(sections),
         photos=_photos(acts, with_year=report.period.start.year != report.period.end.year),
-        opening=nest_quotes(opening),
+        opening=finish(opening),
         about=nest_quotes(_about(report)),
         results_title=voice.frame("results_part") if results else "",
-        results=[nest_quotes(p) for p in results],
+        results=[finish(p) for p in results],
         problems_lead=voice.frame("problems_lead"),
         next_lead=voice.frame("next_lead"),
     )
+
+
+def _abbreviated(opening: str, goal: str, body: list[str]) -> str:
+    """When the report says 创城, the opening names it in full once: 创建全国文明城市（以下简称“创城”）."""
+    full = f"创建{goal}"
+    if not any("创城" in text for text in body) or "创城" in opening or full not in opening:
+        return opening
+    return opening.replace(full, f"{full}（以下简称“创城”）", 1)
 
 
 def _about(report: Report) -> str:

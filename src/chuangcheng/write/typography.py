@@ -96,3 +96,12 @@ def nest_quotes(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def book_titles(text: str, titles: Iterable[str]) -> str:
+    """Names of documents in 《》 (GB/T 15834): 全国文明城市测评体系 → 《全国文明城市测评体系》,
+    the longest name first, a name already in 《》 or “” left as it is."""
+    for title in sorted(titles, key=len, reverse=True):
+        if title in text:
+            text = re.sub(f"(?<![《“‘]){re.escape(title)}(?![》”’])", f"《{title}》", text)
+    return text
