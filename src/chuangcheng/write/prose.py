@@ -271,7 +271,13 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
         actor = ""  # 社区在社区文化中心 → 在社区文化中心
     if actor and actor == last_actor and not opening:
         actor = ""
+    named_day = opening.endswith(("当天，", "前夕，")) or ("是" in opening and observance(act) is not None)
+    if named_day and not actor and not where.startswith((*voice.own_places, voice.self, voice.name)):
+        actor = voice.self  # 6月5日是世界环境日，学校在……开展……
     desc = tidy(act.description or "")
+    repeated = next((k for k in (4, 3, 2) if len(desc) > k and title.endswith(desc[:k])), 0)
+    if repeated and desc[repeated] not in "，、。":  # 召开村道德评议会，评议会对…… → ……，对……
+        desc = desc[repeated:]
     if actor and desc.startswith(actor):
         desc = desc.removeprefix(actor).lstrip("，")
     pairs = [(tidy(item), str(amount)) for item, amount in act.quantities.items()

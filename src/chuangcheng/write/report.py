@@ -222,20 +222,13 @@ def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: A
     total_pairs = [total_text(t) for t in totals]
     intro = _section_intro(sec, report, voice, bar)
     paragraphs = [p for p in (intro, points(sec.measures)) if p]
-    summarise = len(acts) > EXAMPLES
+    summarise = len(acts) > EXAMPLES + 1  # four activities are told; five and more are summed first
     chosen = acts if style == "all" or not summarise else prose.choose_examples(acts, EXAMPLES)
     sentences: list[str] = []
     if summarise:
         themes: dict[str, list[str]] = words().data["frames"]["theme"]
         theme = voice.choose.pick(f"theme.{key}", themes.get(key, themes["other"]), {"n": times(acts)})
-        parts = [voice.self + theme, item_list(total_pairs)]
-        people = _people_sum(acts, "participants")
-        helpers = _people_sum(acts, "volunteers")
-        if people:
-            parts.append(f"{voice.people_all}累计参与{people}")
-        if helpers:
-            parts.append(f"出动志愿者{helpers}")
-        sentences.append(sentence("，".join(p for p in parts if p)))
+        sentences.append(sentence("，".join(p for p in (voice.self + theme, item_list(total_pairs)) if p)))
     views = []
     last_actor = voice.self if summarise else ""
     for i, (act, like) in enumerate(_like_groups(chosen)):
@@ -301,6 +294,7 @@ def _figures(report: Report, sections: list[SectionView]) -> list[str]:
               if not t.amount.unit.endswith(prose.MONEY_UNITS) and t.amount.unit not in {"人", "人次", "名"}
               and prose.leading_verb(t.item)]
     ranked.sort(key=lambda t: -t.activities)
+    ranked = [t for t in ranked if t.activities >= 3]  # an item of one activity is no headline
     room = max(0, 5 - len(out))
     if room and ranked:
         out.append(item_list([total_text(t) for t in ranked[:min(room, 2)]]))
@@ -366,6 +360,10 @@ def _abbreviated(opening: str, goal: str, body: list[str]) -> str:
     return opening.replace(full, f"{full}（以下简称“创城”）", 1)
 
 
+_PLACE_WORDS = ("位于", "辖区", "村域", "占地", "面积", "总面积", "常住", "户籍", "总人口", "共", "地处")
+_COUNT = re.compile(r"^[\u4e00-\u9fff]{1,6}\d")  # 学生2480人: a count that wants 现有 before it
+
+
 def _about(report: Report) -> str:
     """基本情况 as prose: the unit's own sentences, then its figures and facts in one sentence."""
     about = "".join(sentence(s) for s in report.unit.about)
@@ -373,7 +371,8 @@ def _about(report: Report) -> str:
     if about and not about.startswith(report.unit.name):
         about = report.unit.name + about
     if phrases:
-        about += sentence(("" if about else report.unit.name) + "，".join(phrases))
+        counted = not phrases[0].startswith(_PLACE_WORDS) and _COUNT.search(phrases[0]) is not None
+        about += sentence(("" if about else report.unit.name) + ("现有" if counted else "") + "，".join(phrases))
     return about
 
 
