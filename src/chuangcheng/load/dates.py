@@ -223,6 +223,9 @@ def parse_when(raw: object, within: tuple[date, date] | None = None) -> When:
     """
     if isinstance(raw, When):
         return raw
+    day = isinstance(raw, str) and (_FULL.fullmatch(raw.strip()) or _SHORT.fullmatch(raw.strip()))
+    if isinstance(raw, date) or day:
+        return When.on(parse_date(raw, within))  # the common case first: a day
     if isinstance(raw, str):
         text = unicodedata.normalize("NFKC", raw).strip().rstrip("，。,.")
         since = text.endswith(("以来", "起"))

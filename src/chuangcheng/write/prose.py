@@ -204,10 +204,7 @@ def _people(act: Activity, voice: Voice, index: int) -> list[str]:
     if act.participants:
         count = people_times(act.participants) if many else one_event(act.participants)
         who = people_noun(act, voice)
-        if who.startswith("参") or who == "听众":
-            out.append(f"{who}{count}")
-        else:
-            out.append(f"参与{who}{count}" if index % 3 != 2 else f"{who}{count}参加")
+        out.append(f"{who}{count}" if who.startswith("参") or who == "听众" else f"参与{who}{count}")
     return out
 
 
@@ -282,6 +279,7 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
         desc = desc.removeprefix(actor).lstrip("，")
     pairs = [(tidy(item), str(amount)) for item, amount in act.quantities.items()
              if not _said_in(str(amount), desc)]
+    desc, pairs = _figures_into(desc, pairs)
     doing = action(title)
     doing, pairs = _merge_echo(title, doing, pairs)
     doing = _object_echo(doing, place)
@@ -386,11 +384,11 @@ def _place_inside(doing: str, place: str, written: str) -> tuple[str, str]:
     ``组织专家赴桃源村党群服务中心开展……`` when the place (as ``written``) is where they went."""
     if not place or not doing.startswith(_LEADING):
         return doing, place
-    went = doing.find("赴")
-    if went > 0:
-        main = min((i for v in _MAIN if (i := doing.find(v, went)) > 0), default=-1)
+    for marker in ("赴", "到", "进"):  # 组织专家赴桃源村 + 桃源村党群服务中心; 到包保路段 + 燃气路包保路段
+        went = doing.find(marker)
+        main = min((i for v in _MAIN if (i := doing.find(v, went)) > 0), default=-1) if went > 0 else -1
         destination = doing[went + 1:main] if main > 0 else ""
-        if destination and written.startswith(destination):
+        if destination and (written.startswith(destination) or written.endswith(destination)):
             return doing[:went + 1] + written + doing[main:], ""
     at = min((i for v in _MAIN if (i := doing.find(v, 2)) > 0), default=-1)
     if at < 0:
@@ -399,6 +397,20 @@ def _place_inside(doing: str, place: str, written: str) -> tuple[str, str]:
     if shared:  # 组织大学生志愿者进社区 + 社区新时代文明实践站 → 进社区新时代文明实践站开展……
         return f"{doing[:at - shared]}{place}{doing[at:]}", ""
     return f"{doing[:at]}在{place}{doing[at:]}", ""
+
+
+def _figures_into(desc: str, pairs: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
+    """An item the description already names takes its amount there (同时张贴公益广告120幅), not in a
+    sentence of figures after it (……张贴公益广告。共计张贴公益广告120幅)."""
+    kept = []
+    for item, amount in pairs:
+        at = desc.find(item) if len(item) >= 4 else -1
+        end = at + len(item)
+        if at >= 0 and (end == len(desc) or desc[end] in "，。；、"):  # the item ends a clause there
+            desc = desc[:end] + amount + desc[end:]
+        else:
+            kept.append((item, amount))
+    return desc, kept
 
 
 def _said_in(figure: str, text: str) -> bool:
@@ -442,6 +454,11 @@ def _join_actions(doings: Sequence[str]) -> str:
     return "、".join(doings[:-1]) + "，" + doings[-1]
 
 
+def _synonyms(verb: str) -> tuple[str, ...]:
+    """The verb and those words.yaml says mean the same (建成, 建设, 新建 …)."""
+    return next((tuple(group) for group in words().data["verb_synonyms"] if verb in group), (verb,))
+
+
 def _merge_echo(title: str, doing: str, pairs: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
     """An item that says the title again is said once: ``更新二季度宣传栏`` with ``更新宣传栏: 18块``
     → ``更新二季度宣传栏18块``; ``夏粮收购`` with ``收购夏粮: 148万斤`` → ``收购夏粮148万斤``;
@@ -454,8 +471,10 @@ def _merge_echo(title: str, doing: str, pairs: list[tuple[str, str]]) -> tuple[s
             if obj and doing.endswith(obj) and leading_verb(doing):
                 return f"{doing}{amount}", rest
             continue
-        if not (obj and verb in title):
+        said = next((v for v in _synonyms(verb) if v in title), "")
+        if not (obj and said):
             continue
+        verb = said
         if doing.startswith(verb) and doing.endswith(obj):
             return f"{doing}{amount}", rest
         if title.endswith(verb) and obj in title:
