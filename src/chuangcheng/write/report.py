@@ -36,8 +36,12 @@ class ActivityView:
     activity: Activity
     when: str
     action: str
-    quantities: list[str]
     text: str
+
+    @property
+    def quantities(self) -> list[str]:
+        """Its items with their amounts (``发放宣传单3000余份``), for own templates."""
+        return [f"{tidy(item)}{amount}" for item, amount in self.activity.quantities.items()]
 
 
 @dataclass
@@ -109,10 +113,9 @@ def activity_view(act: Activity, voice: Voice, with_year: bool, *, subject: bool
                   lead: str = "", doings: list[str] | None = None, last_actor: str = "") -> ActivityView:
     """One activity, in the writer's words."""
     when = when_range(act.date, act.end_date, with_year) if act.date else ""
-    quantities = [f"{tidy(item)}{amount}" for item, amount in act.quantities.items()]
     text = prose.activity_text(act, voice, subject=subject, with_year=with_year, index=index, lead=lead,
                                doings=doings or [], last_actor=last_actor)
-    return ActivityView(act, when, prose.action(act.title), quantities, text)
+    return ActivityView(act, when, prose.action(act.title), text)
 
 
 def _like_groups(acts: list[Activity]) -> list[tuple[Activity, list[Activity]]]:
