@@ -16,14 +16,15 @@ from . import junk
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "江城区"
+TRANSCRIBED = ROOT / "examples" / "范文转录"  # version-2 keys: undated work, 次数, 引言, 荣誉 …
 PHOTOS = EXAMPLES / "石城街道" / "照片"
 DISTRICT = "district.yaml"
 
 
 def corpus() -> list[Path]:
-    """The seed files, in a fixed order: the unit files, then district.yaml."""
+    """The seed files, in a fixed order: the unit files, then district.yaml, then the transcribed seeds."""
     units = sorted(p for p in EXAMPLES.rglob("*.yaml") if p.name != DISTRICT)
-    return [*units, EXAMPLES / DISTRICT]
+    return [*units, EXAMPLES / DISTRICT, *sorted(TRANSCRIBED.glob("*.yaml"))]
 
 
 @dataclass(frozen=True)
