@@ -51,6 +51,40 @@ def test_a_worker_that_dies_costs_only_its_item() -> None:
     assert results[2:] == sorted(n * n for n in range(40) if n not in (7, 11))
 
 
+def _double(n: int) -> int:
+    return 2 * n
+
+
+def test_a_pool_that_breaks_while_work_is_handed_out_loses_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker can die before every chunk is submitted (seen under load): submit() then raises
+    BrokenProcessPool, and the chunks not yet handed out are run again, not lost or raised."""
+    from concurrent.futures import Future
+
+    from chuangcheng import parallel
+
+    made: list[object] = []
+
+    class BreaksOnSecondSubmit:
+        def __init__(self) -> None:
+            self.calls = 0
+            made.append(self)
+
+        def submit(self, fn, *args):  # type: ignore[no-untyped-def]
+            self.calls += 1
+            if len(made) == 1 and self.calls == 2:
+                raise BrokenProcessPool("a worker died")
+            future: Future[object] = Future()
+            future.set_result(fn(*args))
+            return future
+
+        def shutdown(self, **_: object) -> None:
+            pass
+
+    monkeypatch.setattr(parallel, "_pool", lambda workers: BreaksOnSecondSubmit())
+    assert sorted(map_chunked(_double, list(range(40)), 2, _fallback)) == [2 * n for n in range(40)]
+    assert len(made) == 2  # the items not handed out went to a new pool
+
+
 # --- a district: a unit the program fails on is listed, the rest and the roll-up are written ----
 
 

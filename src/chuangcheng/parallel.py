@@ -152,7 +152,13 @@ def _in_pool(fn: Callable[[T], R], fallback: Fallback[T, R], chunks: list[list[T
     executor = _pool(workers)
     left: list[T] = []
     try:
-        pending: dict[Future[list[R]], list[T]] = {executor.submit(_chunk, fn, fallback, c): c for c in chunks}
+        pending: dict[Future[list[R]], list[T]] = {}
+        for n, chunk in enumerate(chunks):
+            try:
+                pending[executor.submit(_chunk, fn, fallback, chunk)] = chunk
+            except BrokenProcessPool:  # a worker died while the rest were being handed out
+                left += [item for rest in chunks[n:] for item in rest]
+                break
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
