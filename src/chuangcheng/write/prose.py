@@ -269,8 +269,10 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
     if actor and actor == last_actor and not opening:
         actor = ""
     named_day = opening.endswith(("当天，", "前夕，")) or ("是" in opening and observance(act) is not None)
-    if named_day and not actor and not where.startswith((*voice.own_places, voice.self, voice.name)):
-        actor = voice.self  # 6月5日是世界环境日，学校在……开展……
+    if named_day and not actor:  # 6月5日是世界环境日，学校在……开展……
+        own = next((w for w in (*voice.own_places, voice.self, voice.name) if where.startswith(w)), "")
+        if not own or (place and len(place) - len(own) >= 2):  # 我校在报告厅, not 我校在学校报告厅
+            place, actor = place.removeprefix(own), voice.self
     desc = tidy(act.description or "")
     repeated = next((k for k in (4, 3, 2) if len(desc) > k and title.endswith(desc[:k])), 0)
     if repeated and desc[repeated] not in "，、。":  # 召开村道德评议会，评议会对…… → ……，对……

@@ -40,6 +40,8 @@ def sentence(text: str) -> str:
     body = clause(text)
     if not body:
         return ""
+    if body.endswith(("”", "）", "’")):  # 也是“中国青年志愿者服务日” ends a sentence only after 。 inside
+        return body if body[-2:-1] in ("。", "！", "？", "…") else body + "。"
     return body if body.endswith(_FINAL) else body + "。"
 
 
