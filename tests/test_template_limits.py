@@ -149,6 +149,7 @@ def half_second(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(limits, "TEMPLATE_SECONDS", 0.5)
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # a dropped delivery, retried
 @pytest.mark.usefixtures("half_second")
 def test_time_limit(tmp_path: Path) -> None:
     """Nested loops with little output stop at TEMPLATE_SECONDS, with the template's line."""
@@ -157,6 +158,7 @@ def test_time_limit(tmp_path: Path) -> None:
                      "请检查是否有次数过多或层层嵌套的循环")
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # a dropped delivery, retried
 def test_time_limit_while_compiling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A template too long to compile in time is stopped by the same limit, and says so."""
     monkeypatch.setattr(limits, "TEMPLATE_SECONDS", 0.05)  # compiling 200,000 lines takes seconds
@@ -164,6 +166,7 @@ def test_time_limit_while_compiling(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert error.endswith("模板运行超过 0.05 秒，已停止；请检查是否有次数过多或层层嵌套的循环")
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # a dropped delivery, retried
 @pytest.mark.usefixtures("half_second")
 def test_time_limit_in_a_thread(tmp_path: Path) -> None:
     """The watchdog stops the thread that renders, not the main one."""
