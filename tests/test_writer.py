@@ -168,3 +168,16 @@ def test_honours_without_details_are_told_together(tmp_path: Path) -> None:
 """))
     assert "先后荣获“市平安示范社区”“区生态文明社区”等荣誉" in text
     assert "3月，社区被江城区文明委评为“区级文明单位”" in text
+
+
+def test_one_verb_several_objects_each_takes_its_amount(tmp_path: Path) -> None:
+    """评选“好婆媳”8对、“最美庭院”30户 when every object has a figure; 拆除残垣断壁38处，并拆除违规
+    搭建棚舍 when only one has (not 拆除残垣断壁38处和违规搭建棚舍, which reads as if both)."""
+    text = _body(_text(tmp_path, """\
+道德建设:
+  - {日期: 1月30日, 名称: 评选“好婆媳”和“最美庭院”, 数量: {评选好婆媳: 8对, 评选最美庭院: 30户}}
+环境整治:
+  - {日期: 3月10日, 名称: 拆除残垣断壁和违规搭建棚舍, 数量: {拆除残垣断壁: 38处}}
+""", name="桃源村", unit_type="村"))
+    assert "评选“好婆媳”8对、“最美庭院”30户" in text
+    assert "拆除残垣断壁38处，并拆除违规搭建棚舍" in text and "共拆除" not in text

@@ -92,7 +92,7 @@ def action(title: str) -> str:
     return f"{verb}{text}" if verb else text
 
 
-def bare_title(title: str, choose: Chooser) -> str:
+def bare_title(title: str, choose: Chooser, unit_type: str = "") -> str:
     """A section title the writer gave without its second half, made a paired heading."""
     text = clause(title)
     if "，" in text or len(text) > 14:
@@ -104,7 +104,8 @@ def bare_title(title: str, choose: Chooser) -> str:
         head = f"着力{improving}{text.removesuffix(improving)}"
     else:
         head = choose.pick("heading_verbs", words().data["heading_verbs"]) + text
-    tails = [t for t in words().data["heading_tails"] if not set(t) & set(text)] or words().data["heading_tails"]
+    options = words().data["heading_tails_by_type"].get(unit_type) or words().data["heading_tails"]
+    tails = [t for t in options if not set(t) & set(text)] or options
     return f"{head}，{choose.pick('heading_tails', tails)}"
 
 
@@ -465,6 +466,9 @@ def _merge_echo(title: str, doing: str, pairs: list[tuple[str, str]]) -> tuple[s
     """An item that says the title again is said once: ``更新二季度宣传栏`` with ``更新宣传栏: 18块``
     → ``更新二季度宣传栏18块``; ``夏粮收购`` with ``收购夏粮: 148万斤`` → ``收购夏粮148万斤``;
     ``建设公共绿地`` with ``公共绿地: 2个`` → ``建设公共绿地2个``."""
+    joined = _coordinated(doing, pairs)
+    if joined is not None:
+        return joined
     for n, (item, amount) in enumerate(pairs):
         verb = leading_verb(item)
         obj = item.removeprefix(verb)
@@ -481,10 +485,34 @@ def _merge_echo(title: str, doing: str, pairs: list[tuple[str, str]]) -> tuple[s
             return f"{doing}{amount}", rest
         if title.endswith(verb) and obj in title:
             return f"{item}{amount}", rest
-        at = _after_noun(doing, obj)
-        if at >= 0:  # 拆除残垣断壁和违规搭建棚舍 → 拆除残垣断壁38处和违规搭建棚舍; 评选“最美教师”6名和……
-            return _merge_echo(title, doing[:at] + amount + doing[at:], rest)
     return doing, pairs
+
+
+def _coordinated(doing: str, pairs: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]] | None:
+    """A title that does one thing to several objects, with items for them: each amount goes to
+    its object — 评选“好婆媳”8对、“最美庭院”30户 when every object has one; 拆除残垣断壁38处，并拆除
+    违规搭建棚舍 when only some have (not 拆除残垣断壁38处和违规搭建棚舍, which reads as both)."""
+    verb = leading_verb(doing)
+    parts = re.split("[和、及]", doing.removeprefix(verb)) if verb else []
+    if len(parts) < 2 or not all(parts):
+        return None
+    amounts: dict[int, str] = {}
+    used: set[int] = set()
+    for n, (item, amount) in enumerate(pairs):
+        own = leading_verb(item)
+        obj = item.removeprefix(own)
+        if not own or verb not in _synonyms(own) or len(obj) < 2:
+            continue
+        hit = next((i for i, part in enumerate(parts) if i not in amounts and part.strip("“”").endswith(obj)), -1)
+        if hit >= 0:
+            amounts[hit] = amount
+            used.add(n)
+    if not amounts:
+        return None
+    rest = [pair for n, pair in enumerate(pairs) if n not in used]
+    if len(amounts) == len(parts):
+        return verb + "、".join(part + amounts[i] for i, part in enumerate(parts)), rest
+    return "，并".join(verb + part + amounts.get(i, "") for i, part in enumerate(parts)), rest
 
 
 # Choosing examples.

@@ -218,7 +218,7 @@ def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: A
                   bar: Decimal) -> SectionView:
     name = _SECTION_NAMES.get(key) or clause(sec.title or "")
     title = clause(sec.title) if sec.title and key != "other" else (
-        voice.heading(key) if key != "other" else prose.bare_title(sec.title or "", voice.choose))
+        voice.heading(key) if key != "other" else prose.bare_title(sec.title or "", voice.choose, voice.type))
     with_year = report.period.start.year != report.period.end.year
     acts = sorted(sec.activities, key=lambda a: a.sort_key)
     totals = section_totals(acts, (report.period.start, report.period.end))
