@@ -181,3 +181,15 @@ def test_one_verb_several_objects_each_takes_its_amount(tmp_path: Path) -> None:
 """, name="桃源村", unit_type="村"))
     assert "评选“好婆媳”8对、“最美庭院”30户" in text
     assert "拆除残垣断壁38处，并拆除违规搭建棚舍" in text and "共拆除" not in text
+
+
+def test_people_at_one_event_follow_its_purpose_in_a_sentence_of_their_own(tmp_path: Path) -> None:
+    """……倡导邻里守望的新风尚。共有450名居民参加。 — not a count hung on a purpose clause; a lecture's
+    听众 are the unit's people."""
+    text = _body(_text(tmp_path, """\
+道德建设:
+  - {日期: 3月3日, 名称: 元宵邻里节活动, 地点: 社区文化中心, 参与: 450人次, 说明: 倡导邻里守望的新风尚}
+  - {日期: 6月24日, 名称: 孝老爱亲道德讲堂, 地点: 社区文化中心, 参与: 150人, 说明: 邀请居民讲述照顾老人的经历}
+"""))
+    assert "倡导邻里守望的新风尚。共有450名居民参加。" in text
+    assert "共有150名居民参加" in text and "听众" not in text

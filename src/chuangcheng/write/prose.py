@@ -205,8 +205,23 @@ def _people(act: Activity, voice: Voice, index: int) -> list[str]:
     if act.participants:
         count = people_times(act.participants) if many else one_event(act.participants)
         who = people_noun(act, voice)
-        out.append(f"{who}{count}" if who.startswith("参") or who == "听众" else f"参与{who}{count}")
+        out.append(f"{who}{count}" if who.startswith("参") else f"参与{who}{count}")
     return out
+
+
+def _attendance(act: Activity, voice: Voice) -> str:
+    """People at one event as a sentence of its own after what it was for: 共有450名居民参加
+    (a lecture's 听众 are the unit's people); empty when that does not fit (人次, several events)."""
+    one_day = act.date is not None and act.date.day is not None and act.end_date in (None, act.date)
+    amount = act.participants
+    if amount is None or act.volunteers or act.times > 1 or not one_day:
+        return ""
+    count = one_event(amount)
+    who = people_noun(act, voice)
+    if count.unit != "人" or who.startswith("参"):
+        return ""
+    number = str(count).removesuffix("人")
+    return f"共有{number}名{voice.people if who == '听众' else who}参加"
 
 
 # Dates and days worth naming.
@@ -299,6 +314,9 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
     if not desc:
         return sentence("，".join([head, *([figures] if figures else []), *people]))
     if is_one_clause(desc) and not figures:
+        attendance = _attendance(act, voice)
+        if attendance and people:  # ……倡导邻里守望的新风尚。共有450名居民参加。
+            return sentence(f"{head}，{clause(desc)}") + sentence(attendance)
         return sentence("，".join([head, clause(desc), *people]))
     one_day = act.date is not None and act.date.day is not None and act.end_date in (None, act.date)
     return sentence(f"{head}，{clause(desc)}" if is_one_clause(desc) else head) + _told(
