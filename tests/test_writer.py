@@ -178,9 +178,12 @@ def test_one_verb_several_objects_each_takes_its_amount(tmp_path: Path) -> None:
   - {日期: 1月30日, 名称: 评选“好婆媳”和“最美庭院”, 数量: {评选好婆媳: 8对, 评选最美庭院: 30户}}
 环境整治:
   - {日期: 3月10日, 名称: 拆除残垣断壁和违规搭建棚舍, 数量: {拆除残垣断壁: 38处}}
+基础设施:
+  - {日期: 5月20日, 名称: 建成母婴室、增设候诊座椅, 数量: {建设母婴室: 2间, 增设候诊座椅: 320个}}
 """, name="桃源村", unit_type="村"))
     assert "评选“好婆媳”8对、“最美庭院”30户" in text
     assert "拆除残垣断壁38处，并拆除违规搭建棚舍" in text and "共拆除" not in text
+    assert "建成母婴室2间、增设候诊座椅320个" in text  # two actions: each keeps its verb
 
 
 def test_people_at_one_event_follow_its_purpose_in_a_sentence_of_their_own(tmp_path: Path) -> None:

@@ -507,27 +507,33 @@ def _merge_echo(title: str, doing: str, pairs: list[tuple[str, str]]) -> tuple[s
 
 
 def _coordinated(doing: str, pairs: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]] | None:
-    """A title that does one thing to several objects, with items for them: each amount goes to
-    its object — 评选“好婆媳”8对、“最美庭院”30户 when every object has one; 拆除残垣断壁38处，并拆除
-    违规搭建棚舍 when only some have (not 拆除残垣断壁38处和违规搭建棚舍, which reads as both)."""
+    """A title that does one thing to several objects, or several things, with items for them:
+    each amount goes to its object — 评选“好婆媳”8对、“最美庭院”30户 when every object has one;
+    拆除残垣断壁38处，并拆除违规搭建棚舍 when only some have (not 拆除残垣断壁38处和违规搭建棚舍, which
+    reads as both); 建成母婴室2间、增设候诊座椅320个 for two actions."""
     verb = leading_verb(doing)
     parts = re.split("[和、及]", doing.removeprefix(verb)) if verb else []
     if len(parts) < 2 or not all(parts):
         return None
+    actions = [verb, *(leading_verb(part) for part in parts[1:])]
+    two_actions = any(actions[1:])
     amounts: dict[int, str] = {}
     used: set[int] = set()
     for n, (item, amount) in enumerate(pairs):
         own = leading_verb(item)
         obj = item.removeprefix(own)
-        if not own or verb not in _synonyms(own) or len(obj) < 2:
+        if not own or len(obj) < 2:
             continue
-        hit = next((i for i, part in enumerate(parts) if i not in amounts and part.strip("“”").endswith(obj)), -1)
+        hit = next((i for i, part in enumerate(parts) if i not in amounts and part.strip("“”").endswith(obj)
+                    and (actions[i] or verb) in _synonyms(own)), -1)
         if hit >= 0:
             amounts[hit] = amount
             used.add(n)
     if not amounts:
         return None
     rest = [pair for n, pair in enumerate(pairs) if n not in used]
+    if two_actions:
+        return verb + "、".join(part + amounts.get(i, "") for i, part in enumerate(parts)), rest
     if len(amounts) == len(parts):
         return verb + "、".join(part + amounts[i] for i, part in enumerate(parts)), rest
     return "，并".join(verb + part + amounts.get(i, "") for i, part in enumerate(parts)), rest
