@@ -181,7 +181,7 @@ def test_one_verb_several_objects_each_takes_its_amount(tmp_path: Path) -> None:
 基础设施:
   - {日期: 5月20日, 名称: 建成母婴室、增设候诊座椅, 数量: {建设母婴室: 2间, 增设候诊座椅: 320个}}
 """, name="桃源村", unit_type="村"))
-    assert "评选“好婆媳”8对、“最美庭院”30户" in text
+    assert "评选出“好婆媳”8对、“最美庭院”30户" in text  # a selection with its result
     assert "拆除残垣断壁38处，并拆除违规搭建棚舍" in text and "共拆除" not in text
     assert "建成母婴室2间、增设候诊座椅320个" in text  # two actions: each keeps its verb
 
@@ -196,3 +196,17 @@ def test_people_at_one_event_follow_its_purpose_in_a_sentence_of_their_own(tmp_p
 """))
     assert "倡导邻里守望的新风尚。共有450名居民参加。" in text
     assert "共有150名居民参加" in text and "听众" not in text
+
+
+def test_several_measures_get_a_lead_and_lose_the_subject_it_names(tmp_path: Path) -> None:
+    """一是……；二是…… after a lead-in (我院主要采取了以下措施：一是将……), not right after the heading,
+    and 一是医院将…… loses the 医院 the lead already says; a measure about 社区文化中心 keeps it."""
+    text = _body(_text(tmp_path, """\
+环境整治:
+  做法:
+    - 医院将保洁工作分区包干
+    - 医疗废物日产日清
+""", name="江城区中医院", unit_type="医院"))
+    assert re.search(r"我院[^。]*：一是将保洁工作分区包干；二是医疗废物日产日清。", text)
+    community = _body(_text(tmp_path, "宣传发动:\n  做法: [社区文化中心每周开放, 社区将宣传栏每季度更新]\n"))
+    assert "一是社区文化中心每周开放；二是将宣传栏每季度更新" in community

@@ -506,6 +506,11 @@ def _merge_echo(title: str, doing: str, pairs: list[tuple[str, str]]) -> tuple[s
     return doing, pairs
 
 
+def _result_verb(verb: str) -> str:
+    """评选 with what it yielded reads 评选出 (评出, 选出 stay as they are)."""
+    return verb + "出" if verb in ("评选", "选树", "推选") else verb
+
+
 def _coordinated(doing: str, pairs: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]] | None:
     """A title that does one thing to several objects, or several things, with items for them:
     each amount goes to its object — 评选“好婆媳”8对、“最美庭院”30户 when every object has one;
@@ -534,8 +539,9 @@ def _coordinated(doing: str, pairs: list[tuple[str, str]]) -> tuple[str, list[tu
     rest = [pair for n, pair in enumerate(pairs) if n not in used]
     if two_actions:
         return verb + "、".join(part + amounts.get(i, "") for i, part in enumerate(parts)), rest
-    if len(amounts) == len(parts):
-        return verb + "、".join(part + amounts[i] for i, part in enumerate(parts)), rest
+    if len(amounts) == len(parts):  # 评选出“好婆媳”8对、“最美庭院”30户: a selection with its result
+        head = verb if leading_verb(parts[0]) else _result_verb(verb)  # not 评选出表彰……
+        return head + "、".join(part + amounts[i] for i, part in enumerate(parts)), rest
     return "，并".join(verb + part + amounts.get(i, "") for i, part in enumerate(parts)), rest
 
 

@@ -135,6 +135,19 @@ def _alike(a: Activity, b: Activity) -> bool:
         b.date, b.end_date, b.place, b.organiser, b.description, b.times) and not a.quantities and not a.participants
 
 
+_AFTER_SUBJECT = tuple("将把对在与从按以为每由向给")
+
+
+def _without_subject(measure: str, voice: Voice, report: Report) -> str:
+    """A measure after a lead that names the unit: 一是将……, not 一是医院将…… (only where the unit
+    is the subject: 社区文化中心每周开放 keeps its 社区)."""
+    for own in (voice.name, voice.self, report.unit.type):
+        rest = measure.removeprefix(own)
+        if rest != measure and (rest.startswith(_AFTER_SUBJECT) or prose.leading_verb(rest)):
+            return rest
+    return measure
+
+
 def finish(text: str) -> str:
     """The last touch on a paragraph: nested quotes as ‘’, documents' names in 《》."""
     return book_titles(nest_quotes(text), words().data["titled_documents"])
@@ -224,7 +237,10 @@ def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: A
     totals = section_totals(acts, (report.period.start, report.period.end))
     total_pairs = [total_text(t) for t in totals]
     intro = _section_intro(sec, report, voice, bar)
-    paragraphs = [p for p in (intro, points(sec.measures)) if p]
+    measures = points(sec.measures)
+    if len([m for m in sec.measures if clause(m)]) > 1:  # 一是……；二是…… wants a lead-in, not a bare start
+        measures = voice.frame("measures_lead") + points([_without_subject(m, voice, report) for m in sec.measures])
+    paragraphs = [p for p in (intro, measures) if p]
     summarise = len(acts) > EXAMPLES + 1  # four activities are told; five and more are summed first
     chosen = acts if style == "all" or not summarise else prose.choose_examples(acts, EXAMPLES)
     sentences: list[str] = []
