@@ -16,7 +16,7 @@ from ..load.layout import Layout
 from ..load.models import District
 from ..office.render import DEFAULT_FORMATS, PdfJob, report_files
 from ..output import safe_filename
-from ..write.report import person_times
+from ..write.prose import people_times
 from .batch import BatchResult, Progress, UnitSummary, district_file, render_folder
 
 # Problems units report, sorted into the themes a district office reads them by.
@@ -78,7 +78,7 @@ def _amount(data: tuple[str, str, str] | list[str]) -> Amount:
 
 
 def _people(values: list[tuple[str, str, str]], times: bool = False) -> str:
-    amounts = [person_times(_amount(v)) if times else _amount(v) for v in values]
+    amounts = [people_times(_amount(v)) if times else _amount(v) for v in values]
     return "、".join(str(a) for a in sum_amounts(("", a) for a in amounts).values())
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..load.amounts import Amount
-from ..load.dates import When, when_range
+from ..load.dates import when_range
 from ..load.models import Activity
 from .typography import clause, is_one_clause, join_list, sentence, tidy
 from .words import Chooser, Observance, words
@@ -46,13 +46,8 @@ class Voice:
         self.self = self._self_name(name, unit_type)
         self.people = str(table.table("people").get(unit_type, "群众"))
         self.people_all = str(table.table("people_all").get(unit_type, "群众"))
-        self.area = str(table.table("area").get(unit_type, "辖区"))
         self.own_places = tuple(table.table("own_places").get(unit_type, []))
         self.choose = Chooser(name)
-
-    @staticmethod
-    def people_all_of(unit_type: str) -> str:
-        return str(words().table("people_all").get(unit_type, "群众"))
 
     @staticmethod
     def _self_name(name: str, unit_type: str) -> str:
@@ -195,10 +190,14 @@ def one_event(amount: Amount) -> Amount:
     return Amount(amount.value, "人", amount.approx) if amount.unit == "人次" else amount
 
 
+def single_day(act: Activity) -> bool:
+    """True when the activity was held on one known day (not a span, a month or the period)."""
+    return act.date is not None and act.date.day is not None and act.end_date in (None, act.date)
+
+
 def _people(act: Activity, voice: Voice, index: int) -> list[str]:
     out = []
-    one_day = act.date is not None and act.date.day is not None and act.end_date in (None, act.date)
-    many = act.times > 1 or not one_day
+    many = act.times > 1 or not single_day(act)
     if act.volunteers:
         count = people_times(act.volunteers) if many else one_event(act.volunteers)
         out.append(f"出动志愿者{count}")
@@ -212,9 +211,8 @@ def _people(act: Activity, voice: Voice, index: int) -> list[str]:
 def _attendance(act: Activity, voice: Voice) -> str:
     """People at one event as a sentence of its own after what it was for: 共有450名居民参加
     (a lecture's 听众 are the unit's people); empty when that does not fit (人次, several events)."""
-    one_day = act.date is not None and act.date.day is not None and act.end_date in (None, act.date)
     amount = act.participants
-    if amount is None or act.volunteers or act.times > 1 or not one_day:
+    if amount is None or act.volunteers or act.times > 1 or not single_day(act):
         return ""
     count = one_event(amount)
     who = people_noun(act, voice)
@@ -228,8 +226,10 @@ def _attendance(act: Activity, voice: Voice) -> str:
 def observance(act: Activity) -> tuple[str, bool] | None:
     """The observance an activity on its day (or just before) was held for, when its words say so:
     (name, before) — ``学雷锋纪念日``, or ``春节`` with ``True`` for 春节前夕."""
+    if not single_day(act):
+        return None
     day = act.date.day if act.date else None
-    if day is None or (act.end_date is not None and act.end_date != act.date):
+    if day is None:
         return None
     text = act.title + (act.description or "")
     for item, before in _days_of(day.year).get(day, ()):
@@ -318,9 +318,8 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
         if attendance and people:  # ……倡导邻里守望的新风尚。共有450名居民参加。
             return sentence(f"{head}，{clause(desc)}") + sentence(attendance)
         return sentence("，".join([head, clause(desc), *people]))
-    one_day = act.date is not None and act.date.day is not None and act.end_date in (None, act.date)
     return sentence(f"{head}，{clause(desc)}" if is_one_clause(desc) else head) + _told(
-        "" if is_one_clause(desc) else desc, figures, people, voice, one_day and act.times == 1)
+        "" if is_one_clause(desc) else desc, figures, people, voice, single_day(act) and act.times == 1)
 
 
 def _told(desc: str, figures: str, people: list[str], voice: Voice, one_event: bool) -> str:
@@ -576,6 +575,3 @@ def paragraphs_of(sentences: Iterable[str], limit: int = 220) -> list[str]:
         current += text
     return [*out, current] if current else out
 
-
-def when_text(when: When | None, with_year: bool) -> str:
-    return when.text(with_year) if when else ""

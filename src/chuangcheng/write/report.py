@@ -23,7 +23,6 @@ from .typography import book_titles, clause, join_list, nest_quotes, points, sen
 from .words import words
 
 ActivityStyle = Literal["summary", "all"]
-STYLES: dict[str, ActivityStyle] = {"概括": "summary", "summary": "summary", "逐项": "all", "all": "all"}
 EXAMPLES = 3  # examples per subsection in the summary style
 _SECTION_NAMES = {"leadership": "组织领导", "publicity": "宣传发动", "sanitation": "环境整治",
                   "volunteering": "志愿服务", "infrastructure": "基础设施", "civic_morality": "道德建设"}
@@ -59,7 +58,6 @@ class SectionView:
     intro: str = ""
     paragraphs: list[str] = field(default_factory=list)
     summed: list[Total] = field(default_factory=list)  # the totals as computed, for the opening and 附件
-    summed_text: list[tuple[str, str]] = field(default_factory=list)  # each as (item, amount) in words
 
 
 @dataclass(frozen=True)
@@ -192,7 +190,7 @@ def _people_sum(acts: list[Activity], field_name: str) -> Amount | None:
     return next((a for a in summed.values() if a.unit == "人次"), next(iter(summed.values()), None))
 
 
-def _section_intro(sec: Section, report: Report, voice: Voice, bar: Decimal) -> str:
+def _section_intro(sec: Section, report: Report, voice: Voice) -> str:
     if isinstance(sec, Leadership):
         parts = []
         if sec.group:
@@ -227,8 +225,7 @@ def _share_text(registered: Amount, report: Report) -> str:
     return "" if percent is None else f"，占常住人口的{percent}%"
 
 
-def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: ActivityStyle,
-                  bar: Decimal) -> SectionView:
+def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: ActivityStyle) -> SectionView:
     name = _SECTION_NAMES.get(key) or clause(sec.title or "")
     title = clause(sec.title) if sec.title and key != "other" else (
         voice.heading(key) if key != "other" else prose.bare_title(sec.title or "", voice.choose, voice.type))
@@ -236,7 +233,7 @@ def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: A
     acts = sorted(sec.activities, key=lambda a: a.sort_key)
     totals = section_totals(acts, (report.period.start, report.period.end))
     total_pairs = [total_text(t) for t in totals]
-    intro = _section_intro(sec, report, voice, bar)
+    intro = _section_intro(sec, report, voice)
     measures = points(sec.measures)
     if len([m for m in sec.measures if clause(m)]) > 1:  # 一是……；二是…… wants a lead-in, not a bare start
         measures = voice.frame("measures_lead") + points([_without_subject(m, voice, report) for m in sec.measures])
@@ -264,7 +261,7 @@ def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: A
     return SectionView(
         key=key, name=name, title=title, section=sec, measures=points(sec.measures), results=results,
         activities=views, totals=[f"{i}{a}" for i, a in total_pairs], intro=intro,
-        paragraphs=[finish(p) for p in paragraphs], summed=totals, summed_text=total_pairs)
+        paragraphs=[finish(p) for p in paragraphs], summed=totals)
 
 
 _KEY_PHRASES = {"位置": "位于{v}", "地址": "位于{v}", "区位": "位于{v}", "地理位置": "位于{v}"}
@@ -292,7 +289,7 @@ def _profile(report: Report) -> list[str]:
     return [profile_phrase(k, v) for k, v in report.unit.profile.items()]
 
 
-def _figures(report: Report, sections: list[SectionView]) -> list[str]:
+def _figures(report: Report, sections: list[SectionView], voice: Voice) -> list[str]:
     """The three to five figures an opening carries: activities, people, money over all sections,
     and the items most activities report."""
     acts = [a for _, a in report.activities()]
@@ -301,7 +298,7 @@ def _figures(report: Report, sections: list[SectionView]) -> list[str]:
     out = [f"共开展各类创建活动{times(acts)}次"]
     people = _people_sum(acts, "participants")
     if people:
-        out.append(f"{Voice.people_all_of(report.unit.type)}累计参与{people}")
+        out.append(f"{voice.people_all}累计参与{people}")
     helpers = _people_sum(acts, "volunteers")
     if helpers:
         out.append(f"出动志愿者{helpers}")
@@ -325,9 +322,9 @@ def build_view(report: Report, style: ActivityStyle = "summary", volunteer_bar: 
     """Compute everything a report template prints; ``previous`` is the unit's report of the
     period before (上期), for the comparisons in 取得的成效."""
     voice = Voice(report.unit.name, report.unit.type, report.period.name, report.goal)
-    sections = [_section_view(k, s, report, voice, style, volunteer_bar) for k, s in report.sections()]
+    sections = [_section_view(k, s, report, voice, style) for k, s in report.sections()]
     acts = [a for _, a in report.activities()]
-    figures = _figures(report, sections)
+    figures = _figures(report, sections, voice)
     unit = report.unit
     lead = (f"在{clause(unit.parent)}的正确领导下，" if unit.parent else "") + (
         f"在{clause(unit.guided_by)}的具体指导下，" if unit.guided_by else "")
@@ -489,11 +486,6 @@ def _photos(acts: list[Activity], with_year: bool) -> list[PhotoView]:
             path = posix(photo)
             out.append(PhotoView(path, path, head + (f"（{n}）" if len(act.photos) > 1 else "")))
     return out
-
-
-def person_times(amount: Amount) -> Amount:
-    """Volunteers summed over activities are person-times: 人 becomes 人次."""
-    return people_times(amount)
 
 
 def _stats(sections: list[SectionView]) -> list[StatRow]:

@@ -37,7 +37,6 @@ class Words:
     """Everything in words.yaml, in the shapes the writer uses."""
 
     data: dict[str, Any]
-    verbs: tuple[str, ...]
     verb_set: frozenset[str]
     verb_lengths: tuple[int, ...]  # longest first
     endings: tuple[tuple[str, str], ...]
@@ -59,7 +58,7 @@ def words() -> Words:
     text = (Path(__file__).with_name("words.yaml")).read_text(encoding="utf-8")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     data = yaml.load(text, Loader=loader)  # a safe loader, and our own file
-    verbs = tuple(sorted({v for v in data["verbs"] if len(v) >= 2}, key=len, reverse=True))
+    verbs = {v for v in data["verbs"] if len(v) >= 2}  # one-character words (为, 在) are not verbs here
     endings = tuple(sorted(((end, verb) for ends, verb in data["endings"] for end in ends),
                            key=lambda e: len(e[0]), reverse=True))
     people = tuple((tuple(keys), noun) for keys, noun in data["people_by_title"])
@@ -69,7 +68,7 @@ def words() -> Words:
                                tuple(dt.date.fromisoformat(d) for d in o.get("dates", [])), o.get("rule", ""))
                     for o in data["movable"]]
     lengths = tuple(sorted({len(v) for v in verbs}, reverse=True))
-    return Words(data, verbs, frozenset(verbs), lengths, endings, people, tuple(observances))
+    return Words(data, frozenset(verbs), lengths, endings, people, tuple(observances))
 
 
 class Chooser:
