@@ -221,7 +221,9 @@ ERRORS = [
     ("sandbox", "a\n{{ ''.__class__ }}\n", "t.j2", 2, SANDBOX + "的属性 __class__"),
     ("zero", "a\n\n{{ 1 / 0 }}\n", "t.j2", 3, "除数为零"),
     ("type", "a\n{{ 'a' + 1 }}\n", "t.j2", 2, "值的类型不合适"),
-    ("recursion", "{% macro m(n) %}\n{{ m(n + 1) }}\n{% endmacro %}{{ m(0) }}", "t.j2", 2, "层层调用自身"),
+    # the recursion limit strikes in the macro's head (line 1) or at its call (line 2), depending on
+    # how deep the caller's stack already is: either line is the right place to look
+    ("recursion", "{% macro m(n) %}\n{{ m(n + 1) }}\n{% endmacro %}{{ m(0) }}", "t.j2", (1, 2), "层层调用自身"),
     ("deep_parentheses", "a\n{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}\n", "t.j2", 2, "模板无法编译"),
     ("long_number", "a\n{{ " + "9" * 5000 + " }}\n", "t.j2", 2, "模板无法编译"),
     ("nested_loops", "a\n" + "{% for i in [1] %}" * 30 + "x" + "{% endfor %}" * 30, "t.j2", 1, "模板无法编译"),
@@ -233,10 +235,12 @@ ERRORS = [
 
 
 @pytest.mark.parametrize(("text", "where", "line", "message"), [e[1:] for e in ERRORS], ids=[e[0] for e in ERRORS])
-def test_errors_in_chinese_at_their_line(text: str, where: str, line: int, message: str, tmp_path: Path) -> None:
+def test_errors_in_chinese_at_their_line(text: str, where: str, line: int | tuple[int, ...], message: str,
+                                        tmp_path: Path) -> None:
     """Every failure names the template file (an included one too) and its line, in Chinese."""
     error = _error(tmp_path, text, **{"parts/p.j2": "x\ny\n{{ 1 // 0 }}\n", "parts/q.j2": "x\n{{ }}\n"})
-    assert error.startswith(f"{tmp_path / '模板' / where}:{line}:1: 模板: ")
+    lines = line if isinstance(line, tuple) else (line,)
+    assert any(error.startswith(f"{tmp_path / '模板' / where}:{n}:1: 模板: ") for n in lines)
     assert message in error
 
 

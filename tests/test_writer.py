@@ -210,3 +210,40 @@ def test_several_measures_get_a_lead_and_lose_the_subject_it_names(tmp_path: Pat
     assert re.search(r"我院[^。]*：一是将保洁工作分区包干；二是医疗废物日产日清。", text)
     community = _body(_text(tmp_path, "宣传发动:\n  做法: [社区文化中心每周开放, 社区将宣传栏每季度更新]\n"))
     assert "一是社区文化中心每周开放；二是将宣传栏每季度更新" in community
+
+
+def test_times_the_description_gives_are_not_said_again(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+道德建设:
+  - {名称: 深入各企业对全体职工进行教育培训, 次数: 6, 说明: 共召开培训会6次。}
+""", name="江城区粮食局", unit_type="机关"))
+    assert "进行教育培训，共召开培训会6次" in body
+    assert "教育培训6次" not in body
+
+
+def test_people_counted_on_a_talk_go_before_whom_it_was_with(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+道德建设:
+  - {名称: 对企业法人进行警示提醒谈话, 组织: 局总支, 数量: {警示提醒谈话: 3名}}
+""", name="江城区粮食局", unit_type="机关"))
+    assert "局总支对3名企业法人进行警示提醒谈话" in body
+    assert "谈话，警示提醒谈话" not in body
+
+
+def test_undated_work_without_a_description_is_one_sentence(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+道德建设:
+  - {名称: 举办讲座, 次数: 4}
+  - {名称: 开展“文明服务，诚信经营”承诺活动, 数量: {书面承诺: 34人次}}
+""", name="江城区粮食局", unit_type="机关"))
+    assert "举办讲座4次；开展“文明服务，诚信经营”承诺活动，书面承诺34人次。" in body
+
+
+def test_a_result_without_a_subject_gets_its_lead(tmp_path: Path) -> None:
+    for name in ("江城区粮食局", "江城区民政局", "江城区文化局", "江城区水利局"):
+        body = _body(_text(tmp_path, """\
+道德建设:
+  做法: [在职工中开展职业道德教育。]
+  成效: [增强了干部职工的诚信意识。]
+""", name=name, unit_type="机关"))
+        assert re.search(r"(通过以上工作|经过努力)，增强了干部职工的诚信意识", body), name

@@ -303,7 +303,8 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
     doing = _object_echo(doing, place)
     if doings:
         doing = "分别" + _join_actions([doing, *doings])
-    if act.times > 1 and not any(amount == f"{act.times}{unit}" for _, amount in pairs for unit in "次场期"):
+    said = [f"{act.times}{unit}" for unit in "次场期"]  # not 进行教育培训6次，共召开培训会6次
+    if act.times > 1 and not any(amount in said for _, amount in pairs) and not any(s in desc for s in said):
         doing += f"{act.times}次"
     own = where.startswith((*voice.own_places, voice.self, voice.name))
     doing, place = _place_inside(doing, place, clause(act.place or ""))
@@ -448,6 +449,7 @@ def _said_in(figure: str, text: str) -> bool:
 
 
 _LEADING_NUMBER = re.compile(r"[\d.]+")
+_PERSON_UNITS = ("名", "人", "位")
 _NUMBER_CHARS = frozenset("0123456789.")
 
 
@@ -491,6 +493,8 @@ def _merge_echo(title: str, doing: str, pairs: list[tuple[str, str]]) -> tuple[s
         obj = item.removeprefix(verb)
         rest = pairs[:n] + pairs[n + 1:]
         if not verb:
+            if obj and doing.endswith(obj) and doing[:1] in "对向为" and amount.endswith(_PERSON_UNITS):
+                return f"{doing[0]}{amount}{doing[1:]}", rest  # 对3名企业法人进行警示提醒谈话
             if obj and doing.endswith(obj) and leading_verb(doing):
                 return f"{doing}{amount}", rest
             continue

@@ -116,6 +116,21 @@ def activity_view(act: Activity, voice: Voice, with_year: bool, *, subject: bool
     return ActivityView(act, when, prose.action(act.title), text)
 
 
+def _bare_runs_joined(sentences: list[str], acts: list[Activity]) -> list[str]:
+    """Undated activities told without a description, one after another, are one sentence:
+    举办讲座4次；开展……承诺活动，书面承诺34人次。 — not a run of stubs."""
+    out: list[str] = []
+    bare_before = False
+    for text, act in zip(sentences, acts, strict=True):
+        bare = act.date is None and not act.description and text.count("。") == 1 and text.endswith("。")
+        if bare and bare_before:
+            out[-1] = out[-1][:-1] + "；" + text
+        else:
+            out.append(text)
+        bare_before = bare
+    return out
+
+
 def _like_groups(acts: list[Activity]) -> list[tuple[Activity, list[Activity]]]:
     """Activities side by side that differ only in their title (same day, place, organiser and
     description, no figures) are told in one sentence: each first one with the ones like it."""
@@ -254,10 +269,12 @@ def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: A
         last_actor = clause(act.organiser) if act.organiser else last_actor
         views.append(view)
         sentences.append(view.text)
-    paragraphs += prose.paragraphs_of(sentences)
+    told = _bare_runs_joined([v.text for v in views], [v.activity for v in views])
+    paragraphs += prose.paragraphs_of([*sentences[:len(sentences) - len(views)], *told])
     results = "".join(sentence(r) for r in sec.results)
-    if results:
-        paragraphs.append(voice.frame("results_after") + results)
+    if results:  # 增强了…… wants its lead: 通过以上工作，增强了……
+        leads = [lead for lead in words().frames("results_after") if lead or not prose.leading_verb(results)]
+        paragraphs.append(voice.choose.pick("results_after", leads) + results)
     return SectionView(
         key=key, name=name, title=title, section=sec, measures=points(sec.measures), results=results,
         activities=views, totals=[f"{i}{a}" for i, a in total_pairs], intro=intro,
