@@ -195,16 +195,19 @@ def single_day(act: Activity) -> bool:
     return act.date is not None and act.date.day is not None and act.end_date in (None, act.date)
 
 
-def _people(act: Activity, voice: Voice, index: int) -> list[str]:
+def _people(act: Activity, voice: Voice, desc: str) -> list[str]:
+    """出动志愿者……, 参与居民……: the counts the description does not already give."""
     out = []
     many = act.times > 1 or not single_day(act)
     if act.volunteers:
-        count = people_times(act.volunteers) if many else one_event(act.volunteers)
-        out.append(f"出动志愿者{count}")
+        count = str(people_times(act.volunteers) if many else one_event(act.volunteers))
+        if not _said_in(count, desc):
+            out.append(f"出动志愿者{count}")
     if act.participants:
-        count = people_times(act.participants) if many else one_event(act.participants)
-        who = people_noun(act, voice)
-        out.append(f"{who}{count}" if who.startswith("参") else f"参与{who}{count}")
+        count = str(people_times(act.participants) if many else one_event(act.participants))
+        if not _said_in(count, desc):
+            who = people_noun(act, voice)
+            out.append(f"{who}{count}" if who.startswith("参") else f"参与{who}{count}")
     return out
 
 
@@ -310,7 +313,7 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
     doing, place = _place_inside(doing, place, clause(act.place or ""))
     head = _shaped(act, opening, actor or ("" if own or act.organiser else voice.self), place, doing, title,
                    with_year, index, actor)
-    people = [p for p in _people(act, voice, index) if not _said_in(re.sub(r"\D", "", p), desc)]
+    people = _people(act, voice, desc)
     figures = item_list(pairs) if pairs else ""
     if not desc:
         return sentence("，".join([head, *([figures] if figures else []), *people]))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -175,19 +174,21 @@ def section_totals(acts: list[Activity], period: tuple[dt.date, dt.date]) -> lis
     """Each item summed over the activities; the same things done again (宣传栏 each quarter,
     equal amounts under a 更新/维护 verb) are counted once per time, not added up."""
     pairs = [(item, amt) for a in acts for item, amt in a.quantities.items()]
-    counts = Counter((item, amt.unit) for item, amt in pairs)
+    by_key: dict[tuple[str, str], list[tuple[Activity, Amount]]] = {}
+    for a in acts:
+        for item, amt in a.quantities.items():
+            by_key.setdefault((item, amt.unit), []).append((a, amt))
     repeat_verbs = tuple(words().data["repeat_verbs"])
     out = []
     for key, amount in sum_amounts(pairs).items():
-        same = [amt for a in acts for item, amt in a.quantities.items() if (item, amt.unit) == key]
-        if len(same) > 1 and key[0].startswith(repeat_verbs) and len({a.value for a in same}) == 1:
-            quarters = {(a.date.first.month - 1) // 3 for a in acts if a.date
-                        for item, amt in a.quantities.items() if (item, amt.unit) == key}
+        same = by_key[key]
+        if len(same) > 1 and key[0].startswith(repeat_verbs) and len({amt.value for _, amt in same}) == 1:
+            quarters = {(a.date.first.month - 1) // 3 for a, _ in same if a.date}
             every = {(m - 1) // 3 for m in _months(*period)}
-            out.append(Total(key[0], same[0], counts[key], per=True, times=len(same),
+            out.append(Total(key[0], same[0][1], len(same), per=True, times=len(same),
                              quarterly=len(same) == len(every) and quarters == every))
         else:
-            out.append(Total(key[0], amount, counts[key]))
+            out.append(Total(key[0], amount, len(same)))
     return out
 
 
