@@ -177,3 +177,16 @@ def test_own_templates_for_a_whole_folder(district: Path, tmp_path: Path) -> Non
     again = render_district(district, out, jobs=2, template_dir=templates)
     assert again.batch.rendered == 6
     assert "主要问题" in (out / "石城街道" / "官塘社区.md").read_text(encoding="utf-8")
+
+
+def test_the_cache_key_covers_the_writers_word_lists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A maintainer who extends words.yaml (or the writer) gets reports written anew, not cached ones."""
+    from chuangcheng.district import batch
+
+    package = tmp_path / "chuangcheng"
+    shutil.copytree(Path(batch.__file__).resolve().parents[1], package)
+    monkeypatch.setattr(batch, "__file__", str(package / "district" / "batch.py"))
+    before = batch.fingerprint(None, ["md"])
+    words = package / "write" / "words.yaml"
+    words.write_text(words.read_text(encoding="utf-8") + "\n# 新增一行\n", encoding="utf-8")
+    assert batch.fingerprint(None, ["md"]) != before

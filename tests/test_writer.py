@@ -247,3 +247,37 @@ def test_a_result_without_a_subject_gets_its_lead(tmp_path: Path) -> None:
   成效: [增强了干部职工的诚信意识。]
 """, name=name, unit_type="机关"))
         assert re.search(r"(通过以上工作|经过努力)，增强了干部职工的诚信意识", body), name
+
+
+def test_people_the_description_names_are_the_people_counted(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+道德建设:
+  - {日期: 2月27日, 名称: 开展师德师风专题教育, 地点: 学校阶梯教室, 参与: 130人,
+     说明: 组织教师学习职业行为准则，全体教师签订师德承诺书。}
+  - {日期: 2月28日, 名称: 开展校园大扫除, 参与: 200人, 说明: 教职工和家长志愿者分区包干，清扫教室。}
+  - {日期: 3月2日, 名称: 开展升旗仪式, 参与: 900人, 说明: 教师代表在国旗下讲话，少先队员代表发言。}
+""", name="江城区实验小学", unit_type="学校"))
+    assert "130名教师参加" in body
+    assert "200名教职工和家长参加" in body  # 教职工, not also the 教师 inside it
+    assert "900名师生参加" in body  # 教师代表 spoke: they are not who took part
+
+
+def test_an_observance_the_description_names_is_not_the_opening_too(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+道德建设:
+  - {日期: 5月15日, 名称: 举办家风家长讲堂, 参与: 680人, 说明: 结合国际家庭日，邀请指导师讲解家风传承。}
+""", name="江城区实验小学", unit_type="学校"))
+    assert "5月15日，" in body and "是国际家庭日" not in body
+    assert body.count("国际家庭日") == 1
+
+
+def test_partners_named_in_the_description_of_a_joint_action_are_said_once(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+环境整治:
+  - {日期: 4月20日, 名称: 联合开展校园周边环境综合整治, 地点: 学校周边200米范围,
+     说明: 联合城管、市场监管部门和派出所清理校门口流动摊贩。}
+  - {日期: 5月20日, 名称: 联合开展交通秩序整治, 地点: 校门口}
+""", name="江城区实验小学", unit_type="学校"))
+    assert "联合城管、市场监管部门和派出所在学校周边200米范围开展校园周边环境综合整治，清理校门口流动摊贩" in body
+    assert body.count("联合") == 2
+    assert "在校门口联合开展交通秩序整治" in body  # not 联合在校门口开展

@@ -149,11 +149,15 @@ def _crashed(job: Job, exc: BaseException) -> UnitFailure:
 
 
 def fingerprint(template_dir: Path | None, formats: Sequence[str], layout: Layout | None = None) -> str:
-    """What else a report depends on besides its input: version, templates, formats, layout
-    (with its reference document's bytes)."""
+    """What else a report depends on besides its input: version, the writer's code and word lists
+    (a maintainer may extend words.yaml without a new version), templates, formats, layout (with
+    its reference document's bytes)."""
     from ..write.templating import builtin_template_dir, hash_folder
 
     digest = hashlib.sha256(f"{__version__}|{','.join(sorted(formats))}|{layout!r}".encode())
+    for part in sorted((Path(__file__).resolve().parents[1] / "write").iterdir()):
+        if part.suffix in {".py", ".yaml"}:
+            digest.update(part.name.encode() + b"\0" + part.read_bytes())
     if layout is not None and layout.reference:
         with contextlib.suppress(OSError):
             digest.update(Path(layout.reference).read_bytes())

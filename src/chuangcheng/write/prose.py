@@ -175,9 +175,27 @@ def people_noun(act: Activity, voice: Voice) -> str:
     if inward and any(w in title for w in words().data["public_words"]):
         return "群众"
     street = clause(act.place or "").endswith(tuple(words().data["public_places"]))
-    if street or any(w in (act.description or "") for w in ("市民", "过往群众", "过往行人")):
+    desc = act.description or ""
+    if street or any(w in desc for w in ("市民", "过往群众", "过往行人")):
         return "群众"
-    return voice.people
+    named = _named_people(desc, voice)
+    return "和".join(named) if named and voice.people not in desc else voice.people
+
+
+def _named_people(desc: str, voice: Voice) -> list[str]:
+    """The unit's groups the description names as those who did it (教职工和家长志愿者分区包干,
+    组织教师学习, 全体教师签订; not 教师代表讲话), in its order; 教职工, not also the 教师 inside it."""
+    found: list[tuple[int, str]] = []
+    for word in words().table("people_in_description").get(voice.type, []):
+        at = desc.find(word)
+        while at >= 0 and not ((at == 0 or desc[:at].endswith(_DOERS)) and desc[at + len(word):][:2] != "代表"):
+            at = desc.find(word, at + 1)
+        if at >= 0 and not any(at >= a and at + len(word) <= a + len(w) for a, w in found):
+            found.append((at, word))
+    return [w for _, w in sorted(found)][:2]
+
+
+_DOERS = ("组织", "全体", "带领", "动员", "和", "、", "，")
 
 
 def people_times(amount: Amount) -> Amount:
@@ -265,8 +283,8 @@ def date_opening(act: Activity, with_year: bool, index: int) -> str:
     if named is None:
         return f"{when}，"
     name, before = named
-    if name[:3] in act.title:  # 5月31日是世界无烟日，……开展“世界无烟日”宣传活动
-        return f"{when}，"
+    if name[:3] in act.title or (not before and name in (act.description or "")):  # not 5月31日是世界无烟日，
+        return f"{when}，"  # ……开展“世界无烟日”宣传活动 (端午节前夕，……端午节的由来 is no echo)
     if before:
         return f"{name}前夕，" if index % 2 == 0 else f"{when}，正值{name}前夕，"
     return f"{when}是{name}，" if index % 2 == 0 else f"{name}当天，"
@@ -298,6 +316,7 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
         desc = desc[repeated:]
     if actor and desc.startswith(actor):
         desc = desc.removeprefix(actor).lstrip("，")
+    title, desc = _partner_in(title, desc)
     pairs = [(tidy(item), str(amount)) for item, amount in act.quantities.items()
              if not _said_in(str(amount), desc)]
     desc, pairs = _figures_into(desc, pairs)
@@ -324,6 +343,19 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
         return sentence("，".join([head, clause(desc), *people]))
     return sentence(f"{head}，{clause(desc)}" if is_one_clause(desc) else head) + _told(
         "" if is_one_clause(desc) else desc, figures, people, voice, single_day(act) and act.times == 1)
+
+
+def _partner_in(title: str, desc: str) -> tuple[str, str]:
+    """``联合开展综合整治`` told ``联合城管、派出所清理……``: the partners go into the title, said once
+    (联合城管、派出所开展综合整治，清理……)."""
+    for lead in ("联合", "会同", "协同"):
+        if not (title.startswith(lead) and desc.startswith(lead) and leading_verb(title[len(lead):])):
+            continue
+        end = next((i for i in range(len(lead) + 2, min(len(desc), 40)) if desc[i - 1] not in "、和及与"
+                    and leading_verb(desc[i:])), 0)
+        if end and not re.search("[，。；]", desc[:end]):
+            return lead + desc[len(lead):end] + title[len(lead):], desc[end:]
+    return title, desc
 
 
 def _told(desc: str, figures: str, people: list[str], voice: Voice, one_event: bool) -> str:
@@ -415,7 +447,7 @@ def _place_inside(doing: str, place: str, written: str) -> tuple[str, str]:
         if destination and (written.startswith(destination) or written.endswith(destination)):
             return doing[:went + 1] + written + doing[main:], ""
     at = min((i for v in _MAIN if (i := doing.find(v, 2)) > 0), default=-1)
-    if at < 0:
+    if at < 0 or at == len(leading_verb(doing)):  # 联合开展: 在……联合开展, not 联合在……开展
         return doing, place
     shared = next((k for k in range(min(len(place), at), 1, -1) if doing[:at].endswith(place[:k])), 0)
     if shared:  # 组织大学生志愿者进社区 + 社区新时代文明实践站 → 进社区新时代文明实践站开展……
