@@ -281,3 +281,18 @@ def test_partners_named_in_the_description_of_a_joint_action_are_said_once(tmp_p
     assert "联合城管、市场监管部门和派出所在学校周边200米范围开展校园周边环境综合整治，清理校门口流动摊贩" in body
     assert body.count("联合") == 2
     assert "在校门口联合开展交通秩序整治" in body  # not 联合在校门口开展
+
+
+def test_volunteers_serve_and_figures_get_their_lead(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+志愿服务:
+  - {日期: 3月2日, 结束日期: 6月30日, 名称: 开展“护学岗”志愿执勤, 地点: 学校正门路口, 志愿者: 320人次,
+     参与: 1900余人次, 说明: 家长志愿者按班级轮流排班。}
+  - {日期: 4月25日, 名称: 开展关爱留守儿童活动, 地点: 桃源村, 数量: {结对帮扶留守儿童: 30名},
+     说明: 教师志愿者与留守儿童一对一结对，每月开展学业辅导。}
+  - {日期: 5月11日, 名称: 整治停车秩序, 地点: 院区主入口, 数量: {施划停车位: 180个},
+     说明: 安排保安引导车辆分流，确保通道畅通。}
+""", name="江城区实验小学", unit_type="学校"))
+    assert "出动志愿者320人次，服务群众1900余人次" in body
+    assert re.search("(共|此次共|共计)结对帮扶留守儿童30名", body)
+    assert re.search("(共|此次共|共计)施划停车位180个", body)

@@ -225,7 +225,8 @@ def _people(act: Activity, voice: Voice, desc: str) -> list[str]:
         count = str(people_times(act.participants) if many else one_event(act.participants))
         if not _said_in(count, desc):
             who = people_noun(act, voice)
-            out.append(f"{who}{count}" if who.startswith("参") else f"参与{who}{count}")
+            served = act.volunteers and any(w in act.title for w in words().data["served_by_volunteers"])
+            out.append(f"{who}{count}" if who.startswith("参") else f"{'服务' if served else '参与'}{who}{count}")
     return out
 
 
@@ -363,8 +364,8 @@ def _told(desc: str, figures: str, people: list[str], voice: Voice, one_event: b
     资金12万元，修复……; 期间共…… for work over weeks), not hung on the end of a purpose clause."""
     text = "".join(sentence(s) for s in _SENTENCE_END.split(desc) if s.strip())
     if figures:
-        lead = voice.choose.pick("figures_lead" if one_event else "figures_lead_span", None, {}) if leading_verb(
-            figures) else ""  # 共清理……, but not 共绿地总面积……
+        lead = voice.choose.pick("figures_lead" if one_event else "figures_lead_span", None, {}) if (
+            leading_verb(figures) or figures.startswith(("为", "向"))) else ""  # 共清理……, not 共绿地总面积……
         return text + sentence("，".join([lead + figures, *people]))
     return text + (sentence("，".join(people)) if people else "")
 
