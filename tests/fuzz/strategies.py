@@ -76,7 +76,10 @@ def texts(draw: st.DrawFn, base: tuple[str, ...] = junk.TEXTS, junk_rate: float 
 
 
 GOOD_NUMBERS = ("10", "3000", "8900", "1.5", "2", "45", "120")
-GOOD_DATES = ("2026-03-05", "2026年3月5日", "3月5日", "2026-05-12", "2026年4月16日", "6月30日", "2026-01-01")
+GOOD_DATES = ("2026-03-05", "2026年3月5日", "3月5日", "2026-05-12", "2026年4月16日", "6月30日", "2026-01-01",
+              # version 2: any precision, and work since a day
+              "3月", "3月上旬", "5月底", "一季度", "二季度", "上半年", "6月以来", "2026年4月", "全年")
+AUDIENCES = ("居民", "党员干部", "留守儿童", "家长", "师生", "职工")
 
 
 def plain(value: str) -> Scalar:
@@ -156,6 +159,12 @@ def activity(draw: st.DrawFn, r: int = HOSTILE) -> Map:
         pairs.append((draw(key("照片", r)), draw(photos(r))))
     if r < CAREFUL and draw(st.integers(0, 19)) == 0:
         pairs.append((draw(st.sampled_from(VERSION2_KEYS)), plain("26")))
+    if draw(st.integers(0, 3)) == 0:  # version 2: how often, who organised it, for whom
+        pairs.append(("次数", draw(mostly(st.sampled_from(("2", "6", "26")).map(plain),
+                                          st.sampled_from(("0", "-1", "1e9", "三次", "~")).map(plain), r))))
+    for v2 in ("组织", "对象"):
+        if draw(st.integers(0, 4)) == 0:
+            pairs.append((v2, draw(texts(AUDIENCES if v2 == "对象" else ("局总支", "各企业", "团委"), r=r))))
     return Map(draw(st.permutations(pairs)), flow=draw(st.integers(0, 5)) == 0)
 
 
@@ -242,6 +251,11 @@ def report(draw: st.DrawFn, r: int = HOSTILE) -> Map:
     for zh in ("存在问题", "下一步"):
         if draw(mostly(st.just(True), st.just(False), r)):
             pairs.append((draw(key(zh, r)), draw(text_list(min_size=1, r=r))))
+    for v2 in ("引言", "亮点"):  # version 2: the unit's own opening and highlights
+        if draw(st.integers(0, 4)) == 0:
+            pairs.append((v2, draw(texts(r=r)) if v2 == "引言" else draw(text_list(r=r))))
+    if draw(st.integers(0, 5)) == 0:
+        pairs.append(("荣誉", Seq([Map([("名称", draw(texts(r=r))), ("日期", draw(dates(r)))])])))
     for zh in ("创建目标", "标题", "结语"):
         if draw(st.integers(0, 3)) == 0:
             pairs.append((draw(key(zh, r)), draw(texts(r=r))))
