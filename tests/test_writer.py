@@ -296,3 +296,13 @@ def test_volunteers_serve_and_figures_get_their_lead(tmp_path: Path) -> None:
     assert "出动志愿者320人次，服务群众1900余人次" in body
     assert re.search("(共|此次共|共计)结对帮扶留守儿童30名", body)
     assert re.search("(共|此次共|共计)施划停车位180个", body)
+
+
+def test_undated_work_is_not_told_with_a_span_lead(tmp_path: Path) -> None:
+    for name in ("官塘社区", "翠竹社区", "新苑社区", "花园社区", "民主社区", "东湖社区"):
+        body = _body(_text(tmp_path, """\
+环境整治:
+  - {名称: 开展清除“四害”行动, 数量: {分发灭鼠药: 30箱}, 说明: 街道统一采购药品，各小区集中投放。}
+""", name=name))
+        assert re.search("。(共|累计)分发灭鼠药30箱", body), name
+        assert "其间" not in body, name

@@ -343,7 +343,9 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
             return sentence(f"{head}，{clause(desc)}") + sentence(attendance)
         return sentence("，".join([head, clause(desc), *people]))
     return sentence(f"{head}，{clause(desc)}" if is_one_clause(desc) else head) + _told(
-        "" if is_one_clause(desc) else desc, figures, people, voice, single_day(act) and act.times == 1)
+        "" if is_one_clause(desc) else desc, figures, people, voice,
+        "figures_lead" if single_day(act) and act.times == 1 else
+        "figures_lead_span" if act.date is not None else "figures_lead_undated")
 
 
 def _partner_in(title: str, desc: str) -> tuple[str, str]:
@@ -359,12 +361,13 @@ def _partner_in(title: str, desc: str) -> tuple[str, str]:
     return title, desc
 
 
-def _told(desc: str, figures: str, people: list[str], voice: Voice, one_event: bool) -> str:
+def _told(desc: str, figures: str, people: list[str], voice: Voice, leads: str) -> str:
     """The description's sentences, then the figures in a sentence of their own (共……; 此次共投入
-    资金12万元，修复……; 期间共…… for work over weeks), not hung on the end of a purpose clause."""
+    资金12万元，修复……; 其间共…… for work over weeks, 累计…… for work over the period), not hung
+    on the end of a purpose clause; ``leads`` names the frame of lead words."""
     text = "".join(sentence(s) for s in _SENTENCE_END.split(desc) if s.strip())
     if figures:
-        lead = voice.choose.pick("figures_lead" if one_event else "figures_lead_span", None, {}) if (
+        lead = voice.choose.pick(leads, None, {}) if (
             leading_verb(figures) or figures.startswith(("为", "向"))) else ""  # 共清理……, not 共绿地总面积……
         return text + sentence("，".join([lead + figures, *people]))
     return text + (sentence("，".join(people)) if people else "")
