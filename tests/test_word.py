@@ -14,6 +14,7 @@ from docx.shared import Mm, Pt
 from markdown_it import MarkdownIt
 
 from chuangcheng import Layout, load_unit, render_markdown
+from chuangcheng.office import word
 from chuangcheng.office.docx_package import Properties, for_libreoffice
 from chuangcheng.office.word import build_docx, signoff_indents, title_lines
 from chuangcheng.read.images import Pictures
@@ -314,3 +315,27 @@ def test_libreoffice_gets_28_characters_without_a_character_grid(markdown: str) 
     assert 28 * (16 + condense / 20) <= width < 28 * (16 + (condense + 1) / 20)
     assert problems(for_libreoffice(word, layout)) == []
     assert for_libreoffice(word, Layout(body_size=15)) is word  # not our grid (a reference's section): as it is
+
+
+TABLES = {  # Markdown → the cells Word must hold (both readers: the fast one and markdown-it's)
+    "pipes": ("| 项目 | 数量 |\n|:---|---:|\n| 发放宣传单 | 3000份 |\n| 悬挂\\|横幅 |\n", [["项目", "数量"],
+              ["发放宣传单", "3000份"], ["悬挂|横幅", ""]]),
+    "no_outer_pipes": ("项目 | 数量\n--- | ---\n发放宣传单 | 3000份\n", [["项目", "数量"], ["发放宣传单", "3000份"]]),
+    "a_row_without_pipes": ("| 项目 | 数量 |\n|---|---|\n| 发放宣传单 | 3000份 |\n横幅\n", [["项目", "数量"],
+                            ["发放宣传单", "3000份"], ["横幅", ""]]),
+    "extra_cells": ("| 项目 | 数量 |\n|---|---|\n| a | b | c |\n", [["项目", "数量"], ["a", "b"]]),
+}
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_tables_read_the_way_markdown_reads_them(name: str) -> None:
+    """Pipe tables as the templates write them take a fast path; every other table is read by
+    markdown-it's own rule; both give Word the cells a Markdown reader sees."""
+    source, cells = TABLES[name]
+    reference = MarkdownIt("zero").enable("table").parse(source)
+    assert sum(t.type == "tr_open" for t in reference) == len(cells)  # the expectation is markdown-it's
+    fast = any(t.type == "fast_table" for t in word._PARSER.parse(source))
+    assert fast == (name in {"pipes", "extra_cells"})
+    document = docx.Document(io.BytesIO(build_docx(f"# 标题\n\n正文。\n\n{source}")))
+    assert [[c.text for c in row.cells] for row in document.tables[0].rows] == cells
+    assert problems(build_docx(f"# 标题\n\n{source}")) == []
