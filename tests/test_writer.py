@@ -289,9 +289,9 @@ def test_volunteers_serve_and_figures_get_their_lead(tmp_path: Path) -> None:
   - {日期: 3月2日, 结束日期: 6月30日, 名称: 开展“护学岗”志愿执勤, 地点: 学校正门路口, 志愿者: 320人次,
      参与: 1900余人次, 说明: 家长志愿者按班级轮流排班。}
   - {日期: 4月25日, 名称: 开展关爱留守儿童活动, 地点: 桃源村, 数量: {结对帮扶留守儿童: 30名},
-     说明: 教师志愿者与留守儿童一对一结对，每月开展学业辅导。}
+     说明: 教师志愿者与留守儿童一对一结对。每月开展学业辅导。}
   - {日期: 5月11日, 名称: 整治停车秩序, 地点: 院区主入口, 数量: {施划停车位: 180个},
-     说明: 安排保安引导车辆分流，确保通道畅通。}
+     说明: 安排保安引导车辆分流。高峰时段临时疏导。}
 """, name="江城区实验小学", unit_type="学校"))
     assert "出动志愿者320人次，服务群众1900余人次" in body
     assert re.search("(共|此次共|共计)结对帮扶留守儿童30名", body)
@@ -302,7 +302,72 @@ def test_undated_work_is_not_told_with_a_span_lead(tmp_path: Path) -> None:
     for name in ("官塘社区", "翠竹社区", "新苑社区", "花园社区", "民主社区", "东湖社区"):
         body = _body(_text(tmp_path, """\
 环境整治:
-  - {名称: 开展清除“四害”行动, 数量: {分发灭鼠药: 30箱}, 说明: 街道统一采购药品，各小区集中投放。}
+  - {名称: 开展清除“四害”行动, 数量: {分发灭鼠药: 30箱}, 说明: 街道统一采购药品。各小区集中投放。}
 """, name=name))
         assert re.search("。(共|累计)分发灭鼠药30箱", body), name
         assert "其间" not in body, name
+
+
+def test_a_few_figures_go_before_a_one_clause_description(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+宣传发动:
+  - {日期: 6月15日, 名称: 更新校园文化长廊和宣传栏, 地点: 教学楼一楼, 数量: {更新宣传栏: 12块, 张贴公益广告: 40幅},
+     说明: 新版面展示本学期“文明之星”，学生看得见、学得到。}
+""", name="江城区实验小学", unit_type="学校"))
+    assert "宣传栏12块，张贴公益广告40幅，新版面展示本学期“文明之星”，学生看得见、学得到。" in body
+    assert "。共计张贴" not in body and "。共张贴" not in body
+
+
+def test_a_selection_is_told_by_its_result_not_its_room(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+道德建设:
+  - {日期: 4月17日, 名称: 评选“最美教师”和“优秀班主任”, 地点: 学校阶梯教室,
+     数量: {评选最美教师: 6名, 评选优秀班主任: 12名}, 说明: 由学生、家长和教师三方投票产生。}
+""", name="江城区实验小学", unit_type="学校"))
+    assert "4月17日，评选出“最美教师”6名、“优秀班主任”12名，由学生、家长和教师三方投票产生。" in body
+    assert "阶梯教室" not in body
+
+
+def test_a_report_ends_once_and_lists_of_one_are_not_numbered(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+宣传发动:
+  - {日期: 3月5日, 名称: 开展学雷锋宣传活动}
+存在问题: [宣传形式还不够丰富。]
+下一步: [把创建活动当作一项长期任务，长抓不懈，为建设和谐江城作出积极贡献。]
+""", name="江城区粮食局", unit_type="机关"))
+    tail = body[body.index("下一步工作打算"):]
+    assert "为建设和谐江城作出积极贡献。\n\n江城区粮食局" in tail  # no second closing after it
+    assert "1. " not in body  # one problem, one next step: said after their lead-ins, not numbered
+    assert re.search("：宣传形式还不够丰富。", body)
+
+
+def test_custom_headings_do_not_repeat_their_halves(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+环境整治:
+  - {日期: 3月4日, 名称: 开展卫生大扫除}
+其他工作:
+  - {标题: 职工文化活动, 活动: [{日期: 3月5日, 名称: 举办职工篮球赛}]}
+  - {标题: 创佳评差竞赛, 活动: [{日期: 3月6日, 名称: 开展创佳评差竞赛}]}
+  - {标题: 诚信经营, 活动: [{日期: 3月7日, 名称: 开展诚信经营承诺}]}
+""", name="江城区粮食局", unit_type="机关"))
+    headings = re.findall(r"### （.）(.+)", body)
+    tails = [h.split("，")[1] for h in headings if "，" in h]
+    assert len(tails) >= 3 and len(set(tails)) == len(tails), headings
+    verbs = [h[:4] for h in headings[-3:]]
+    assert len(set(verbs)) == 3, headings  # 扎实推进, 着力抓好 …: each once
+    assert "深化环境整治" in body and not any(h.startswith("持续深化") for h in headings[-3:])  # 深化 was said
+
+
+def test_the_opening_counts_parents_when_they_took_part(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+道德建设:
+  - {日期: 4月15日, 名称: 举办家长讲堂, 参与: 680人}
+  - {日期: 4月16日, 名称: 开展主题班会, 参与: 900人}
+""", name="江城区实验小学", unit_type="学校"))
+    assert "师生和家长累计参与1580人次" in body
+    alone = _body(_text(tmp_path, """\
+道德建设:
+  - {日期: 4月16日, 名称: 开展主题班会, 参与: 900人}
+  - {日期: 4月17日, 名称: 开展升旗仪式, 参与: 900人}
+""", name="江城区实验小学", unit_type="学校"))
+    assert "师生累计参与1800人次" in alone

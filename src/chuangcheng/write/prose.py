@@ -48,6 +48,7 @@ class Voice:
         self.people_all = str(table.table("people_all").get(unit_type, "群众"))
         self.own_places = tuple(table.table("own_places").get(unit_type, []))
         self.choose = Chooser(name)
+        self.headings = ""  # the section headings given so far (a custom one does not repeat their verbs)
 
     @staticmethod
     def _self_name(name: str, unit_type: str) -> str:
@@ -87,8 +88,9 @@ def action(title: str) -> str:
     return f"{verb}{text}" if verb else text
 
 
-def bare_title(title: str, choose: Chooser, unit_type: str = "") -> str:
-    """A section title the writer gave without its second half, made a paired heading."""
+def bare_title(title: str, choose: Chooser, unit_type: str = "", used: str = "") -> str:
+    """A section title the writer gave without its second half, made a paired heading: its verb
+    not one of the headings before it (``used``), its second half not one this report gave already."""
     text = clause(title)
     if "，" in text or len(text) > 14:
         return text
@@ -98,10 +100,11 @@ def bare_title(title: str, choose: Chooser, unit_type: str = "") -> str:
     elif improving:  # 窗口服务提升 → 着力提升窗口服务 (not 推进……提升)
         head = f"着力{improving}{text.removesuffix(improving)}"
     else:
-        head = choose.pick("heading_verbs", words().data["heading_verbs"]) + text
+        head = choose.pick_fresh("heading_verbs", [v for v in words().data["heading_verbs"]
+                                                   if v[-2:] not in used] or words().data["heading_verbs"]) + text
     options = words().data["heading_tails_by_type"].get(unit_type) or words().data["heading_tails"]
-    tails = [t for t in options if not set(t) & set(text)] or options
-    return f"{head}，{choose.pick('heading_tails', tails)}"
+    tails = [t for t in options if t[-2:] not in text] or options  # not 助力文明创建 after ……文明创建工作
+    return f"{head}，{choose.pick_fresh('heading_tails', tails)}"
 
 
 # Amounts and lists.
@@ -324,6 +327,8 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
     doing = action(title)
     doing, pairs = _merge_echo(title, doing, pairs)
     doing = _object_echo(doing, place)
+    if doing.startswith(("评选出", "评出", "选出")):  # a selection's result: not 在阶梯教室评选出……
+        place = ""
     if doings:
         doing = "分别" + _join_actions([doing, *doings])
     said = [f"{act.times}{unit}" for unit in "次场期"]  # not 进行教育培训6次，共召开培训会6次
@@ -342,6 +347,8 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
         if attendance and people:  # ……倡导邻里守望的新风尚。共有450名居民参加。
             return sentence(f"{head}，{clause(desc)}") + sentence(attendance)
         return sentence("，".join([head, clause(desc), *people]))
+    if is_one_clause(desc) and not people and len(pairs) <= 2:  # 更新……宣传栏12块，张贴公益广告40幅，新版面……
+        return sentence(f"{head}，{figures}，{clause(desc)}")
     return sentence(f"{head}，{clause(desc)}" if is_one_clause(desc) else head) + _told(
         "" if is_one_clause(desc) else desc, figures, people, voice,
         "figures_lead" if single_day(act) and act.times == 1 else

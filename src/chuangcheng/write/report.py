@@ -160,6 +160,21 @@ def _without_subject(measure: str, voice: Voice, report: Report) -> str:
     return measure
 
 
+def _closing(report: Report, voice: Voice) -> str:
+    """The closing frame, unless the last thing said already closes (……为建设和谐江城作出积极贡献):
+    a report ends once."""
+    last = clause((report.next_steps or report.problems or [""])[-1])
+    if last.endswith(tuple(words().frames("closing_words"))):
+        return ""
+    return voice.frame("closing_open") + voice.frame("closing")
+
+
+def _expectation(unit_type: str) -> str:
+    """Whose expectations a unit answers to (家长和社会 for a school), for the 问题 lead-in."""
+    table = words().table("expectation")
+    return str(table.get(unit_type, table["default"]))
+
+
 def finish(text: str) -> str:
     """The last touch on a paragraph: nested quotes as ‘’, documents' names in 《》."""
     return book_titles(nest_quotes(text), words().data["titled_documents"])
@@ -244,7 +259,9 @@ def _share_text(registered: Amount, report: Report) -> str:
 def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: ActivityStyle) -> SectionView:
     name = _SECTION_NAMES.get(key) or clause(sec.title or "")
     title = clause(sec.title) if sec.title and key != "other" else (
-        voice.heading(key) if key != "other" else prose.bare_title(sec.title or "", voice.choose, voice.type))
+        voice.heading(key) if key != "other" else prose.bare_title(sec.title or "", voice.choose, voice.type,
+                                                                    voice.headings))
+    voice.headings += title
     with_year = report.period.start.year != report.period.end.year
     acts = sorted(sec.activities, key=lambda a: a.sort_key)
     totals = section_totals(acts, (report.period.start, report.period.end))
@@ -303,6 +320,14 @@ def profile_phrase(key: str, value: str) -> str:
     return f"{key}{text}"
 
 
+def _people_all(acts: list[Activity], voice: Voice) -> str:
+    """Who took part over the period: 师生, or 师生和家长 when parents or the public took part too."""
+    own = {voice.people, "参会人员", "听众", "参训人员", "参与人员"}
+    others = any(prose.people_noun(a, voice) not in own for a in acts if a.participants)
+    table = words().table("people_all_mixed" if others else "people_all")
+    return str(table.get(voice.type, voice.people_all))
+
+
 def _profile(report: Report) -> list[str]:
     return [profile_phrase(k, v) for k, v in report.unit.profile.items()]
 
@@ -316,7 +341,7 @@ def _figures(report: Report, sections: list[SectionView], voice: Voice) -> list[
     out = [f"共开展各类创建活动{times(acts)}次"]
     people = _people_sum(acts, "participants")
     if people:
-        out.append(f"{voice.people_all}累计参与{people}")
+        out.append(f"{_people_all(acts, voice)}累计参与{people}")
     helpers = _people_sum(acts, "volunteers")
     if helpers:
         out.append(f"出动志愿者{helpers}")
@@ -372,7 +397,7 @@ def build_view(report: Report, style: ActivityStyle = "summary", volunteer_bar: 
         sections=sections,
         problems=[sentence(p) for p in report.problems],
         next_steps=[sentence(p) for p in report.next_steps],
-        closing=nest_quotes(sentence(report.closing)) if report.closing else voice.frame("closing"),
+        closing=nest_quotes(sentence(report.closing)) if report.closing else _closing(report, voice),
         signer=tidy(report.signer),
         signed_on=cn_date(report.signed_on),
         stats=_stats(sections),
@@ -381,7 +406,7 @@ def build_view(report: Report, style: ActivityStyle = "summary", volunteer_bar: 
         about=nest_quotes(_about(report)),
         results_title=voice.frame("results_part") if results else "",
         results=[finish(p) for p in results],
-        problems_lead=voice.frame("problems_lead"),
+        problems_lead=voice.frame("problems_lead", expect=_expectation(voice.type)),
         next_lead=voice.frame("next_lead"),
     )
 

@@ -78,6 +78,15 @@ class Chooser:
     def __init__(self, seed: str) -> None:
         self.seed = seed
         self.used: Counter[str] = Counter()
+        self.given: dict[str, set[str]] = {}
+
+    def pick_fresh(self, key: str, options: list[str]) -> str:
+        """Like :meth:`pick`, but not a wording already given for ``key`` while others are left
+        (no two custom headings of one report end alike)."""
+        given = self.given.setdefault(key, set())
+        text = self.pick(key, [o for o in options if o not in given] or options)
+        given.add(text)
+        return text
 
     def pick(self, key: str, options: list[str] | None = None, values: dict[str, object] | None = None) -> str:
         choices = options if options is not None else words().frames(key)
