@@ -371,3 +371,12 @@ def test_the_opening_counts_parents_when_they_took_part(tmp_path: Path) -> None:
   - {日期: 4月17日, 名称: 开展升旗仪式, 参与: 900人}
 """, name="江城区实验小学", unit_type="学校"))
     assert "师生累计参与1800人次" in alone
+
+
+def test_one_problem_that_is_an_assessment_stands_alone(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+宣传发动:
+  - {日期: 3月5日, 名称: 开展学雷锋宣传活动}
+存在问题: [街道创建工作取得了一定成绩，但离上级的要求还有一定的距离。]
+""", name="柳岸街道办事处", unit_type="街道"))
+    assert "、存在的问题\n\n街道创建工作取得了一定成绩，但离上级的要求还有一定的距离。" in body

@@ -169,6 +169,14 @@ def _closing(report: Report, voice: Voice) -> str:
     return voice.frame("closing_open") + voice.frame("closing")
 
 
+def _problems_lead(report: Report, voice: Voice) -> str:
+    """The 问题 lead-in, unless the one problem given is itself an assessment (……取得了一定成绩，
+    但离上级的要求还有一定的距离): that stands alone."""
+    if len(report.problems) == 1 and re.search("[，,](但|但是|然而)", report.problems[0]):
+        return ""
+    return voice.frame("problems_lead", expect=_expectation(voice.type))
+
+
 def _expectation(unit_type: str) -> str:
     """Whose expectations a unit answers to (家长和社会 for a school), for the 问题 lead-in."""
     table = words().table("expectation")
@@ -406,7 +414,7 @@ def build_view(report: Report, style: ActivityStyle = "summary", volunteer_bar: 
         about=nest_quotes(_about(report)),
         results_title=voice.frame("results_part") if results else "",
         results=[finish(p) for p in results],
-        problems_lead=voice.frame("problems_lead", expect=_expectation(voice.type)),
+        problems_lead=_problems_lead(report, voice),
         next_lead=voice.frame("next_lead"),
     )
 
