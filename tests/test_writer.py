@@ -199,15 +199,16 @@ def test_people_at_one_event_follow_its_purpose_in_a_sentence_of_their_own(tmp_p
 
 
 def test_several_measures_get_a_lead_and_lose_the_subject_it_names(tmp_path: Path) -> None:
-    """一是……；二是…… after a lead-in (我院主要采取了以下措施：一是将……), not right after the heading,
-    and 一是医院将…… loses the 医院 the lead already says; a measure about 社区文化中心 keeps it."""
+    """一是……；二是…… after a lead-in that names the unit (我院一是将……, 我院主要采取了以下措施：一是……),
+    not right after the heading, and 一是医院将…… loses the 医院 the lead already says; a measure
+    about 社区文化中心 keeps it."""
     text = _body(_text(tmp_path, """\
 环境整治:
   做法:
     - 医院将保洁工作分区包干
     - 医疗废物日产日清
 """, name="江城区中医院", unit_type="医院"))
-    assert re.search(r"我院[^。]*：一是将保洁工作分区包干；二是医疗废物日产日清。", text)
+    assert re.search(r"我院[^。一]*一是将保洁工作分区包干；二是医疗废物日产日清。", text)
     community = _body(_text(tmp_path, "宣传发动:\n  做法: [社区文化中心每周开放, 社区将宣传栏每季度更新]\n"))
     assert "一是社区文化中心每周开放；二是将宣传栏每季度更新" in community
 

@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..load.amounts import Amount
@@ -296,10 +296,10 @@ def date_opening(act: Activity, with_year: bool, index: int) -> str:
 
 # One activity.
 def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool, index: int = 0,
-                  lead: str = "", doings: Sequence[str] = (), last_actor: str = "") -> str:
+                  lead: str = "", doings: Sequence[str] = (), last_actor: str = "", last_place: str = "") -> str:
     """One activity in one or more sentences, as the seeds write them; ``doings`` are the actions
-    of like activities said in the same sentence (分别召开党员会议、村民代表会议), ``last_actor`` the
-    actor of the sentence before (not said twice in a row)."""
+    of like activities said in the same sentence (分别召开党员会议、村民代表会议), ``last_actor`` and
+    ``last_place`` the actor and place of the activity told before (not said twice in a row)."""
     opening = lead + date_opening(act, with_year, index)
     title = clause(act.title)
     place = "" if title.startswith("在") else _without_echo(clause(act.place or ""), title)
@@ -309,6 +309,8 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
         actor = ""  # 社区在社区文化中心 → 在社区文化中心
     if actor and actor == last_actor and not opening:
         actor = ""
+    if place and place == last_place:  # 4月16日，召开推进会, not 在社区文化中心会议室 a second time running
+        place = ""
     named_day = opening.endswith(("当天，", "前夕，")) or ("是" in opening and observance(act) is not None)
     if named_day and not actor:  # 6月5日是世界环境日，学校在……开展……
         own = next((w for w in (*voice.own_places, voice.self, voice.name) if where.startswith(w)), "")
@@ -614,14 +616,18 @@ def choose_examples(acts: Sequence[Activity], limit: int) -> list[Activity]:
     return [acts[i] for i in sorted(ranked)]
 
 
-def paragraphs_of(sentences: Iterable[str], limit: int = 220) -> list[str]:
-    """Sentences into paragraphs of about ``limit`` characters (one long one stands alone)."""
+def paragraphs_of(lead: Sequence[str], told: Sequence[str], short: int = 90, limit: int = 260) -> list[str]:
+    """Each activity its own paragraph, as careful writers set them; the section's theme sentence
+    (``lead``) opens the first (……5次，……。其中，1月20日……), and a short one shares the paragraph
+    of its neighbour rather than standing alone as a line."""
     out: list[str] = []
-    current = ""
-    for text in sentences:
-        if current and len(current) + len(text) > limit:
+    current = "".join(lead)
+    for text in told:
+        if current and (len(current) < short or len(text) < short) and len(current) + len(text) <= limit:
+            current += text
+            continue
+        if current:
             out.append(current)
-            current = ""
-        current += text
+        current = text
     return [*out, current] if current else out
 

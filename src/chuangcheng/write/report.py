@@ -107,11 +107,12 @@ class ReportView:
 
 
 def activity_view(act: Activity, voice: Voice, with_year: bool, *, subject: bool = True, index: int = 0,
-                  lead: str = "", doings: list[str] | None = None, last_actor: str = "") -> ActivityView:
+                  lead: str = "", doings: list[str] | None = None, last_actor: str = "",
+                  last_place: str = "") -> ActivityView:
     """One activity, in the writer's words."""
     when = when_range(act.date, act.end_date, with_year) if act.date else ""
     text = prose.activity_text(act, voice, subject=subject, with_year=with_year, index=index, lead=lead,
-                               doings=doings or [], last_actor=last_actor)
+                               doings=doings or [], last_actor=last_actor, last_place=last_place)
     return ActivityView(act, when, prose.action(act.title), text)
 
 
@@ -287,16 +288,18 @@ def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: A
         theme = voice.choose.pick(f"theme.{key}", themes.get(key, themes["other"]), {"n": times(acts)})
         sentences.append(sentence("，".join(p for p in (voice.self + theme, item_list(total_pairs)) if p)))
     views = []
-    last_actor = voice.self if summarise else ""
+    last_actor, last_place = (voice.self if summarise else ""), ""
     for i, (act, like) in enumerate(_like_groups(chosen)):
         lead = voice.choose.pick("example_lead") if summarise and i == 0 and style != "all" else ""
         view = activity_view(act, voice, with_year, subject=not summarise and i == 0, index=i, lead=lead,
-                             doings=[prose.action(a.title) for a in like], last_actor=last_actor)
+                             doings=[prose.action(a.title) for a in like], last_actor=last_actor,
+                             last_place=last_place)
         last_actor = clause(act.organiser) if act.organiser else last_actor
+        last_place = clause(act.place or "")
         views.append(view)
         sentences.append(view.text)
     told = _bare_runs_joined([v.text for v in views], [v.activity for v in views])
-    paragraphs += prose.paragraphs_of([*sentences[:len(sentences) - len(views)], *told])
+    paragraphs += prose.paragraphs_of(sentences[:len(sentences) - len(views)], told)
     results = "".join(sentence(r) for r in sec.results)
     if results:  # 增强了…… wants its lead: 通过以上工作，增强了……
         leads = [lead for lead in words().frames("results_after") if lead or not prose.leading_verb(results)]
@@ -362,7 +365,7 @@ def _figures(report: Report, sections: list[SectionView], voice: Voice) -> list[
               and prose.leading_verb(t.item)]
     ranked.sort(key=lambda t: -t.activities)
     ranked = [t for t in ranked if t.activities >= 3]  # an item of one activity is no headline
-    room = max(0, 5 - len(out))
+    room = max(0, 4 - len(out))  # three to four figures: more reads as the table copied out
     if room and ranked:
         out.append(item_list([total_text(t) for t in ranked[:min(room, 2)]]))
     return out
