@@ -381,3 +381,24 @@ def test_one_problem_that_is_an_assessment_stands_alone(tmp_path: Path) -> None:
 存在问题: [街道创建工作取得了一定成绩，但离上级的要求还有一定的距离。]
 """, name="柳岸街道办事处", unit_type="街道"))
     assert "、存在的问题\n\n街道创建工作取得了一定成绩，但离上级的要求还有一定的距离。" in body
+
+
+def test_meetings_say_who_attended_in_turn(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+组织领导:
+  - {日期: 1月8日, 名称: 创城工作动员会, 地点: 社区文化中心, 参与: 86人}
+  - {日期: 4月16日, 名称: 创城工作推进会, 地点: 社区会议室, 参与: 62人}
+"""))
+    assert "参会人员86人" in body or "86人参加会议" in body
+    assert "参会人员62人" in body or "62人参加会议" in body
+    assert ("参会人员86人" in body) != ("参会人员62人" in body)  # the two wordings take turns
+
+
+def test_figures_a_description_lists_stay_after_it(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+环境整治:
+  - {名称: 开展清除“四害”行动, 数量: {分发灭鼠药: 30箱, 分发喷雾杀虫剂: 24瓶},
+     说明: 向各个社区分发灭鼠药和喷雾杀虫剂，各社区集中投放。}
+""", name="柳岸街道办事处", unit_type="街道"))
+    assert "分发灭鼠药和喷雾杀虫剂，各社区集中投放。" in body  # not 和喷雾杀虫剂24瓶 inside the list
+    assert re.search("。(共|累计)分发灭鼠药30箱、喷雾杀虫剂24瓶", body)

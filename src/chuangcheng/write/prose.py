@@ -229,7 +229,10 @@ def _people(act: Activity, voice: Voice, desc: str) -> list[str]:
         if not _said_in(count, desc):
             who = people_noun(act, voice)
             served = act.volunteers and any(w in act.title for w in words().data["served_by_volunteers"])
-            out.append(f"{who}{count}" if who.startswith("参") else f"{'服务' if served else '参与'}{who}{count}")
+            if who == "参会人员" and count.endswith("人") and not many:  # 86人参加会议, 参会人员62人 in turn
+                out.append(voice.frame("meeting_people", count=count))
+            else:
+                out.append(f"{who}{count}" if who.startswith("参") else f"{'服务' if served else '参与'}{who}{count}")
     return out
 
 
@@ -349,7 +352,8 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
         if attendance and people:  # ……倡导邻里守望的新风尚。共有450名居民参加。
             return sentence(f"{head}，{clause(desc)}") + sentence(attendance)
         return sentence("，".join([head, clause(desc), *people]))
-    if is_one_clause(desc) and not people and len(pairs) <= 2:  # 更新……宣传栏12块，张贴公益广告40幅，新版面……
+    named = any(len(obj) >= 3 and obj in desc for obj in (i.removeprefix(leading_verb(i)) for i, _ in pairs))
+    if is_one_clause(desc) and not people and len(pairs) <= 2 and not named:  # ……宣传栏12块，张贴……，新版面……
         return sentence(f"{head}，{figures}，{clause(desc)}")
     return sentence(f"{head}，{clause(desc)}" if is_one_clause(desc) else head) + _told(
         "" if is_one_clause(desc) else desc, figures, people, voice,
@@ -473,10 +477,14 @@ def _figures_into(desc: str, pairs: list[tuple[str, str]]) -> tuple[str, list[tu
     sentence of figures after it (……张贴公益广告。共计张贴公益广告120幅)."""
     kept = []
     for item, amount in pairs:
-        at = desc.find(item) if len(item) >= 4 else -1
-        end = at + len(item)
-        if at >= 0 and (end == len(desc) or desc[end] in "，。；、"):  # the item ends a clause there
-            desc = desc[:end] + amount + desc[end:]
+        obj = item.removeprefix(leading_verb(item))
+        for name in (item, obj) if obj != item and len(obj) >= 2 else (item,):  # 送上亲手制作的贺卡200张
+            at = desc.find(name) if len(name) >= (4 if name == item else 2) else -1
+            end = at + len(name)
+            listed = name != item and at > 0 and desc[at - 1] in "、和及与"  # not ……和喷雾杀虫剂24瓶
+            if at >= 0 and not listed and (end == len(desc) or desc[end] in "，。；、"):  # it ends a clause
+                desc = desc[:end] + amount + desc[end:]
+                break
         else:
             kept.append((item, amount))
     return desc, kept
