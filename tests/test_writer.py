@@ -402,3 +402,19 @@ def test_figures_a_description_lists_stay_after_it(tmp_path: Path) -> None:
 """, name="柳岸街道办事处", unit_type="街道"))
     assert "分发灭鼠药和喷雾杀虫剂，各社区集中投放。" in body  # not 和喷雾杀虫剂24瓶 inside the list
     assert re.search("。(共|累计)分发灭鼠药30箱、喷雾杀虫剂24瓶", body)
+
+
+def test_lead_ins_count_the_measures_and_never_stack_and(tmp_path: Path) -> None:
+    seen = set()
+    for name in ("江城区人民医院", "江城区中医院", "江城区妇幼保健院", "江城区第二人民医院", "江城区口腔医院",
+                 "江城区骨科医院", "江城区眼科医院", "江城区康复医院"):
+        body = _body(_text(tmp_path, """\
+环境整治:
+  做法: [保洁分区包干, 医疗废物日产日清, 公共卫生间定时消毒]
+存在问题: [候诊区拥挤。, 停车位不足。]
+""", name=name, unit_type="医院"))
+        assert "和患者和" not in body and "和群众和" not in body, name
+        seen |= {w for w in ("三个方面：一是", "三项工作：一是", "以下措施：一是") if w in body}
+        if "患者" in body:
+            assert "与上级要求和患者、群众的期盼" in body
+    assert len(seen) >= 2  # the wordings vary between units

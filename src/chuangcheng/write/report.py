@@ -18,7 +18,7 @@ from ..load.models import Activity, Honour, Leadership, Report, Section, Volunte
 from ..read.images import posix
 from . import prose
 from .prose import Total, Voice, item_list, people_times, total_text
-from .typography import book_titles, clause, join_list, nest_quotes, points, sentence, tidy
+from .typography import book_titles, clause, cn_number, join_list, nest_quotes, points, sentence, tidy
 from .words import words
 
 ActivityStyle = Literal["summary", "all"]
@@ -278,7 +278,9 @@ def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: A
     intro = _section_intro(sec, report, voice)
     measures = points(sec.measures)
     if len([m for m in sec.measures if clause(m)]) > 1:  # 一是……；二是…… wants a lead-in, not a bare start
-        measures = voice.frame("measures_lead") + points([_without_subject(m, voice, report) for m in sec.measures])
+        count = len([m for m in sec.measures if clause(m)])
+        measures = voice.frame("measures_lead", n="两" if count == 2 else cn_number(count)) + points(
+            [_without_subject(m, voice, report) for m in sec.measures])
     paragraphs = [p for p in (intro, measures) if p]
     summarise = len(acts) > EXAMPLES + 1  # four activities are told; five and more are summed first
     chosen = acts if style == "all" or not summarise else prose.choose_examples(acts, EXAMPLES)
