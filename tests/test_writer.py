@@ -95,7 +95,7 @@ def test_observances_open_an_example_when_the_activity_is_about_them(tmp_path: P
   - {日期: 6月5日, 名称: 楼道清理, 志愿者: 20人}
 """
     text = _body(_text(tmp_path, body))
-    assert "3月5日是学雷锋纪念日，社区开展志愿服务进小区活动" in text
+    assert "3月5日是学雷锋纪念日，社区组织45名志愿者开展志愿服务进小区活动" in text
     assert "世界环境日" not in text  # a day is named only when the activity is about it
 
 
@@ -418,3 +418,15 @@ def test_lead_ins_count_the_measures_and_never_stack_and(tmp_path: Path) -> None
         if "患者" in body:
             assert "与上级要求和患者、群众的期盼" in body
     assert len(seen) >= 2  # the wordings vary between units
+
+
+def test_volunteers_of_a_day_are_who_did_it(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+宣传发动:
+  - {日期: 3月5日, 名称: 开展学雷锋主题宣传活动, 地点: 民主东路, 志愿者: 45人, 参与: 1500余人,
+     说明: 志愿者向过往市民发放倡议书。}
+  - {日期: 4月1日, 结束日期: 4月30日, 名称: 开展文明交通劝导, 地点: 民主东路口, 志愿者: 320人次}
+"""))
+    assert re.search("3月5日，(社区)?组织45名志愿者在民主东路开展学雷锋主题宣传活动，向过往市民发放倡议书", body)
+    assert "出动志愿者45人" not in body
+    assert "出动志愿者320人次" in body  # work over a month: counted, not who did it

@@ -216,11 +216,23 @@ def single_day(act: Activity) -> bool:
     return act.date is not None and act.date.day is not None and act.end_date in (None, act.date)
 
 
-def _people(act: Activity, voice: Voice, desc: str) -> list[str]:
-    """出动志愿者……, 参与居民……: the counts the description does not already give."""
+def _volunteers_led(act: Activity, doing: str, desc: str) -> str:
+    """``45名`` when the volunteers of a one-day activity are best said as who did it (组织45名志愿者
+    在……开展……) rather than counted at the end; ``""`` when they are not (an organiser named, a
+    title that already leads with 组织, a count the description gives, 人次)."""
+    count = act.volunteers
+    if (count is None or count.unit not in {"人", "名"} or not single_day(act) or act.times > 1 or act.organiser
+            or doing.startswith((*_LEADING, "分别")) or not leading_verb(doing) or _said_in(str(count), desc)):
+        return ""
+    return str(count).removesuffix(count.unit) + "名"
+
+
+def _people(act: Activity, voice: Voice, desc: str, volunteers: bool = True) -> list[str]:
+    """出动志愿者……, 参与居民……: the counts the description does not already give (``volunteers``
+    False: they were said as who did it)."""
     out = []
     many = act.times > 1 or not single_day(act)
-    if act.volunteers:
+    if act.volunteers and volunteers:
         count = str(people_times(act.volunteers) if many else one_event(act.volunteers))
         if not _said_in(count, desc):
             out.append(f"出动志愿者{count}")
@@ -339,11 +351,15 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
     said = [f"{act.times}{unit}" for unit in "次场期"]  # not 进行教育培训6次，共召开培训会6次
     if act.times > 1 and not any(amount in said for _, amount in pairs) and not any(s in desc for s in said):
         doing += f"{act.times}次"
+    led = _volunteers_led(act, doing, desc)
+    if led:  # 组织45名志愿者在民主东路开展……, not a tail 出动志愿者45人
+        doing = f"组织{led}志愿者{doing}"
+        desc = desc.removeprefix("志愿者") if not desc.startswith("志愿者们") else desc
     own = where.startswith((*voice.own_places, voice.self, voice.name))
     doing, place = _place_inside(doing, place, clause(act.place or ""))
     head = _shaped(act, opening, actor or ("" if own or act.organiser else voice.self), place, doing, title,
                    with_year, index, actor)
-    people = _people(act, voice, desc)
+    people = _people(act, voice, desc, volunteers=not led)
     figures = item_list(pairs) if pairs else ""
     if not desc:
         return sentence("，".join([head, *([figures] if figures else []), *people]))
