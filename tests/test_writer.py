@@ -430,3 +430,14 @@ def test_volunteers_of_a_day_are_who_did_it(tmp_path: Path) -> None:
     assert re.search("3月5日，(社区)?组织45名志愿者在民主东路开展学雷锋主题宣传活动，向过往市民发放倡议书", body)
     assert "出动志愿者45人" not in body
     assert "出动志愿者320人次" in body  # work over a month: counted, not who did it
+
+
+def test_the_theme_sentence_and_its_first_example_are_one_paragraph(tmp_path: Path) -> None:
+    body = "环境整治:\n" + "".join(
+        f"  - {{日期: {m}月{d}日, 名称: 背街小巷清理{m}{d}, 地点: 官塘路沿线第{m}段, 数量: {{清运垃圾: 10吨,"
+        f" 清理小广告: 300条, 清理卫生死角: 12处, 整治楼道: 20个, 拆除私拉晾衣绳: 30处, 清理乱堆乱放: 15处}},"
+        f" 说明: 志愿者使用铲刀和环保清洗剂清除电线杆、墙面上的小广告，对反复张贴的小广告报城管部门处理。}}\n"
+        for m, d in ((1, 5), (2, 6), (3, 7), (4, 8), (5, 9)))
+    text = _body(_text(tmp_path, body))
+    theme = next(p for p in text.split("\n\n") if "清运垃圾50吨" in p and "现将" not in p)
+    assert len(theme.split("。")[0]) > 60 and re.search("。(其中，)?1月5日", theme)

@@ -646,8 +646,9 @@ def paragraphs_of(lead: Sequence[str], told: Sequence[str], short: int = 60, lim
     of its neighbour rather than standing alone as a line."""
     out: list[str] = []
     current = "".join(lead)
-    for text in told:
-        if current and (len(current) < short or len(text) < short) and len(current) + len(text) <= limit:
+    for n, text in enumerate(told):
+        joins = (n == 0 and lead) or len(current) < short or len(text) < short  # 其中，1月20日 follows its theme
+        if current and joins and (len(current) + len(text) <= limit or (n == 0 and lead)):
             current += text
             continue
         if current:
