@@ -294,7 +294,7 @@ def test_volunteers_serve_and_figures_get_their_lead(tmp_path: Path) -> None:
   - {日期: 5月11日, 名称: 整治停车秩序, 地点: 院区主入口, 数量: {施划停车位: 180个},
      说明: 安排保安引导车辆分流。高峰时段临时疏导。}
 """, name="江城区实验小学", unit_type="学校"))
-    assert "出动志愿者320人次，服务群众1900余人次" in body
+    assert "参与志愿服务320人次，服务群众1900余人次" in body  # a school: not 出动
     assert re.search("(共|此次共|共计)结对帮扶留守儿童30名", body)
     assert re.search("(共|此次共|共计)施划停车位180个", body)
 
@@ -414,7 +414,7 @@ def test_lead_ins_count_the_measures_and_never_stack_and(tmp_path: Path) -> None
 存在问题: [候诊区拥挤。, 停车位不足。]
 """, name=name, unit_type="医院"))
         assert "和患者和" not in body and "和群众和" not in body, name
-        seen |= {w for w in ("三个方面：一是", "三项工作：一是", "以下措施：一是") if w in body}
+        seen |= {w for w in ("三个方面：一是", "重点抓了三项：一是", "以下措施：一是") if w in body}
         if "患者" in body:
             assert "与上级要求和患者、群众的期盼" in body
     assert len(seen) >= 2  # the wordings vary between units
@@ -441,3 +441,15 @@ def test_the_theme_sentence_and_its_first_example_are_one_paragraph(tmp_path: Pa
     text = _body(_text(tmp_path, body))
     theme = next(p for p in text.split("\n\n") if "清运垃圾50吨" in p and "现将" not in p)
     assert len(theme.split("。")[0]) > 60 and re.search("。(其中，)?1月5日", theme)
+
+
+def test_a_school_does_not_dispatch_its_volunteers_and_later_mentions_drop_the_year(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+志愿服务:
+  - {日期: 3月2日, 结束日期: 6月30日, 名称: 开展护学岗志愿执勤, 志愿者: 320人次}
+  - {日期: 4月2日, 结束日期: 4月30日, 名称: 开展文明劝导, 志愿者: 100人次}
+存在问题: [校门口道路狭窄。, 功能室面积不足。]
+""", name="江城区实验小学", unit_type="学校"))
+    assert "出动" not in body and "参与志愿服务320人次" in body and "志愿服务420人次" in body
+    after = body[body.index("存在的问题"):]
+    assert "2026年上半年" not in after.split("\n\n江城区实验小学")[0]

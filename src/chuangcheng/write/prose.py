@@ -48,6 +48,9 @@ class Voice:
         self.people_all = str(table.table("people_all").get(unit_type, "群众"))
         self.own_places = tuple(table.table("own_places").get(unit_type, []))
         self.choose = Chooser(name)
+        self.later = _period_later(period)
+        said = table.table("volunteers_said")
+        self.volunteers = str(said.get(unit_type, said["default"]))  # 出动志愿者, a school's 参与志愿服务
         self.headings = ""  # the section headings given so far (a custom one does not repeat their verbs)
 
     @staticmethod
@@ -60,11 +63,21 @@ class Voice:
 
     def frame(self, key: str, **values: object) -> str:
         return self.choose.pick(key, None, {"self": self.self, "name": self.name, "period": self.period,
+                                            "later": self.later,
                                             "goal": self.goal, **values})
 
     def heading(self, key: str) -> str:
         options = words().table("headings")[key]
         return str(options.get(self.type, options["default"]))
+
+
+def _period_later(period: str) -> str:
+    """The period as said after the opening, without its year: 上半年 for 2026年上半年, 全年 for 2026年
+    (the title and the opening have said the year); the whole name when it spans years."""
+    rest = re.sub(r"^\d{4}年", "", period)
+    if rest == period or re.search(r"\d{4}", rest):
+        return period
+    return rest if rest not in ("", "度") else "全年"
 
 
 # Titles and verbs.
@@ -235,7 +248,7 @@ def _people(act: Activity, voice: Voice, desc: str, volunteers: bool = True) -> 
     if act.volunteers and volunteers:
         count = str(people_times(act.volunteers) if many else one_event(act.volunteers))
         if not _said_in(count, desc):
-            out.append(f"出动志愿者{count}")
+            out.append(f"{voice.volunteers}{count}")
     if act.participants:
         count = str(people_times(act.participants) if many else one_event(act.participants))
         if not _said_in(count, desc):

@@ -357,7 +357,8 @@ def _figures(report: Report, sections: list[SectionView], voice: Voice) -> list[
         out.append(f"{_people_all(acts, voice)}累计参与{people}")
     helpers = _people_sum(acts, "volunteers")
     if helpers:
-        out.append(f"出动志愿者{helpers}")
+        said = words().table("volunteers_total")  # 师生和家长累计参与……，志愿服务503人次 (not 参与 twice)
+        out.append(f"{said.get(voice.type, voice.volunteers)}{helpers}")
     total_money = sum_amounts(("资金", amt) for a in acts for item, amt in a.quantities.items()
                               if amt.unit.endswith(prose.MONEY_UNITS))
     if total_money:
