@@ -453,3 +453,11 @@ def test_a_school_does_not_dispatch_its_volunteers_and_later_mentions_drop_the_y
     assert "出动" not in body and "参与志愿服务320人次" in body and "志愿服务420人次" in body
     after = body[body.index("存在的问题"):]
     assert "2026年上半年" not in after.split("\n\n江城区实验小学")[0]
+
+
+def test_an_item_of_people_counted_in_person_times_is_not_called_people_twice(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+志愿服务:
+  - {日期: 5月1日, 结束日期: 5月5日, 名称: 开展文明劝导行动, 数量: {劝阻不文明行为人员: 430余人次}}
+"""))
+    assert "劝阻不文明行为430余人次" in body

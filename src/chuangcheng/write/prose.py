@@ -130,6 +130,8 @@ def item_list(pairs: Sequence[tuple[str, str]]) -> str:
     rest = [p for p in pairs if p not in money]
     groups: dict[str, list[tuple[str, str]]] = {}
     for item, amount in rest:
+        if item.endswith("人员") and amount.endswith(("人次", "人")) and leading_verb(item):
+            item = item.removesuffix("人员")  # 劝阻不文明行为430余人次, not 劝阻不文明行为人员430余人次
         groups.setdefault(leading_verb(item), []).append((item, amount))
     out = [f"{item}{amount}" if leading_verb(item) else f"投入{_money_item(item)}{amount}" for item, amount in money]
     for verb, members in groups.items():
