@@ -459,5 +459,16 @@ def test_an_item_of_people_counted_in_person_times_is_not_called_people_twice(tm
     body = _body(_text(tmp_path, """\
 志愿服务:
   - {日期: 5月1日, 结束日期: 5月5日, 名称: 开展文明劝导行动, 数量: {劝阻不文明行为人员: 430余人次}}
+  - {日期: 3月25日, 名称: 开展窗口服务礼仪培训, 数量: {培训窗口工作人员: 210人次}}
 """))
     assert "劝阻不文明行为430余人次" in body
+    assert "培训窗口工作人员210人次" in body  # people who work at the counter stay 人员
+
+
+def test_figures_come_after_a_description_of_how(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+组织领导:
+  - {日期: 6月9日, 名称: 开展创城工作专项自查, 地点: 全校各处室、班级, 数量: {整改问题: 23个},
+     说明: 对照文明校园测评标准逐项自查，问题清单交各责任处室限期整改。}
+""", name="江城区实验小学", unit_type="学校"))
+    assert "限期整改。共整改问题23个。" in body or "限期整改。此次共整改问题23个。" in body

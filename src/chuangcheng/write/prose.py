@@ -130,7 +130,7 @@ def item_list(pairs: Sequence[tuple[str, str]]) -> str:
     rest = [p for p in pairs if p not in money]
     groups: dict[str, list[tuple[str, str]]] = {}
     for item, amount in rest:
-        if item.endswith("人员") and amount.endswith(("人次", "人")) and leading_verb(item):
+        if item.endswith("行为人员") and amount.endswith(("人次", "人")) and leading_verb(item):
             item = item.removesuffix("人员")  # 劝阻不文明行为430余人次, not 劝阻不文明行为人员430余人次
         groups.setdefault(leading_verb(item), []).append((item, amount))
     out = [f"{item}{amount}" if leading_verb(item) else f"投入{_money_item(item)}{amount}" for item, amount in money]
@@ -384,7 +384,8 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
             return sentence(f"{head}，{clause(desc)}") + sentence(attendance)
         return sentence("，".join([head, clause(desc), *people]))
     named = any(len(obj) >= 3 and obj in desc for obj in (i.removeprefix(leading_verb(i)) for i, _ in pairs))
-    if is_one_clause(desc) and not people and len(pairs) <= 2 and not named:  # ……宣传栏12块，张贴……，新版面……
+    method = desc.startswith(tuple(words().data["method_words"]))  # 对照……逐项自查: how, then what came of it
+    if is_one_clause(desc) and not people and len(pairs) <= 2 and not named and not method:  # ……12块，新版面……
         return sentence(f"{head}，{figures}，{clause(desc)}")
     return sentence(f"{head}，{clause(desc)}" if is_one_clause(desc) else head) + _told(
         "" if is_one_clause(desc) else desc, figures, people, voice,
