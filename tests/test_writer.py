@@ -472,3 +472,14 @@ def test_figures_come_after_a_description_of_how(tmp_path: Path) -> None:
      说明: 对照文明校园测评标准逐项自查，问题清单交各责任处室限期整改。}
 """, name="江城区实验小学", unit_type="学校"))
     assert "限期整改。共整改问题23个。" in body or "限期整改。此次共整改问题23个。" in body
+
+
+def test_one_events_people_are_told_in_two_wordings_in_turn(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+宣传发动:
+  - {日期: 3月5日, 名称: 开展学雷锋宣传, 地点: 民主东路, 参与: 1500余人, 数量: {发放宣传单: 3000份}}
+  - {日期: 4月5日, 名称: 开展文明出行宣传, 地点: 新苑路, 参与: 800人, 数量: {发放宣传单: 2000份}}
+"""))
+    first = "参与群众1500余人" in body, "1500余名群众参与" in body
+    second = "参与群众800人" in body, "800名群众参与" in body
+    assert any(first) and any(second) and first != second

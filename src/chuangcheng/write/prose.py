@@ -258,6 +258,9 @@ def _people(act: Activity, voice: Voice, desc: str, volunteers: bool = True) -> 
             served = act.volunteers and any(w in act.title for w in words().data["served_by_volunteers"])
             if who == "参会人员" and count.endswith("人") and not many:  # 86人参加会议, 参会人员62人 in turn
                 out.append(voice.frame("meeting_people", count=count))
+            elif not many and not served and count.endswith("人") and not who.startswith("参"):
+                number = count.removesuffix("人")  # 参与群众1500余人 / 1500余名群众参与, in turn
+                out.append(voice.frame("people_one", count=count, number=number, who=who))
             else:
                 out.append(f"{who}{count}" if who.startswith("参") else f"{'服务' if served else '参与'}{who}{count}")
     return out
