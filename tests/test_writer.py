@@ -483,3 +483,20 @@ def test_one_events_people_are_told_in_two_wordings_in_turn(tmp_path: Path) -> N
     first = "参与群众1500余人" in body, "1500余名群众参与" in body
     second = "参与群众800人" in body, "800名群众参与" in body
     assert any(first) and any(second) and first != second
+
+
+def test_money_goes_before_the_work_it_paid_for(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, """\
+基础设施:
+  - {日期: 3月27日, 名称: 建成新苑广场居民健身点, 数量: {投入资金: 6.8万元, 新增健身器材: 24件},
+     说明: 在广场东侧空地铺设防滑地垫。}
+  - {日期: 5月20日, 名称: 建成母婴室, 地点: 门诊楼二楼, 数量: {投入资金: 15万元, 建设母婴室: 2间}}
+  - {日期: 6月1日, 名称: 启用综合服务中心, 数量: {投入资金: 28万元}}
+组织领导:
+  工作机制: [周调度、月总结]
+  做法: [把任务分解到网格, 每周一召开例会]
+"""))
+    assert "投入6.8万元建成新苑广场居民健身点，新增健身器材24件" in body
+    assert "投入15万元在门诊楼二楼建成母婴室2间" in body
+    assert "投入28万元启用" not in body and "28万元" in body
+    assert "工作机制：一是把任务分解到网格；二是每周一召开例会。" in body  # how the mechanisms work, said with them

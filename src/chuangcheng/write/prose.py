@@ -373,6 +373,11 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
     if led:  # 组织45名志愿者在民主东路开展……, not a tail 出动志愿者45人
         doing = f"组织{led}志愿者{doing}"
         desc = desc.removeprefix("志愿者") if not desc.startswith("志愿者们") else desc
+    money = [pair for pair in pairs if pair[1].endswith(MONEY_UNITS)]
+    if (len(money) == 1 and not led and leading_verb(doing) and not doings  # 投入6.8万元在……建成……
+            and leading_verb(doing) not in words().data["not_invested"]):  # not 投入28万元启用……
+        pairs = [pair for pair in pairs if pair not in money]
+        doing, place = f"投入{money[0][1]}" + (f"在{place}" if place else "") + doing, ""
     own = where.startswith((*voice.own_places, voice.self, voice.name))
     doing, place = _place_inside(doing, place, clause(act.place or ""))
     head = _shaped(act, opening, actor or ("" if own or act.organiser else voice.self), place, doing, title,

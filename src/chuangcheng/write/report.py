@@ -277,10 +277,12 @@ def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: A
     total_pairs = [total_text(t) for t in totals]
     intro = _section_intro(sec, report, voice)
     measures = points(sec.measures)
-    if len([m for m in sec.measures if clause(m)]) > 1:  # 一是……；二是…… wants a lead-in, not a bare start
-        count = len([m for m in sec.measures if clause(m)])
-        measures = voice.frame("measures_lead", n="两" if count == 2 else cn_number(count)) + points(
-            [_without_subject(m, voice, report) for m in sec.measures])
+    count = len([m for m in sec.measures if clause(m)])
+    own = points([_without_subject(m, voice, report) for m in sec.measures])
+    if count > 1 and intro.endswith(("机制。", "制度。")):  # the mechanisms, then how they work: ……工作机制：一是……
+        intro, measures = intro.removesuffix("。") + "：" + own, ""
+    elif count > 1:  # 一是……；二是…… wants a lead-in, not a bare start
+        measures = voice.frame("measures_lead", n="两" if count == 2 else cn_number(count)) + own
     paragraphs = [p for p in (intro, measures) if p]
     summarise = len(acts) > EXAMPLES + 1  # four activities are told; five and more are summed first
     chosen = acts if style == "all" or not summarise else prose.choose_examples(acts, EXAMPLES)
