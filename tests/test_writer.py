@@ -247,7 +247,9 @@ def test_a_result_without_a_subject_gets_its_lead(tmp_path: Path) -> None:
   做法: [在职工中开展职业道德教育。]
   成效: [增强了干部职工的诚信意识。]
 """, name=name, unit_type="机关"))
-        assert re.search(r"(通过以上工作|经过努力)，增强了干部职工的诚信意识", body), name
+        assert re.search(r"(通过以上工作|经过努力|通过扎实工作)，增强了干部职工的诚信意识", body), name
+    own = _body(_text(tmp_path, "道德建设:\n  做法: [开展教育。]\n  成效: [通过教育，职工意识增强。]\n"))
+    assert "。\n\n通过教育，职工意识增强。" in own  # a result with its own lead keeps it, and only it
 
 
 def test_people_the_description_names_are_the_people_counted(tmp_path: Path) -> None:

@@ -664,7 +664,7 @@ def choose_examples(acts: Sequence[Activity], limit: int) -> list[Activity]:
     return [acts[i] for i in sorted(ranked)]
 
 
-def paragraphs_of(lead: Sequence[str], told: Sequence[str], short: int = 60, limit: int = 260) -> list[str]:
+def paragraphs_of(lead: Sequence[str], told: Sequence[str], short: int = 30, limit: int = 260) -> list[str]:
     """Each activity its own paragraph, as careful writers set them; the section's theme sentence
     (``lead``) opens the first (……5次，……。其中，1月20日……), and a short one shares the paragraph
     of its neighbour rather than standing alone as a line."""

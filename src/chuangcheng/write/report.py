@@ -305,9 +305,9 @@ def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: A
     told = _bare_runs_joined([v.text for v in views], [v.activity for v in views])
     paragraphs += prose.paragraphs_of(sentences[:len(sentences) - len(views)], told)
     results = "".join(sentence(r) for r in sec.results)
-    if results:  # 增强了…… wants its lead: 通过以上工作，增强了……
-        leads = [lead for lead in words().frames("results_after") if lead or not prose.leading_verb(results)]
-        paragraphs.append(voice.choose.pick("results_after", leads) + results)
+    if results:  # 通过以上工作，增强了……; a result that has its own lead keeps it
+        lead = "" if results.startswith(("通过", "经过", "经", "随着", "在")) else voice.frame("results_after")
+        paragraphs.append(lead + results)
     return SectionView(
         key=key, name=name, title=title, section=sec, measures=points(sec.measures), results=results,
         activities=views, totals=[f"{i}{a}" for i, a in total_pairs], intro=intro,
