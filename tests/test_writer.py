@@ -250,6 +250,8 @@ def test_a_result_without_a_subject_gets_its_lead(tmp_path: Path) -> None:
         assert re.search(r"(通过以上工作|经过努力|通过扎实工作)，增强了干部职工的诚信意识", body), name
     own = _body(_text(tmp_path, "道德建设:\n  做法: [开展教育。]\n  成效: [通过教育，职工意识增强。]\n"))
     assert "。\n\n通过教育，职工意识增强。" in own  # a result with its own lead keeps it, and only it
+    survey = _body(_text(tmp_path, "道德建设:\n  做法: [开展教育。]\n  成效: [据5月抽样调查，知晓率达到92%。]\n"))
+    assert "。\n\n据5月抽样调查，知晓率达到92%。" in survey
 
 
 def test_people_the_description_names_are_the_people_counted(tmp_path: Path) -> None:
@@ -296,7 +298,7 @@ def test_volunteers_serve_and_figures_get_their_lead(tmp_path: Path) -> None:
   - {日期: 5月11日, 名称: 整治停车秩序, 地点: 院区主入口, 数量: {施划停车位: 180个},
      说明: 安排保安引导车辆分流。高峰时段临时疏导。}
 """, name="江城区实验小学", unit_type="学校"))
-    assert "参与志愿服务320人次，服务群众1900余人次" in body  # a school: not 出动
+    assert "参与志愿者320人次，服务群众1900余人次" in body  # a school: not 出动
     assert re.search("(共|此次共|共计)结对帮扶留守儿童30名", body)
     assert re.search("(共|此次共|共计)施划停车位180个", body)
 
@@ -452,7 +454,7 @@ def test_a_school_does_not_dispatch_its_volunteers_and_later_mentions_drop_the_y
   - {日期: 4月2日, 结束日期: 4月30日, 名称: 开展文明劝导, 志愿者: 100人次}
 存在问题: [校门口道路狭窄。, 功能室面积不足。]
 """, name="江城区实验小学", unit_type="学校"))
-    assert "出动" not in body and "参与志愿服务320人次" in body and "志愿服务420人次" in body
+    assert "出动" not in body and "参与志愿者320人次" in body and "开展志愿服务420人次" in body
     after = body[body.index("存在的问题"):]
     assert "2026年上半年" not in after.split("\n\n江城区实验小学")[0]
 

@@ -306,7 +306,8 @@ def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: A
     paragraphs += prose.paragraphs_of(sentences[:len(sentences) - len(views)], told)
     results = "".join(sentence(r) for r in sec.results)
     if results:  # 通过以上工作，增强了……; a result that has its own lead keeps it
-        lead = "" if results.startswith(("通过", "经过", "经", "随着", "在")) else voice.frame("results_after")
+        lead = "" if results.startswith(("通过", "经过", "经", "随着", "在", "据", "截至", "目前")) else voice.frame(
+            "results_after")  # not 通过扎实工作，据5月入户抽样调查，……
         paragraphs.append(lead + results)
     return SectionView(
         key=key, name=name, title=title, section=sec, measures=points(sec.measures), results=results,
