@@ -504,3 +504,14 @@ def test_money_goes_before_the_work_it_paid_for(tmp_path: Path) -> None:
     assert "投入15万元在门诊楼二楼建成母婴室2间" in body
     assert "投入28万元启用" not in body and "28万元" in body
     assert "工作机制：一是把任务分解到网格；二是每周一召开例会。" in body  # how the mechanisms work, said with them
+
+
+def test_every_example_opens_with_its_date(tmp_path: Path) -> None:
+    body = _body(_text(tmp_path, "".join([
+        "环境整治:\n",
+        *(f"  - {{日期: {m}月{d}日, 名称: 开展楼道整治{m}, 地点: 翠竹花园{m}号楼, 说明: 清理楼道杂物并登记。}}\n"
+          for m, d in ((1, 5), (2, 6), (3, 7), (4, 8))),
+    ])))
+    assert "社区于" not in body
+    told = [p for p in body.split("\n\n") if "楼道整治" in p]
+    assert len(told) == 4 and all(re.match(r"\d+月\d+日，", p) for p in told)

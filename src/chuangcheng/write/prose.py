@@ -474,17 +474,16 @@ _EVENT_VERBS = {"召开": "召开", "举办": "举行", "举行": "举行"}
 def _shaped(act: Activity, opening: str, who: str, place: str, doing: str, title: str, with_year: bool,
             index: int, actor: str) -> str:
     """The head of an activity sentence, in one of three shapes taken in turn so that examples
-    side by side do not read alike: 3月5日，社区在……开展……; 4月16日，创城工作推进会在……召开;
-    社区于6月10日在……增设……."""
+    side by side do not read alike: 3月5日，在……开展……; 4月16日，创城工作推进会在……召开;
+    6月10日，社区在……增设…… (always the date first: readers marked 社区于6月10日 as mechanical)."""
     where = f"在{place}" if place else ""
     plain_date = act.date is not None and opening.endswith(f"{when_range(act.date, act.end_date, with_year)}，")
     verb = leading_verb(doing)
     if (index % 3 == 1 and plain_date and verb in _EVENT_VERBS and doing == action(title) and not leading_verb(title)
             and not act.description):
         return f"{opening}{title}{where}{_EVENT_VERBS[verb]}"
-    if index % 3 == 2 and plain_date and who and act.date is not None:
-        lead = opening.removesuffix(f"{when_range(act.date, act.end_date, with_year)}，")
-        return f"{lead}{who}于{when_range(act.date, act.end_date, with_year)}{where}{doing}"
+    if index % 3 == 2 and plain_date and who:  # 5月12日，社区在……: the date first, the subject said now and then
+        return f"{opening}{who}{where}{doing}"
     return opening + actor + where + doing
 
 
