@@ -503,7 +503,13 @@ def test_money_goes_before_the_work_it_paid_for(tmp_path: Path) -> None:
     assert "投入6.8万元建成新苑广场居民健身点，新增健身器材24件" in body
     assert "投入15万元在门诊楼二楼建成母婴室2间" in body
     assert "投入28万元启用" not in body and "28万元" in body
-    assert "工作机制：一是把任务分解到网格；二是每周一召开例会。" in body  # how the mechanisms work, said with them
+    assert "工作机制。工作中，一是把任务分解到网格；二是每周一召开例会。" in body  # with them, not a colon: 1 ≠ 2
+    matched = _body(_text(tmp_path, """\
+组织领导:
+  工作机制: [网格员包楼栋, 周例会]
+  做法: [把任务分解到网格, 每周一召开例会]
+"""))
+    assert "工作机制：一是把任务分解到网格；二是每周一召开例会。" in matched  # two mechanisms, two points
 
 
 def test_every_example_opens_with_its_date(tmp_path: Path) -> None:

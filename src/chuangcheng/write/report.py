@@ -279,8 +279,10 @@ def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: A
     measures = points(sec.measures)
     count = len([m for m in sec.measures if clause(m)])
     own = points([_without_subject(m, voice, report) for m in sec.measures])
-    if count > 1 and intro.endswith(("机制。", "制度。")):  # the mechanisms, then how they work: ……工作机制：一是……
-        intro, measures = intro.removesuffix("。") + "：" + own, ""
+    mechanisms = len(getattr(sec, "mechanisms", []) or [])
+    if count > 1 and intro.endswith(("机制。", "制度。")):  # the mechanisms, then how they work, in one paragraph
+        joined = mechanisms == count  # ……工作机制：一是……；二是…… only when the points are the mechanisms
+        intro, measures = (intro.removesuffix("。") + "：" + own) if joined else (intro + "工作中，" + own), ""
     elif count > 1:  # 一是……；二是…… wants a lead-in, not a bare start
         measures = voice.frame("measures_lead", n="两" if count == 2 else cn_number(count)) + own
     paragraphs = [p for p in (intro, measures) if p]
