@@ -96,14 +96,17 @@ def _cells(line: str, count: int) -> list[str]:
     return (cells + [""] * count)[:count]
 
 
+def _line(state: StateBlock, n: int) -> str:
+    return state.src[state.bMarks[n] + state.tShift[n]:state.eMarks[n]].strip()
+
+
 def _fast_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     """A pipe table as the templates write it (every row between pipes), read in one token with its
     rows, not a dozen tokens a cell: markdown-it's table rule was a quarter of building a unit's
     Word file (``python benchmarks/writer_cold.py``). Any other table is left to that rule."""
     if start + 1 >= end or state.sCount[start] - state.blkIndent >= 4:
         return False
-    head = state.src[state.bMarks[start] + state.tShift[start]:state.eMarks[start]].strip()
-    delimiter = state.src[state.bMarks[start + 1] + state.tShift[start + 1]:state.eMarks[start + 1]].strip()
+    head, delimiter = _line(state, start), _line(state, start + 1)
     if not (head.startswith("|") and head.endswith("|") and not head.endswith("\\|")
             and _DELIMITER_ROW.fullmatch(delimiter)):
         return False
@@ -112,7 +115,7 @@ def _fast_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         return False
     rows, line = [_cells(head, len(marks))], start + 2
     while line < end and state.sCount[line] >= state.blkIndent:
-        text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]].strip()
+        text = _line(state, line)
         if not text:
             break
         if not (text.startswith("|") and text.endswith("|")) or text.endswith("\\|") or len(text) < 2:

@@ -374,8 +374,9 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
         doing = f"组织{led}志愿者{doing}"
         desc = desc.removeprefix("志愿者") if not desc.startswith("志愿者们") else desc
     money = [pair for pair in pairs if pair[1].endswith(MONEY_UNITS)]
-    if (len(money) == 1 and not led and leading_verb(doing) and not doings  # 投入6.8万元在……建成……
-            and leading_verb(doing) not in words().data["not_invested"]):  # not 投入28万元启用……
+    verb = leading_verb(doing)
+    if len(money) == 1 and not led and not doings and verb and verb not in words().data["not_invested"]:
+        # 投入6.8万元在……建成……, not 投入28万元启用……
         pairs = [pair for pair in pairs if pair not in money]
         doing, place = f"投入{money[0][1]}" + (f"在{place}" if place else "") + doing, ""
     own = where.startswith((*voice.own_places, voice.self, voice.name))
@@ -670,8 +671,9 @@ def paragraphs_of(lead: Sequence[str], told: Sequence[str], short: int = 30, lim
     out: list[str] = []
     current = "".join(lead)
     for n, text in enumerate(told):
-        joins = (n == 0 and lead) or len(current) < short or len(text) < short  # 其中，1月20日 follows its theme
-        if current and joins and (len(current) + len(text) <= limit or (n == 0 and lead)):
+        theme = n == 0 and bool(lead)  # 其中，1月20日 follows its theme, however long
+        small = (len(current) < short or len(text) < short) and len(current) + len(text) <= limit
+        if current and (theme or small):
             current += text
             continue
         if current:

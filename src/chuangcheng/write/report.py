@@ -116,12 +116,13 @@ def activity_view(act: Activity, voice: Voice, with_year: bool, *, subject: bool
     return ActivityView(act, when, prose.action(act.title), text)
 
 
-def _bare_runs_joined(sentences: list[str], acts: list[Activity]) -> list[str]:
-    """Undated activities told without a description, one after another, are one sentence:
-    举办讲座4次；开展……承诺活动，书面承诺34人次。 — not a run of stubs."""
+def _bare_runs_joined(views: list[ActivityView]) -> list[str]:
+    """The activities' texts, where undated ones told without a description, one after another,
+    are one sentence: 举办讲座4次；开展……承诺活动，书面承诺34人次。 — not a run of stubs."""
     out: list[str] = []
     bare_before = False
-    for text, act in zip(sentences, acts, strict=True):
+    for view in views:
+        act, text = view.activity, view.text
         bare = act.date is None and not act.description and text.count("。") == 1 and text.endswith("。")
         if bare and bare_before:
             out[-1] = out[-1][:-1] + "；" + text
@@ -159,6 +160,21 @@ def _without_subject(measure: str, voice: Voice, report: Report) -> str:
         if rest != measure and (rest.startswith(_AFTER_SUBJECT) or prose.leading_verb(rest)):
             return rest
     return measure
+
+
+def _intro_and_measures(sec: Section, report: Report, voice: Voice, measures: str) -> tuple[str, str]:
+    """A section's opening paragraph and its 一是……；二是……: the mechanisms and how they work in
+    one paragraph (……工作机制：一是…… when the points are the mechanisms, else ……工作机制。工作中，
+    一是……); elsewhere several measures get a counted lead-in (社区主要抓了两个方面：一是……)."""
+    intro = _section_intro(sec, report, voice)
+    count = len([m for m in sec.measures if clause(m)])
+    if count < 2:
+        return intro, measures
+    own = points([_without_subject(m, voice, report) for m in sec.measures])
+    if intro.endswith(("机制。", "制度。")):
+        joined = isinstance(sec, Leadership) and len(sec.mechanisms) == count
+        return (intro.removesuffix("。") + "：" + own) if joined else (intro + "工作中，" + own), ""
+    return intro, voice.frame("measures_lead", n="两" if count == 2 else cn_number(count)) + own
 
 
 def _closing(report: Report, voice: Voice) -> str:
@@ -275,24 +291,16 @@ def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: A
     acts = sorted(sec.activities, key=lambda a: a.sort_key)
     totals = section_totals(acts, (report.period.start, report.period.end))
     total_pairs = [total_text(t) for t in totals]
-    intro = _section_intro(sec, report, voice)
     measures = points(sec.measures)
-    count = len([m for m in sec.measures if clause(m)])
-    own = points([_without_subject(m, voice, report) for m in sec.measures])
-    mechanisms = len(getattr(sec, "mechanisms", []) or [])
-    if count > 1 and intro.endswith(("机制。", "制度。")):  # the mechanisms, then how they work, in one paragraph
-        joined = mechanisms == count  # ……工作机制：一是……；二是…… only when the points are the mechanisms
-        intro, measures = (intro.removesuffix("。") + "：" + own) if joined else (intro + "工作中，" + own), ""
-    elif count > 1:  # 一是……；二是…… wants a lead-in, not a bare start
-        measures = voice.frame("measures_lead", n="两" if count == 2 else cn_number(count)) + own
-    paragraphs = [p for p in (intro, measures) if p]
+    intro, told_measures = _intro_and_measures(sec, report, voice, measures)
+    paragraphs = [p for p in (intro, told_measures) if p]
     summarise = len(acts) > EXAMPLES + 1  # four activities are told; five and more are summed first
     chosen = acts if style == "all" or not summarise else prose.choose_examples(acts, EXAMPLES)
-    sentences: list[str] = []
+    theme_sentence: list[str] = []
     if summarise:
         themes: dict[str, list[str]] = words().data["frames"]["theme"]
         theme = voice.choose.pick(f"theme.{key}", themes.get(key, themes["other"]), {"n": times(acts)})
-        sentences.append(sentence("，".join(p for p in (voice.self + theme, item_list(total_pairs)) if p)))
+        theme_sentence.append(sentence("，".join(p for p in (voice.self + theme, item_list(total_pairs)) if p)))
     views = []
     last_actor, last_place = (voice.self if summarise else ""), ""
     for i, (act, like) in enumerate(_like_groups(chosen)):
@@ -303,16 +311,13 @@ def _section_view(key: str, sec: Section, report: Report, voice: Voice, style: A
         last_actor = clause(act.organiser) if act.organiser else last_actor
         last_place = clause(act.place or "")
         views.append(view)
-        sentences.append(view.text)
-    told = _bare_runs_joined([v.text for v in views], [v.activity for v in views])
-    paragraphs += prose.paragraphs_of(sentences[:len(sentences) - len(views)], told)
+    paragraphs += prose.paragraphs_of(theme_sentence, _bare_runs_joined(views))
     results = "".join(sentence(r) for r in sec.results)
-    if results:  # 通过以上工作，增强了……; a result that has its own lead keeps it
-        lead = "" if results.startswith(("通过", "经过", "经", "随着", "在", "据", "截至", "目前")) else voice.frame(
-            "results_after")  # not 通过扎实工作，据5月入户抽样调查，……
-        paragraphs.append(lead + results)
+    if results:  # 通过以上工作，增强了……; a result that has its own lead keeps it (据5月入户抽样调查，……)
+        own_lead = results.startswith(tuple(words().data["results_own_lead"]))
+        paragraphs.append(("" if own_lead else voice.frame("results_after")) + results)
     return SectionView(
-        key=key, name=name, title=title, section=sec, measures=points(sec.measures), results=results,
+        key=key, name=name, title=title, section=sec, measures=measures, results=results,
         activities=views, totals=[f"{i}{a}" for i, a in total_pairs], intro=intro,
         paragraphs=[finish(p) for p in paragraphs], summed=totals)
 
