@@ -206,3 +206,19 @@ def test_files_staged_in_a_worker_are_named_for_the_run_that_moves_them(unit_fil
     output._cleaned.discard(str(unit_file.parent))
     output.remove_leftovers(unit_file.parent)  # another run: the owner lives, the files stay
     assert result.staged.commit() == [unit_file.parent / "官塘社区.docx", unit_file.parent / "官塘社区.md"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fchmod"), reason="file modes are POSIX")
+@pytest.mark.parametrize("mask", [0o022, 0o002, 0o077])
+def test_reports_are_written_with_the_users_umask(unit_file: Path, tmp_path: Path, mask: int) -> None:
+    """Files are written as the user's other files are, not 0600 as temp files are made."""
+    output.file_mode.cache_clear()
+    old = os.umask(mask)
+    try:
+        written = render_unit(unit_file, tmp_path / "out", ("docx", "md")).outputs
+    finally:
+        os.umask(old)
+        output.file_mode.cache_clear()
+    assert written
+    for path in written:
+        assert path.stat().st_mode & 0o777 == 0o666 & ~mask, path

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import os
 import re
@@ -139,6 +140,17 @@ class Staged:
 _cleaned: set[str] = set()
 
 
+@functools.cache
+def file_mode() -> int:
+    """The mode a new file gets under the user's umask (``mkstemp`` makes 0600: a report the
+    office's other accounts on a shared folder could not open)."""
+    if os.name == "nt":
+        return 0o666
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def remove_leftovers(folder: Path, *, own: bool = False) -> int:
     """Remove temp files an interrupted run left in ``folder``: those whose process is gone,
     those of another computer a day old; with ``own``, this process's too (a run that has
@@ -191,6 +203,9 @@ def stage(files: Mapping[Path, bytes | Path], owner: int | None = None, folders:
                 raise OutputError(f"{target.parent}: 无法创建文件夹或文件：{reason(exc)}") from None
             staged.pairs.append((Path(name), target))
             try:
+                if hasattr(os, "fchmod"):  # not on Windows, where files have no such modes
+                    with contextlib.suppress(OSError):  # FAT, SMB: the file system keeps its own
+                        os.fchmod(fd, file_mode())
                 with os.fdopen(fd, "wb") as handle:
                     if isinstance(data, Path):
                         with data.open("rb") as source:
