@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from chuangcheng.check.checks import quarters
 from chuangcheng.check.rules import RULES, Selection
-from chuangcheng.check.validate import validate_paths
+from chuangcheng.check.validate import file_status, validate_paths
 from chuangcheng.cli import app
 
 from .conftest import EXAMPLES
@@ -154,7 +154,10 @@ def test_format_rules_stop_the_file(tmp_path: Path, code: str, change: tuple[str
     if marker:
         assert f"{_line_of(text, marker)}:{code}" in found, found
     path = tmp_path / "官塘社区.yaml"
-    assert validate_paths([path], today=TODAY, ignore=[code]).files[0].status == "无法读取"
+    checked = validate_paths([path], today=TODAY, ignore=[code]).files[0]
+    # an empty file cannot be read at all; the others were read and go back to be fixed
+    expected = ("无法读取", "无法读取") if code == "CC101" else ("有错误", "退回修改")
+    assert (file_status(checked), checked.verdict) == expected
 
 
 def test_format_warnings(tmp_path: Path) -> None:
@@ -270,7 +273,8 @@ def test_quarters_are_cut_to_the_period() -> None:
 def test_cli_text_output_and_exit_codes(district: Path, runner: CliRunner) -> None:
     ok = runner.invoke(app, ["validate", str(district), "--today", "2026-07-08"])
     assert ok.exit_code == 0, ok.output
-    assert "江城区：应报 6 个，已报 6 个；距截止日期（2026年7月10日）还有 2 天" in ok.stdout
+    assert ok.stdout.startswith("江城区2026年上半年：应报送 6 个单位，距截止日期（2026年7月10日）还有 2 天\n"
+                                "  通过 6 个\n")
     assert ok.stdout.rstrip().endswith("共检查 6 个文件：错误 0 处，警告 0 处；通过")
     path = district / "江城区实验小学.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("存在问题:\n", "存在问题:\n  - 的'问题\n", 1),
@@ -286,16 +290,24 @@ def test_cli_text_output_and_exit_codes(district: Path, runner: CliRunner) -> No
     assert bad.exit_code == 2 and "没有规则“CC9”" in bad.stderr
 
 
-def test_status_table_worst_first(district: Path, runner: CliRunner) -> None:
+def test_a_folder_reads_top_down(district: Path, runner: CliRunner) -> None:
+    """Summary first, then the units to chase by 所属 with their first problems, then the details;
+    the units that pass as a count (listed with --verbose)."""
     (district / "桃源镇" / "桃源村.yaml").unlink()
     (district / "坏.yaml").write_text("单位:\n\t名称: 坏\n", encoding="utf-8")
     result = runner.invoke(app, ["validate", str(district), "--today", "2026-07-08"])
     assert result.exit_code == 1
-    table = result.stdout.split("报送情况\n", 1)[1].split("\n")
-    assert table[0].split() == ["单位", "状态", "错误", "警告", "文件"]
-    assert table[2].split()[:2] == ["桃源村", "未报送"]
-    assert table[3].split()[:3] == ["—", "无法读取", "1"]
-    assert table[4].split()[1] == "通过"
+    out = result.stdout
+    lines = out.splitlines()
+    assert lines[0] == "江城区2026年上半年：应报送 6 个单位，距截止日期（2026年7月10日）还有 2 天"
+    assert lines[1].strip() == "未报送 1 个，通过 5 个；另有不在名单的 1 个"
+    chase = out.split("需要催办的单位（1 个）\n", 1)[1]
+    assert chase.startswith("【桃源镇】\n  桃源村  未报送\n")
+    assert out.index("不在名单上（1 个，未汇总）") < out.index("可以汇总的单位 5 个") < out.index("问题明细")
+    assert "坏.yaml:2:1: CC102" in out.split("不在名单上", 1)[1].split("问题明细")[0]
+    assert "官塘社区  通过" not in out
+    verbose = runner.invoke(app, ["validate", str(district), "--today", "2026-07-08", "--verbose"]).stdout
+    assert "官塘社区  通过" in verbose
 
 
 def test_json_output(district: Path, runner: CliRunner) -> None:
@@ -306,12 +318,18 @@ def test_json_output(district: Path, runner: CliRunner) -> None:
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert set(data) == {"schema", "tool", "today", "strict", "passed", "counts", "district",
-                         "district_diagnostics", "files", "status"}
+                         "district_diagnostics", "files", "status", "units"}
     assert data["schema"] == 1 and data["passed"] is False and data["today"] == "2026-07-08"
-    assert data["counts"] == {"files": 6, "errors": 1, "warnings": 0, "passed_files": 5, "missing_units": 0}
+    verdicts = dict.fromkeys(["未报送", "退回修改", "报告期不符", "重复报送", "无法读取", "不在名单", "有警告",
+                              "通过"], 0)
+    assert data["counts"] == {"files": 6, "errors": 1, "warnings": 0, "passed_files": 5, "missing_units": 0,
+                              "verdicts": {**verdicts, "退回修改": 1, "通过": 5}}
     assert data["district"]["days_left"] == 2 and data["district"]["deadline"] == "2026-07-10"
     (bad,) = [f for f in data["files"] if f["errors"]]
-    assert bad["unit"] == "江城区实验小学" and bad["status"] == "有错误"
+    assert bad["unit"] == "江城区实验小学" and bad["status"] == "有错误" and bad["verdict"] == "退回修改"
+    (unit,) = [u for u in data["units"] if u["verdict"] != "通过"]
+    assert unit == {"unit": "江城区实验小学", "verdict": "退回修改", "group": "", "contact": None, "phone": None,
+                    "on_roster": True, "hint": None, "errors": 1, "warnings": 0, "files": [bad["path"]]}
     (diag,) = bad["diagnostics"]
     assert set(diag) == {"path", "line", "column", "code", "severity", "rule", "field", "message"}
     assert (diag["code"], diag["severity"], diag["rule"]) == ("CC201", "error", "占位符")
@@ -339,7 +357,7 @@ def test_every_rule_is_in_the_readme_and_every_code_used_is_a_rule() -> None:
         used |= set(re.findall(r'"(CC\d{3})"', source.read_text(encoding="utf-8")))
     assert used <= set(RULES), used - set(RULES)
     tested = {c[0] for c in CASES} | {"CC101", "CC102", "CC103", "CC104", "CC105", "CC106", "CC107", "CC108", "CC110",
-                                      "CC111", "CC215",
+                                      "CC111", "CC112", "CC215",
                                       "CC205", "CC212", "CC401", "CC402", "CC403", "CC404", "CC405", "CC406",
                                       "CC407", "CC408"}
     assert tested == set(RULES)
@@ -386,8 +404,10 @@ def test_a_broken_file_is_submitted_not_missing(district: Path) -> None:
     path.write_text(_text(path).replace("存在问题:", "存在问题2:", 1), encoding="utf-8")
     result = validate_paths([district], today=dt.date(2026, 7, 12))
     assert result.missing == []
-    (row,) = [r for r in result.status_rows() if r.status == "无法读取"]
+    (row,) = [r for r in result.status_rows() if r.status == "有错误"]  # read, and not in the format
     assert row.unit == "桃源村"
+    (unit,) = [u for u in result.verdicts.units if u.verdict != "通过"]
+    assert (unit.name, unit.verdict) == ("桃源村", "退回修改")
     (late,) = [d for d in result.district_diagnostics if d.code == "CC406"]
     assert "还有 1 个单位" in late.message
 

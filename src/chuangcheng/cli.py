@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from functools import cache
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from .check.validate import Validation
+    from .check.verdicts import UnitVerdict
 
 
 @cache
@@ -240,6 +240,8 @@ def validate(
         "--today", help="按这一天检查日期和截止日期（如 2026-07-08）；默认今天。", show_default=False)] = None,
     jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", help="同时使用的进程数，默认等于 CPU 核数。", show_default=False)] = None,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="检查文件夹时，把可以汇总的单位也逐个列出。")] = False,
 ) -> None:
     import json
 
@@ -261,55 +263,110 @@ def validate(
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
-        _print_validation(result)
+        _print_validation(result, verbose)
     if not result.passed:
         raise typer.Exit(1)
 
 
-def _cells(text: str) -> int:
-    """Terminal columns of ``text``: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+_VERDICT_COLOURS = {"未报送": "red", "退回修改": "red", "报告期不符": "red", "重复报送": "red", "无法读取": "red",
+                    "不在名单": "yellow", "有警告": "yellow", "通过": "green"}
+FIRST_PROBLEMS = 3  # problems shown per unit in the list of units to chase
 
 
-def _print_table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]], colour: Callable[[tuple[str, ...]], str]
-                 ) -> None:
-    """A plain aligned table, one ``secho`` a row: a thousand rows print at once (a rich Table
-    takes a third of a second for them)."""
-    widths = [max(_cells(row[i]) for row in [head, *rows]) for i in range(len(head))]
+def _print_validation(result: Validation, verbose: bool = False) -> None:
+    """A file or files: every problem, then the total. A district folder, top-down: the summary,
+    the units to chase grouped by 所属 with their first problems, then every problem in detail."""
+    if not result.folders:
+        _print_details(result)
+    else:
+        _print_summary(result)
+        _print_chase(result, verbose)
+        if result.errors or result.warnings:
+            typer.echo("")
+            typer.secho("问题明细", bold=True)
+            _print_details(result)
+    verdict = "通过" if result.passed else "未通过" + ("（--strict：有警告）" if result.errors == 0 else "")
+    typer.echo(f"共检查 {len(result.files)} 个文件：错误 {result.errors} 处，警告 {result.warnings} 处；{verdict}")
 
-    def line(row: tuple[str, ...]) -> str:
-        return "  ".join(cell + " " * (w - _cells(cell)) for cell, w in zip(row, widths, strict=True)).rstrip()
 
-    typer.secho(line(head), bold=True)
-    typer.echo("  ".join("─" * w for w in widths))
-    for row in rows:
-        typer.secho(line(row), fg=colour(row))
-
-
-def _print_validation(result: Validation) -> None:
+def _print_details(result: Validation) -> None:
     groups = [result.district_diagnostics, *(f.diagnostics for f in result.files)]
     shown = [group for group in groups if group]
     for i, group in enumerate(shown):
         _print_diagnostics(group, stdout=True)
         if i < len(shown) - 1:
             typer.echo("")
-    if result.folders:
-        colours = {"未报送": "red", "无法读取": "red", "有错误": "red", "有警告": "yellow", "通过": "green"}
-        rows = [(r.unit, r.status, str(r.errors or ""), str(r.warnings or ""), r.file) for r in result.status_rows()]
-        typer.echo("")
-        typer.echo("报送情况")
-        _print_table(("单位", "状态", "错误", "警告", "文件"), rows, lambda row: colours[row[1]])
+
+
+def _print_summary(result: Validation) -> None:
+    counts = result.verdicts.counts()
     district = result.district
+    head = []
     if district is not None:
         days = result.days_left or 0
-        when = (f"距截止日期（{_cn_date(district.deadline)}）还有 {days} 天" if days > 0 else
-                "今天是截止日期" if days == 0 else f"已过截止日期（{_cn_date(district.deadline)}）{-days} 天")
-        expected = result.expected
-        reported = expected - len(result.missing) if expected else len(result.files)
-        roster = f"应报 {expected} 个，已报 {reported} 个；" if expected and result.folders else ""
-        typer.echo(f"{district.name}：{roster}{when}")
-    verdict = "通过" if result.passed else "未通过" + ("（--strict：有警告）" if result.errors == 0 else "")
-    typer.echo(f"共检查 {len(result.files)} 个文件：错误 {result.errors} 处，警告 {result.warnings} 处；{verdict}")
+        head.append(f"应报送 {result.verdicts.roster} 个单位" if result.verdicts.roster else "")
+        head.append(f"距截止日期（{_cn_date(district.deadline)}）还有 {days} 天" if days > 0 else
+                    "今天是截止日期" if days == 0 else f"已过截止日期（{_cn_date(district.deadline)}）{-days} 天")
+        typer.secho(f"{district.name}{district.period.name}：{'，'.join(h for h in head if h)}", bold=True)
+    parts = [f"{verdict} {n} 个" for verdict, n in counts.items() if n and verdict != "不在名单"]
+    unlisted = f"；另有不在名单的 {counts['不在名单']} 个" if counts["不在名单"] else ""
+    if parts:
+        typer.echo("  " + "，".join(parts) + unlisted)
+
+
+def _print_chase(result: Validation, verbose: bool) -> None:
+    from .check.verdicts import ACCEPTED, TO_CHASE
+
+    verdicts = result.verdicts
+    if not verdicts.roster:  # no roster: every unit found, by its file
+        groups = [("", [u for u in verdicts.units if u.verdict in TO_CHASE])]
+    else:
+        groups = verdicts.by_group(TO_CHASE - {"不在名单"})
+    chase = sum(len(units) for _, units in groups)
+    if chase:
+        typer.echo("")
+        typer.secho(f"需要催办的单位（{chase} 个）", bold=True)
+    for group, units in groups:
+        if not units:
+            continue
+        if verdicts.roster:
+            typer.echo(f"【{group or '未写所属'}】")
+        for unit in units:
+            _print_unit(unit)
+    unlisted = [u for u in verdicts.units if u.verdict == "不在名单"]
+    if unlisted:
+        typer.echo("")
+        typer.secho(f"不在名单上（{len(unlisted)} 个，未汇总）", bold=True)
+        for unit in unlisted:
+            _print_unit(unit)
+    accepted = [u for u in verdicts.units if u.verdict in ACCEPTED]
+    if accepted:
+        typer.echo("")
+        if verbose:
+            typer.secho(f"可以汇总的单位（{len(accepted)} 个）", bold=True)
+            for unit in accepted:
+                typer.secho(f"  {unit.name}  {unit.verdict}  {'、'.join(f.path for f in unit.files)}",
+                            fg=_VERDICT_COLOURS[unit.verdict])
+        else:
+            passed = sum(u.verdict == "通过" for u in accepted)
+            typer.echo(f"可以汇总的单位 {len(accepted)} 个（通过 {passed} 个，有警告 {len(accepted) - passed} 个；"
+                       "加 --verbose 逐个列出）")
+
+
+def _print_unit(unit: UnitVerdict) -> None:
+    entry = unit.entry
+    contact = "  ".join(x for x in (entry.contact, entry.phone) if x) if entry else ""
+    files = "、".join(f.path for f in unit.files)
+    typer.secho("  " + "  ".join(x for x in (unit.name, unit.verdict, contact, files) if x),
+                fg=_VERDICT_COLOURS[unit.verdict])
+    problems = unit.problems()
+    for d in problems[:FIRST_PROBLEMS]:  # the file is named above: its name and the place suffice
+        mark = " 警告" if d.severity is Severity.WARNING else ""
+        typer.echo(f"      {Path(d.path).name}:{d.line}:{d.col}: {d.code}{mark} {d.field}: {d.message}")
+    if len(problems) > FIRST_PROBLEMS:
+        typer.echo(f"      ……另有 {len(problems) - FIRST_PROBLEMS} 处，见问题明细")
+    if unit.verdict == "未报送":
+        typer.echo("      文件夹里没有该单位的文件")
 
 
 def _cn_date(day: date) -> str:

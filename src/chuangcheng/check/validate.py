@@ -19,11 +19,19 @@ from .. import __version__
 from ..errors import ChuangchengError, Diagnostic, InputError, Severity, UsageError
 from ..load.dates import cn_date
 from ..load.loader import Loaded, load_unit, try_load_district
-from ..load.models import District, Indicators, RosterEntry
+from ..load.models import District, Indicators, Report
 from ..parallel import crash_diagnostic, map_chunked, workers_for
-from ..read.discover import district_file, find_unit_files, is_district_file, nearest_district_file
+from ..read.discover import (
+    district_file,
+    find_received,
+    find_unit_files,
+    is_district_file,
+    nearest_district_file,
+    not_unit_file,
+)
 from .checks import Context, check_unit
 from .rules import RULES, Selection
+from .verdicts import TO_CHASE, FileResult, Roster, Verdicts, group_files, judge, normal
 
 SCHEMA_VERSION = 1
 COPIED_MIN_UNITS = 3  # CC212: a sentence in this many units' problems or next steps
@@ -31,38 +39,16 @@ COPIED_MIN_CHARS = 12
 _NOT_TEXT = re.compile(r"[\s\W_]+")
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 
-# Status of a unit, worst first: the order of the status table.
+# Status of a file, worst first: the order of the status table (schema 1; the verdict is the unit's).
 MISSING, UNREADABLE, ERRORS, WARNINGS, PASSED = "未报送", "无法读取", "有错误", "有警告", "通过"
 _RANK = {MISSING: 0, UNREADABLE: 1, ERRORS: 2, WARNINGS: 3, PASSED: 4}
 
 
-@dataclass
-class FileResult:
-    """One unit file: who it is (when it could be read) and everything found in it."""
-
-    path: str
-    unit: str | None = None
-    type: str | None = None
-    period: tuple[str, str] | None = None
-    loaded: bool = False
-    name_at: tuple[int, int] = (1, 1)  # where 单位.名称 is written: roster findings point there
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    # problems and next steps, for CC212: (normalised text, line, col, field)
-    sentences: list[tuple[str, int, int, str]] = field(default_factory=list)
-
-    @property
-    def errors(self) -> int:
-        return sum(d.severity is Severity.ERROR for d in self.diagnostics)
-
-    @property
-    def warnings(self) -> int:
-        return sum(d.severity is Severity.WARNING for d in self.diagnostics)
-
-    @property
-    def status(self) -> str:
-        if not self.loaded:
-            return UNREADABLE
-        return ERRORS if self.errors else WARNINGS if self.warnings else PASSED
+def file_status(f: FileResult) -> str:
+    """有错误 / 有警告 / 通过, or 无法读取 for a file that is not a unit file or not text at all."""
+    if not f.readable:
+        return UNREADABLE
+    return ERRORS if f.errors else WARNINGS if f.warnings else PASSED
 
 
 @dataclass(frozen=True)
@@ -86,6 +72,7 @@ class Validation:
     district_diagnostics: list[Diagnostic] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     folders: list[str] = field(default_factory=list)
+    verdicts: Verdicts = field(default_factory=lambda: Verdicts([], 0))  # one per unit: see verdicts.py
 
     def all_diagnostics(self) -> list[Diagnostic]:
         return [*self.district_diagnostics, *(d for f in self.files for d in f.diagnostics)]
@@ -113,7 +100,7 @@ class Validation:
 
     def status_rows(self) -> list[StatusRow]:
         """单位 | 状态 | 错误 | 警告 | 文件, worst first: missing, unreadable, errors, warnings, passed."""
-        rows = [StatusRow(f.unit or "—", f.status, f.errors, f.warnings, f.path) for f in self.files]
+        rows = [StatusRow(f.unit or "—", file_status(f), f.errors, f.warnings, f.path) for f in self.files]
         rows += [StatusRow(name, MISSING, 0, 0, "—") for name in self.missing]
         return sorted(rows, key=lambda r: (_RANK[r.status], -r.errors, -r.warnings, r.unit, r.file))
 
@@ -135,15 +122,21 @@ class Validation:
             "strict": self.strict,
             "passed": self.passed,
             "counts": {"files": len(self.files), "errors": self.errors, "warnings": self.warnings,
-                       "passed_files": sum(f.status == PASSED for f in self.files),
-                       "missing_units": len(self.missing)},
+                       "passed_files": sum(file_status(f) == PASSED for f in self.files),
+                       "missing_units": len(self.missing),
+                       "verdicts": self.verdicts.counts()},
             "district": district,
             "district_diagnostics": [_diag_json(d) for d in self.district_diagnostics],
-            "files": [{"path": f.path, "unit": f.unit, "type": f.type, "status": f.status,
-                       "errors": f.errors, "warnings": f.warnings,
+            "files": [{"path": f.path, "unit": f.unit, "type": f.type, "status": file_status(f),
+                       "verdict": f.verdict, "errors": f.errors, "warnings": f.warnings,
                        "diagnostics": [_diag_json(d) for d in f.diagnostics]} for f in self.files],
             "status": [{"unit": r.unit, "status": r.status, "errors": r.errors, "warnings": r.warnings,
                         "file": r.file} for r in self.status_rows()],
+            "units": [{"unit": u.name, "verdict": u.verdict, "group": u.group,
+                       "contact": u.entry.contact if u.entry else None, "phone": u.entry.phone if u.entry else None,
+                       "on_roster": u.entry is not None, "hint": u.hint or None,
+                       "errors": sum(f.errors for f in u.files), "warnings": sum(f.warnings for f in u.files),
+                       "files": [f.path for f in u.files]} for u in self.verdicts.units],
         }
 
 
@@ -153,22 +146,25 @@ def _diag_json(d: Diagnostic) -> dict[str, Any]:
             "rule": rule.name if rule else "", "field": d.field, "message": d.message}
 
 
-Job = tuple[Path, str, Context]
+Job = tuple[Path, str, Context, Any]  # unit file, as shown, what it is checked against, work's own
 
 
 def check_file(job: Job) -> FileResult:
     """Load one unit file and check it (runs in a worker process)."""
-    path, display, context = job
+    return load_and_check(*job[:3])[0]
+
+
+def load_and_check(path: Path, display: str, context: Context) -> tuple[FileResult, Loaded[Report] | None]:
+    """One unit file loaded and checked: what was found, and the loaded unit when it follows
+    the format (a render goes on from it without reading the file again)."""
     result = FileResult(display)
     try:
         loaded = load_unit(path, display)
     except InputError as exc:
         result.diagnostics = list(exc.diagnostics)
+        result.readable = not all(d.code == "CC101" for d in exc.diagnostics)  # not text, or empty
         _name_anyway(path, display, result)
-        return result
-    except ChuangchengError as exc:  # pragma: no cover - load_unit raises InputError only
-        result.diagnostics = [Diagnostic(display, 1, 1, "文件", exc.message, code="CC101")]
-        return result
+        return result, None
     report = loaded.model
     result.loaded = True
     result.unit, result.type = report.unit.name, report.unit.type
@@ -183,7 +179,16 @@ def check_file(job: Job) -> FileResult:
                 if len(key) >= COPIED_MIN_CHARS:
                     line, col, shown = loaded.places.at((name, i))
                     result.sentences.append((key, line, col, shown))
-    return result
+    return result, loaded
+
+
+def received_file(path: Path) -> FileResult:
+    """A file a unit sent that is not a unit file (桂花社区.docx, 官塘社区.yaml.txt): received,
+    not readable, with what to send instead (CC112)."""
+    display = str(path)
+    advice = not_unit_file(path.name) or "不是单位文件"
+    return FileResult(display, readable=False, diagnostics=[
+        Diagnostic(display, 1, 1, "文件", advice, RULES["CC112"].severity, "CC112")])
 
 
 def _crashed(job: Job, exc: BaseException) -> FileResult:
@@ -221,8 +226,14 @@ def validate_paths(
     today: dt.date | None = None,
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    work: Callable[[Job], FileResult] | None = None,
+    extra: Callable[[Path], object] | None = None,
+    ours: frozenset[str] = frozenset(),
 ) -> Validation:
-    """Check unit files and district folders; every problem is collected, none is raised."""
+    """Check unit files and district folders; every problem is collected, none is raised.
+    ``work`` replaces :func:`check_file` in the workers (a render checks and renders in one
+    go), given ``extra(path)`` as the last item of its job; ``ours`` are files under the folder
+    that a render wrote (not submissions)."""
     today = today or dt.date.today()
     select, ignore = list(select), list(ignore)
     Selection.parse(select, ignore)  # a bad code is a usage error before any work
@@ -233,10 +244,11 @@ def validate_paths(
     folder = folders[0] if folders else None
     units, seen = [], set()
     for p in [*(find_unit_files(folder) if folder else []),
-              *(p for p in files if not (is_district_file(p) and p.is_file()))]:
+              *(p for p in files if not (is_district_file(p) and p.is_file()) and not_unit_file(p.name) is None)]:
         if p.resolve() not in seen:  # the same file named twice is checked once
             seen.add(p.resolve())
             units.append(p)
+    received = [*(find_received(folder, ours) if folder else []), *(p for p in files if not_unit_file(p.name))]
     if folder is not None:
         source = district_file(folder)
     else:
@@ -252,11 +264,13 @@ def validate_paths(
                         folders=[str(folder)] if folder else [])
     context = Context(today, district.indicators if district else Indicators(),
                       district.period if district else None, source.parent.parent if source else None)
-    jobs_list: list[Job] = [(p, str(p), context) for p in units]
-    for done, outcome in enumerate(map_chunked(check_file, jobs_list, workers_for(jobs, len(jobs_list)), _crashed), 1):
+    jobs_list: list[Job] = [(p, str(p), context, extra(p) if extra else None) for p in units]
+    outcomes = map_chunked(work or check_file, jobs_list, workers_for(jobs, len(jobs_list)), _crashed)
+    for done, outcome in enumerate(outcomes, 1):
         result.files.append(outcome)
         if progress:
             progress(done, len(jobs_list))
+    result.files += [received_file(p) for p in received]
     result.files.sort(key=lambda f: f.path)
     result.district_diagnostics = district_problems
     if folder is not None:
@@ -264,13 +278,16 @@ def validate_paths(
         _file_names(result, folder, loaded_district)
     _copied_sentences(result)
     _apply(result, selection)
+    result.verdicts = judge(result.files, district if folder is not None else None, result.strict)
+    result.missing = [u.name for u in result.verdicts.units if u.verdict == MISSING]
     if loaded_district is not None and folder is not None and "CC406" in selection:
         _deadline(result, loaded_district)
     return result
 
 
 def _district_rules(result: Validation, folder: Path, loaded: Loaded[District] | None) -> None:
-    """CC401–CC407: the roster, duplicates, the deadline, a folder without a district file."""
+    """CC401–CC407: the roster, duplicates, a folder without a district file. Files are matched
+    to the roster as :func:`.verdicts.judge` matches them (names, 别名, 居委会 and the like)."""
     if loaded is None:
         if result.district_path is None:
             result.district_diagnostics.append(Diagnostic(
@@ -278,38 +295,42 @@ def _district_rules(result: Validation, folder: Path, loaded: Loaded[District] |
                 RULES["CC407"].severity, "CC407"))
         return
     district, places = loaded.model, loaded.places
-    by_name: dict[str, list[FileResult]] = defaultdict(list)
-    for f in result.files:
-        if f.unit is not None:
-            by_name[f.unit].append(f)
-    roster: dict[str, tuple[int, RosterEntry]] = {}
+    first_at: dict[str, int] = {}
     for i, entry in enumerate(district.roster):
-        if entry.name in roster:
+        key = normal(entry.name)
+        if key in first_at:
             line, col, shown = places.at(("roster", i, "name"))
-            first = places.at(("roster", roster[entry.name][0], "name"))[0]
+            first = places.at(("roster", first_at[key], "name"))[0]
             result.district_diagnostics.append(Diagnostic(
                 places.file, line, col, shown, f"“{entry.name}”在名单上写了两次（第 {first} 行已有）；请删除一处",
                 RULES["CC403"].severity, "CC403"))
         else:
-            roster[entry.name] = (i, entry)
-    for name, (i, _) in roster.items():
-        if name not in by_name:
-            result.missing.append(name)
-            line, col, shown = places.at(("roster", i, "name"))
+            first_at[key] = i
+    roster = Roster(district.roster) if district.roster else None
+    on, off = group_files(result.files, roster)
+    for entry in roster.entries if roster else []:
+        if entry.name not in on:
+            line, col, shown = places.at(("roster", first_at[normal(entry.name)], "name"))
             result.district_diagnostics.append(Diagnostic(
-                places.file, line, col, shown, f"“{name}”没有报送（文件夹里没有单位名称为“{name}”的文件）",
+                places.file, line, col, shown, f"“{entry.name}”没有报送（文件夹里没有单位名称为“{entry.name}”的文件）",
                 RULES["CC401"].severity, "CC401"))
-    for name, same in by_name.items():
+            continue
+        named = [f for f in on[entry.name] if f.readable and f.unit is not None]
+        for f in named:
+            if len(named) > 1:
+                others = "、".join(o.path for o in named if o is not f)
+                f.diagnostics.append(_unit_diag(f, "CC403", f"“{entry.name}”还报送了：{others}；请只保留一份"))
+            if entry.type and f.type and f.type != entry.type:
+                f.diagnostics.append(_unit_diag(f, "CC405", f"类型“{f.type}”与名单上的“{entry.type}”不一致"))
+    if roster is None:
+        return
+    for same in off.values():
         for f in same:
-            if district.roster and name not in roster:
-                f.diagnostics.append(_unit_diag(f, "CC402", f"“{name}”不在{district.name}的单位名单上；"
-                                                            "请核对名称是否与名单一致"))
-            if len(same) > 1:
-                others = "、".join(o.path for o in same if o is not f)
-                f.diagnostics.append(_unit_diag(f, "CC403", f"“{name}”还报送了：{others}；请只保留一份"))
-            listed = roster[name][1].type if name in roster else None
-            if listed and f.type and f.type != listed:
-                f.diagnostics.append(_unit_diag(f, "CC405", f"类型“{f.type}”与名单上的“{listed}”不一致"))
+            said = f.unit if f.unit is not None else f.stem
+            near = roster.nearest(said)
+            hint = f"；名单上最接近的是“{near}”，如是同一单位，请统一名称或在名单的“别名”里加上“{said}”" if near else \
+                "；请核对名称是否与名单一致，或把该单位加入名单"
+            f.diagnostics.append(_unit_diag(f, "CC402", f"“{said}”不在{district.name}的单位名单上{hint}"))
 
 
 def _file_names(result: Validation, folder: Path, loaded: Loaded[District] | None) -> None:
@@ -338,13 +359,13 @@ def _file_names(result: Validation, folder: Path, loaded: Loaded[District] | Non
 
 def _deadline(result: Validation, loaded: Loaded[District]) -> None:
     """CC406, once the selection is applied: units late are those still missing or in error."""
-    late = [r for r in result.status_rows() if r.status in {MISSING, UNREADABLE, ERRORS}]
+    late = [u for u in result.verdicts.units if u.verdict in TO_CHASE and u.entry is not None]
     days = result.days_left
     if days is not None and days < 0 and late:
         line, col, shown = loaded.places.at(("deadline",))
         result.district_diagnostics.append(Diagnostic(
             loaded.places.file, line, col, shown,
-            f"已过截止日期（{cn_date(loaded.model.deadline)}）{-days} 天，还有 {len(late)} 个单位未报送或有错误",
+            f"已过截止日期（{cn_date(loaded.model.deadline)}）{-days} 天，还有 {len(late)} 个单位未报送或需要退回修改",
             RULES["CC406"].severity, "CC406"))
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import zipfile
 from pathlib import Path
+from typing import Any
 
 DISTRICT_FILES = ("district.yaml", "区.yaml", "district.yml", "区.yml")
 _SKIP_DIRS = {".git", ".venv", "venv", "__pycache__", "node_modules"}
@@ -19,6 +22,66 @@ def find_unit_files(folder: Path) -> list[Path]:
                 path = Path(root) / name
                 if not (path.parent == folder and name in DISTRICT_FILES):
                     found.append(path)
+    return found
+
+
+@functools.cache
+def submissions() -> dict[str, Any]:
+    """``submissions.yaml``: the name endings matched to the roster, the files that are not unit files."""
+    import yaml
+
+    data: dict[str, Any] = yaml.safe_load(Path(__file__).with_name("submissions.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+def _endings() -> list[tuple[str, str]]:
+    return sorted(submissions()["不是单位文件"].items(), key=lambda kv: -len(kv[0]))
+
+
+def not_unit_file(name: str) -> str | None:
+    """What to send instead, when a file of this name is not a unit file (``None``: it may be one)."""
+    lower = name.lower()
+    for ending, advice in _endings():
+        if lower.endswith(ending):
+            return str(advice).format(stem=name[: -len(ending)])
+    return None
+
+
+def stem_of(name: str) -> str:
+    """A file's name without its endings (官塘社区.yaml.txt → 官塘社区): who sent it."""
+    lower = name.lower()
+    for ending, _ in _endings():
+        if lower.endswith(ending):
+            return name[: -len(ending)]
+    return Path(name).stem
+
+
+def written_by_us(path: Path) -> bool:
+    """A Word file this program wrote (a report rendered beside its unit file), not a submission."""
+    if path.suffix.lower() != ".docx":
+        return False
+    try:
+        with zipfile.ZipFile(path) as package:
+            return b"<Application>chuangcheng</Application>" in package.read("docProps/app.xml")[:4096]
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return False
+
+
+def find_received(folder: Path, ours: frozenset[str] = frozenset()) -> list[Path]:
+    """Files under ``folder`` a unit sent instead of a unit file (.docx, .pdf, .yaml.txt …), not
+    those this program wrote: ``ours`` (paths a render wrote, from its cache) and its Word files."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+        for name in sorted(files):
+            if name.startswith((".", "~$")) or not_unit_file(name) is None:
+                continue
+            path = Path(root) / name
+            if str(path) in ours or written_by_us(path):
+                continue
+            if path.suffix.lower() == ".pdf" and written_by_us(path.with_suffix(".docx")):
+                continue  # the PDF of a report rendered here
+            found.append(path)
     return found
 
 
