@@ -39,7 +39,7 @@ def test_renders_every_unit_mirrors_folders_and_writes_the_rollup(district: Path
     assert sorted(p.name for p in result.rollup) == sorted(["江城区汇总.docx", "江城区汇总.md", "汇总表.xlsx"])
     text = (out / "江城区汇总.md").read_text(encoding="utf-8")
     assert text.startswith("# 江城区2026年上半年创建全国文明城市工作汇总\n")
-    assert "全区应报送创建工作总结的单位6个，已报送6个，其中格式完整、可以汇总的6个。" in text
+    assert "全区应报送创建工作总结的单位6个，已报送6个，其中可以汇总的6个。" in text
     activities = sum(s.activities for s in result.batch.summaries)
     assert f"各单位共开展各类创建活动{activities}次" in text
     order = [text.index(f"| {name} | ") for name in NAMES]
@@ -99,12 +99,14 @@ def test_bad_files_are_reported_and_the_rest_rendered(district: Path, runner: Cl
     out = tmp_path / "out"
     result = runner.invoke(app, ["render", str(district), "-o", str(out)])
     assert result.exit_code == 1
-    assert "共 7 个：成功 6，失败 1（本次生成 6，未改动 0）\n" in result.stdout
+    assert "应报送 6 个单位：可以汇总 6 个（本次生成 6 个，未改动 0 个）；另有不在名单的 1 个（未生成报告）\n" \
+        in result.stdout
     assert result.stderr == (f"{district / '坏.yaml'}:2:1: CC102 YAML: 出现了制表符（Tab）："
                              "YAML 只能用空格缩进，请把 Tab 换成空格\n")
     assert not (out / "坏社区.docx").exists()
     rollup = (out / "江城区汇总.md").read_text(encoding="utf-8")
-    assert "需要退回修改（1个）" in rollup and "已报送7个" in rollup
+    # no name can be read from it and its file's name is on no roster: received, not summed
+    assert "不在单位名单上、未汇总（1个）：坏。" in rollup and "已报送6个，其中可以汇总的6个。" in rollup
 
 
 def test_fail_fast_stops_and_writes_no_rollup(district: Path, runner: CliRunner, tmp_path: Path) -> None:
@@ -125,7 +127,7 @@ def test_missing_and_unlisted_units(district: Path, tmp_path: Path) -> None:
     render_district(district, tmp_path / "out")
     rollup = (tmp_path / "out" / "江城区汇总.md").read_text(encoding="utf-8")
     assert "尚未报送（2个）：江城燃气有限公司、花园社区。" in rollup
-    assert "不在单位名单中：江城燃气公司。" in rollup
+    assert "不在单位名单上、未汇总（1个）：江城燃气公司。" in rollup
 
 
 def test_ctrl_c_exits_130_and_leaves_no_half_written_file(district: Path, runner: CliRunner,

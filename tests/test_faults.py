@@ -33,6 +33,10 @@ def _district(folder: Path, copies: int = UNITS) -> Path:
     for i in range(copies):
         text = source.replace("名称: 官塘社区", f"名称: 官塘社区{i}", 1)
         (folder / "石城街道" / f"copy{i}.yaml").write_text(text, encoding="utf-8")
+    roster = folder / "district.yaml"  # on the roster: a unit off it is not rendered
+    added = "".join(f"  - {{名称: 官塘社区{i}, 类型: 社区}}\n" for i in range(copies))
+    roster.write_text(roster.read_text(encoding="utf-8").replace("单位名单:\n", "单位名单:\n" + added, 1),
+                      encoding="utf-8")
     return folder
 
 

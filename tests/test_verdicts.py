@@ -136,3 +136,31 @@ def test_without_a_roster_each_unit_is_judged_by_its_file() -> None:
     verdicts = judge(files, None)
     assert {u.name: u.verdict for u in verdicts.units} == {"甲": "重复报送", "c": "无法读取"}
     assert list(verdicts.counts()) == list(VERDICTS)
+
+
+def test_render_sums_only_accepted_units_and_keeps_the_output_folder_to_this_run(district: Path,
+                                                                                 tmp_path: Path) -> None:
+    from chuangcheng.district.rollup import render_district
+
+    out = tmp_path / "out"
+    render_district(district, out, ("md",), jobs=1)
+    assert (out / "石城街道" / "官塘社区.md").is_file() and (out / "江城燃气有限公司.md").is_file()
+    # a unit deleted, one sent twice, one with a placeholder, one not on the roster
+    (district / "江城燃气有限公司.yaml").unlink()
+    shutil.copy(district / "石城街道" / "官塘社区.yaml", district / "石城街道" / "官塘社区(1).yaml")
+    school = district / "江城区实验小学.yaml"
+    school.write_text(school.read_text(encoding="utf-8").replace("存在问题:\n", "存在问题:\n  - XX问题\n", 1),
+                      encoding="utf-8")
+    _rename_unit(district / "江城区人民医院.yaml", district / "新院区.yaml", "江城区人民医院新院区")
+    result = render_district(district, out, ("md",), jobs=1)
+    left = sorted(str(p.relative_to(out)) for p in out.rglob("*.md"))
+    assert left == sorted(["江城区人民医院.md", "江城区汇总.md", "石城街道/石城街道办事处.md", "桃源镇/桃源村.md"])
+    assert {s.name for s in result.batch.summaries} == {"江城区人民医院", "石城街道办事处", "桃源村"}
+    assert len(result.batch.removed) == 3  # 官塘社区, 江城燃气有限公司, 江城区实验小学
+    rollup = (out / "江城区汇总.md").read_text(encoding="utf-8")
+    assert "单位6个，已报送5个，其中可以汇总的3个，退回修改1个、重复报送1个；尚未报送1个。" in rollup
+    assert "不在单位名单上、未汇总（1个）：江城区人民医院新院区。" in rollup
+    assert "CC" not in rollup and ".yaml" not in rollup
+    (district / "石城街道" / "官塘社区(1).yaml").unlink()  # withdrawn: the unit is summed again
+    again = render_district(district, out, ("md",), jobs=1)
+    assert "官塘社区" in {s.name for s in again.batch.summaries} and (out / "石城街道" / "官塘社区.md").is_file()

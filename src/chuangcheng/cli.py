@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from .check.validate import Validation
     from .check.verdicts import UnitVerdict
+    from .district.batch import BatchResult
 
 
 @cache
@@ -187,8 +188,7 @@ def _render_folder(folder: Path, output: Path | None, formats: list[str], *, for
     for summary in batch.summaries:
         for warning in summary.warnings:
             typer.secho(warning, fg="yellow", err=True)
-    typer.echo(f"共 {batch.total} 个：成功 {len(batch.summaries)}，失败 {len(batch.failures)}"
-              f"（本次生成 {batch.rendered}，未改动 {batch.cached}）")
+    typer.echo(_render_counts(batch))
     verb = "未改动" if result.rollup_unchanged else "已生成"
     for written in result.rollup:
         typer.echo(f"{verb} {written}")
@@ -198,10 +198,25 @@ def _render_folder(folder: Path, output: Path | None, formats: list[str], *, for
         typer.secho(f"{pdf}: 未生成 PDF：{why}", fg="red", err=True)
     for line in result.rollup_failure:
         typer.secho(f"未生成区级汇总：{line}", fg="red", err=True)
+    if batch.removed:
+        typer.echo(f"已删除以前生成、这次不再生成的报告 {len(batch.removed)} 个（单位已删除、改名或未通过）")
     if batch.stopped:
         typer.secho("遇到有问题的文件，已按 --fail-fast 停止；未生成区级汇总。", fg="red", err=True)
     if batch.failures or result.pdf_failures or result.rollup_failure:
         raise typer.Exit(1)
+
+
+def _render_counts(batch: BatchResult) -> str:
+    """应报送 9 个单位：可以汇总 3 个（本次生成 3 个，未改动 0 个）；退回修改 1 个……"""
+    made = f"可以汇总 {len(batch.summaries)} 个（本次生成 {batch.rendered} 个，未改动 {batch.cached} 个）"
+    if batch.validation is None or batch.stopped:
+        return f"共 {batch.total} 个：{made}，未通过 {len(batch.failures)} 个"
+    verdicts = batch.validation.verdicts
+    counts = verdicts.counts()
+    rest = [f"{v} {n} 个" for v, n in counts.items() if n and v not in {"通过", "有警告", "不在名单"}]
+    head = f"应报送 {verdicts.roster} 个单位：" if verdicts.roster else f"共 {len(verdicts.units)} 个单位："
+    tail = f"；另有不在名单的 {counts['不在名单']} 个（未生成报告）" if counts["不在名单"] else ""
+    return head + made + ("；" + "、".join(rest) if rest else "") + tail
 
 
 class OutputFormat(str, Enum):

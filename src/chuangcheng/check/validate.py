@@ -73,6 +73,7 @@ class Validation:
     missing: list[str] = field(default_factory=list)
     folders: list[str] = field(default_factory=list)
     verdicts: Verdicts = field(default_factory=lambda: Verdicts([], 0))  # one per unit: see verdicts.py
+    stopped: bool = False  # ``stop`` ended the run early
 
     def all_diagnostics(self) -> list[Diagnostic]:
         return [*self.district_diagnostics, *(d for f in self.files for d in f.diagnostics)]
@@ -229,11 +230,13 @@ def validate_paths(
     work: Callable[[Job], FileResult] | None = None,
     extra: Callable[[Path], object] | None = None,
     ours: frozenset[str] = frozenset(),
+    stop: Callable[[FileResult], bool] | None = None,
 ) -> Validation:
     """Check unit files and district folders; every problem is collected, none is raised.
     ``work`` replaces :func:`check_file` in the workers (a render checks and renders in one
     go), given ``extra(path)`` as the last item of its job; ``ours`` are files under the folder
-    that a render wrote (not submissions)."""
+    that a render wrote (not submissions); ``stop(file)`` true ends the run there (--fail-fast),
+    the result marked :attr:`Validation.stopped` and not judged."""
     today = today or dt.date.today()
     select, ignore = list(select), list(ignore)
     Selection.parse(select, ignore)  # a bad code is a usage error before any work
@@ -248,7 +251,6 @@ def validate_paths(
         if p.resolve() not in seen:  # the same file named twice is checked once
             seen.add(p.resolve())
             units.append(p)
-    received = [*(find_received(folder, ours) if folder else []), *(p for p in files if not_unit_file(p.name))]
     if folder is not None:
         source = district_file(folder)
     else:
@@ -256,6 +258,9 @@ def validate_paths(
         source = named or (nearest_district_file(units[0]) if units and units[0].is_file() else None)
     loaded_district, district_problems = try_load_district(source)
     district = loaded_district.model if loaded_district else None
+    if source is not None and district is not None and district.layout.reference:  # the letterhead is not sent
+        ours = ours | {str(source.parent / district.layout.reference)}
+    received = [*(find_received(folder, ours) if folder else []), *(p for p in files if not_unit_file(p.name))]
     selection = Selection.parse(select or (district.checks.select if district else []),
                                 [*ignore, *(district.checks.ignore if district else [])],
                                 "--select/--ignore（含区文件“检查”中的设置）")
@@ -266,10 +271,16 @@ def validate_paths(
                       district.period if district else None, source.parent.parent if source else None)
     jobs_list: list[Job] = [(p, str(p), context, extra(p) if extra else None) for p in units]
     outcomes = map_chunked(work or check_file, jobs_list, workers_for(jobs, len(jobs_list)), _crashed)
-    for done, outcome in enumerate(outcomes, 1):
-        result.files.append(outcome)
-        if progress:
-            progress(done, len(jobs_list))
+    try:
+        for done, outcome in enumerate(outcomes, 1):
+            result.files.append(outcome)
+            if progress:
+                progress(done, len(jobs_list))
+            if stop is not None and stop(outcome):
+                result.stopped = True
+                return result
+    finally:
+        outcomes.close()  # the workers stop first: nothing is checked (or staged) after this
     result.files += [received_file(p) for p in received]
     result.files.sort(key=lambda f: f.path)
     result.district_diagnostics = district_problems
@@ -351,7 +362,8 @@ def _file_names(result: Validation, folder: Path, loaded: Loaded[District] | Non
         for f in same:
             others = [f"{o.path}:{o.name_at[0]}:{o.name_at[1]}" for o in same if o is not f]
             if clash_rollup:
-                others.append("区级汇总")
+                line, col, _ = loaded.places.at(("name",)) if loaded else (1, 1, "")
+                others.append(f"区级汇总（{loaded.places.file}:{line}:{col}）" if loaded else "区级汇总")
             f.diagnostics.append(_unit_diag(f, "CC408", f"报告文件名 {safe_filename(f.unit or '')} 与 "
                                                         f"{'、'.join(others)} 的重名，生成时不会生成本单位的报告；"
                                                         "请核对单位名称"))
@@ -396,8 +408,8 @@ def _apply(result: Validation, selection: Selection) -> None:
     """Keep the diagnostics of selected rules, in file order; a file that could not be read
     keeps everything (nothing else could be checked)."""
     for f in result.files:
-        if f.loaded:
-            f.diagnostics = [d for d in f.diagnostics if d.code in selection]
+        if f.loaded:  # what a render met (a template, a photo) has no rule and stays
+            f.diagnostics = [d for d in f.diagnostics if d.code in selection or not d.code]
         f.diagnostics.sort(key=lambda d: (d.line, d.col, d.code))
     result.district_diagnostics = [d for d in result.district_diagnostics
                                    if d.code in selection or (d.code in RULES and RULES[d.code].stops)]

@@ -1,29 +1,40 @@
-"""A whole district folder: every unit rendered in parallel, bad files reported, work cached.
+"""A whole district folder: every unit checked and rendered in parallel, judged once, work cached.
 
-Each unit is rendered in a worker process by :func:`chuangcheng.render.render_unit` (so a
-failed unit writes nothing) and comes back as a small, picklable :class:`UnitSummary` that
-the district roll-up is computed from. A cache beside the output keeps the summaries of
-units whose input, templates and version have not changed, so a second run renders nothing.
+The folder goes through ``validate``'s run (:func:`chuangcheng.check.validate.validate_paths`)
+with a worker that, after checking a unit, renders it (:func:`chuangcheng.office.render.render_unit`,
+its files left staged) and returns a small, picklable :class:`UnitSummary`. Once every unit
+is back and judged (:mod:`chuangcheng.check.verdicts`), the files of accepted units are moved
+into place, the others dropped, and the reports earlier runs wrote for units no longer
+accepted are removed. A cache beside the output keeps each unit's findings and summary while
+its input, the district file, templates and version are unchanged (and for the day: a date
+after today is an error only until that day), so a second run renders nothing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
-from ..errors import ChuangchengError, OutputError, UsageError
+from ..check.validate import Job as CheckJob
+from ..check.validate import Validation, load_and_check, validate_paths
+from ..check.verdicts import FileResult
+from ..errors import ChuangchengError, Diagnostic, OutputError, Severity, UsageError
 from ..load.amounts import Amount
 from ..load.layout import Layout
-from ..office.render import DEFAULT_FORMATS, render_unit
+from ..load.loader import Loaded
+from ..load.models import Report
+from ..office.render import DEFAULT_FORMATS, PHOTO_FOLDER, render_unit
 from ..output import Staged, remove_leftovers, same_file_key, write_all
-from ..parallel import crash_diagnostic, map_chunked, workers_for
 from ..read.discover import district_file, find_unit_files
 
 __all__ = ["CACHE_FILE", "BatchResult", "UnitFailure", "UnitSummary", "district_file", "find_unit_files",
@@ -75,13 +86,15 @@ class BatchResult:
     """The outcome of one folder run."""
 
     folder: Path
-    summaries: list[UnitSummary] = field(default_factory=list)
-    failures: list[UnitFailure] = field(default_factory=list)
+    summaries: list[UnitSummary] = field(default_factory=list)  # the accepted units, rendered
+    failures: list[UnitFailure] = field(default_factory=list)  # files not accepted, with their first problems
     rendered: int = 0
     cached: int = 0
     stopped: bool = False  # --fail-fast stopped the run early
     state: str = ""  # a hash of every input file: the roll-up is rewritten when it changes
     cache: Cache | None = None
+    validation: Validation | None = None  # every file's findings and every unit's verdict
+    removed: list[Path] = field(default_factory=list)  # reports of earlier runs no longer accepted
 
     @property
     def total(self) -> int:
@@ -92,10 +105,11 @@ def _amount_data(amount: Amount) -> tuple[str, str, str]:
     return (str(amount.value), amount.unit, amount.approx)
 
 
-def summarize(path: Path, display: str, out_dir: Path | None, run: Settings) -> UnitSummary:
+def summarize(path: Path, display: str, out_dir: Path | None, run: Settings,
+              loaded: Loaded[Report] | None = None) -> UnitSummary:
     """Render one unit and describe it for the roll-up (runs in a worker process)."""
     result = render_unit(path, out_dir, run.formats, run.template_dir, run.layout, display=display,
-                         pdf_stage=run.pdf_stage, owner=run.owner)
+                         pdf_stage=run.pdf_stage, owner=run.owner, loaded=loaded)
     report, view = result.report, result.view
     acts = report.activities()
     ranked = sorted(((v.activity.participants, v) for s in view.sections for v in s.activities
@@ -132,20 +146,23 @@ class Settings:
     owner: int = 0  # the run's process: it moves the units' files into place
 
 
-Job = tuple[Path, str, Path | None, Settings]  # unit file, as shown, output folder
+Extra = tuple[Path | None, Settings, "FileResult | None"]  # output folder, settings, the cached findings
 
 
-def _work(job: Job) -> UnitSummary | UnitFailure:
-    path, display, out_dir, run = job
+def _work(job: CheckJob) -> FileResult:
+    """Check one unit; when it has no error, render it, its files staged (runs in a worker process).
+    A unit unchanged since the last run comes back from the cache as it was."""
+    path, display, context, (target, run, cached) = job
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    found, loaded = load_and_check(path, display, context)
+    if loaded is None or found.errors:
+        return found
     try:
-        return summarize(path, display, out_dir, run)
-    except ChuangchengError as exc:
-        return UnitFailure(display, exc.lines())
-
-
-def _crashed(job: Job, exc: BaseException) -> UnitFailure:
-    """A unit the program failed on (a bug, or its worker died): listed, the others go on."""
-    return UnitFailure(job[1], [str(crash_diagnostic(job[1], exc))])
+        found.rendered = summarize(path, display, target, run, loaded)
+    except ChuangchengError as exc:  # a photo that cannot be decoded, a template that fails …
+        found.diagnostics += list(exc.diagnostics) or [Diagnostic(display, 1, 1, "", exc.message, Severity.ERROR)]
+    return found
 
 
 def fingerprint(template_dir: Path | None, formats: Sequence[str], layout: Layout | None = None) -> str:
@@ -167,44 +184,84 @@ def fingerprint(template_dir: Path | None, formats: Sequence[str], layout: Layou
     return digest.hexdigest()
 
 
+def _file_data(found: FileResult) -> dict[str, object]:
+    data = asdict(found)
+    data.pop("rendered")
+    data["verdict"] = ""
+    return data
+
+
+def _file_from(data: dict[str, Any]) -> FileResult:
+    found = FileResult(**data)
+    found.diagnostics = [Diagnostic(**{**d, "severity": Severity(d["severity"])}) for d in data["diagnostics"]]
+    found.sentences = [(a, b, c, d) for a, b, c, d in data["sentences"]]
+    found.name_at = (data["name_at"][0], data["name_at"][1])
+    found.period = (data["period"][0], data["period"][1]) if data["period"] else None
+    return found
+
+
 class Cache:
-    """``.chuangcheng-cache.json``: per unit file, the hash of what it was rendered from and its summary."""
+    """``.chuangcheng-cache.json``: per unit file, the hash of what it was checked and rendered from,
+    its findings and its summary; the files the last run wrote (to remove those no longer made)."""
 
     def __init__(self, path: Path, salt: str) -> None:
         self.path = path
         self.salt = salt
-        self.entries: dict[str, dict[str, object]] = {}
+        self.entries: dict[str, dict[str, Any]] = {}
         self.rollup = ""
+        self.written: list[str] = []
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if isinstance(data, dict) and data.get("salt") == salt:
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict):
+            self.written = [str(p) for p in data.get("written", []) if isinstance(p, str)]
+            if data.get("salt") == salt:
                 self.entries = data.get("units", {})
                 self.rollup = str(data.get("rollup", ""))
-        except (OSError, ValueError):
-            pass
 
     def key(self, path: Path) -> str:
-        return hashlib.sha256(path.read_bytes() + self.salt.encode()).hexdigest()
+        try:
+            return hashlib.sha256(path.read_bytes() + self.salt.encode()).hexdigest()
+        except OSError:
+            return ""  # the worker says what is wrong with it
 
-    def get(self, display: str, key: str) -> UnitSummary | None:
+    def get(self, display: str, key: str) -> FileResult | None:
         entry = self.entries.get(display)
-        if not entry or entry.get("key") != key:
+        if not key or not entry or entry.get("key") != key:
             return None
-        summary = UnitSummary(**entry["summary"])  # type: ignore[arg-type]
+        try:
+            found = _file_from(entry["file"])
+            if entry.get("summary") is None:  # not rendered: for its errors, or for its verdict last time
+                return found if found.errors else None
+            summary = UnitSummary(**entry["summary"])
+        except (KeyError, TypeError, ValueError):
+            return None
         summary.period = tuple(summary.period)  # type: ignore[assignment]
         summary.name_at = tuple(summary.name_at)  # type: ignore[assignment]
         if not all(Path(p).is_file() for p in summary.outputs):
             return None
         if any(_stamp(Path(p)) != (p, size, mtime) for p, size, mtime in summary.photos):
             return None  # a photo was replaced or removed
-        return summary
+        found.rendered = summary
+        return found
 
-    def put(self, display: str, key: str, summary: UnitSummary) -> None:
-        self.entries[display] = {"key": key, "summary": {**asdict(summary), "pdf_job": None, "staged": None}}
+    def put(self, display: str, key: str, found: dict[str, object], summary: UnitSummary | None) -> None:
+        """``found``: the file's findings as its worker returned them (:func:`_file_data`)."""
+        self.entries[display] = {"key": key, "file": found,
+                                 "summary": {**asdict(summary), "pdf_job": None, "staged": None} if summary else None}
 
-    def save(self, keep: set[str]) -> None:
+    def forget(self, display: str) -> None:
+        entry = self.entries.get(display)
+        if entry is not None:
+            entry["summary"] = None
+            entry["key"] = ""
+
+    def save(self, keep: set[str], written: list[str]) -> None:
         units = {k: v for k, v in self.entries.items() if k in keep}
-        data = json.dumps({"salt": self.salt, "units": units, "rollup": self.rollup}, ensure_ascii=False)
+        self.written = written
+        data = json.dumps({"salt": self.salt, "units": units, "rollup": self.rollup, "written": written},
+                          ensure_ascii=False)
         with contextlib.suppress(OutputError):  # only speed is lost: the next run renders again
             write_all({self.path: data.encode("utf-8")})
 
@@ -228,7 +285,7 @@ def _clash(summary: UnitSummary, target: Path, others: list[str]) -> str:
 
 
 def _settle(result: BatchResult, fresh: list[UnitSummary], reserved: dict[Path, str], cache: Cache,
-            keys: dict[str, str]) -> None:
+            keys: dict[str, str], arrived: dict[str, dict[str, object]]) -> None:
     """Check that no two units (nor a unit and ``reserved``) write one file; move the files of
     the others into place. Units that clash fail, naming each other at their 名称 lines."""
     owners: dict[str, list[tuple[UnitSummary, Path]]] = defaultdict(list)
@@ -262,7 +319,7 @@ def _settle(result: BatchResult, fresh: list[UnitSummary], reserved: dict[Path, 
             result.failures.append(UnitFailure(summary.file, exc.lines()))
             continue
         result.summaries.append(summary)
-        cache.put(summary.file, keys[summary.file], summary)
+        cache.put(summary.file, keys[summary.file], arrived[summary.file], summary)
         result.rendered += 1
 
 
@@ -279,74 +336,125 @@ def render_folder(
     pdf_stage: Path | None = None,
     layout: Layout | None = None,
     reserved: dict[Path, str] | None = None,
+    today: dt.date | None = None,
 ) -> BatchResult:
-    """Render every unit file under ``folder``; carry on past bad files unless ``fail_fast``.
-    PDFs are left to the caller's one conversion: see :attr:`UnitSummary.pdf_job`. No report
-    overwrites another of the run: units whose files clash (with each other, or with a file
-    of ``reserved``: path → who writes it) all fail with CC408, and write nothing."""
+    """Check every unit file under ``folder`` as ``validate`` does and render those accepted (通过,
+    有警告); carry on past bad files unless ``fail_fast``. PDFs are left to the caller's one
+    conversion: see :attr:`UnitSummary.pdf_job`. No report overwrites another of the run: units
+    whose files clash (with each other, or with a file of ``reserved``: path → who writes it)
+    all fail with CC408, and write nothing. Reports an earlier run wrote that this one did not
+    (a unit deleted, renamed, now failing) are removed."""
     if not folder.is_dir():
         raise UsageError(f"{folder}: 文件夹不存在")
-    files = find_unit_files(folder)
+    today = today or dt.date.today()
     result = BatchResult(folder)
-    if not files:
+    if not find_unit_files(folder):
         return result
     root_out = out_dir or folder
-    cache = Cache(root_out / CACHE_FILE, fingerprint(template_dir, formats, layout))
+    source = district_file(folder)
+    salt = fingerprint(template_dir, formats, layout) + today.isoformat()
+    if source is not None:
+        with contextlib.suppress(OSError):  # the roster, the period and the bars a unit is judged by
+            salt += hashlib.sha256(source.read_bytes()).hexdigest()
+    cache = Cache(root_out / CACHE_FILE, salt)
     run = Settings(tuple(formats), template_dir, layout, pdf_stage, os.getpid())
-    jobs_todo: list[Job] = []
     keys: dict[str, str] = {}
     folders = {root_out}
-    for path in files:
+    arrived: dict[str, dict[str, object]] = {}
+
+    def extra(path: Path) -> Extra:
         display = str(path)
         target = out_dir / path.parent.relative_to(folder) if out_dir else None
         folders.add(target or path.parent)
         keys[display] = cache.key(path)
-        cached = None if force else cache.get(display, keys[display])
-        if cached is not None:
-            result.summaries.append(cached)
+        return target, run, None if force else cache.get(display, keys[display])
+
+    def each(found: FileResult) -> bool:
+        summary = found.rendered
+        if summary is not None and summary.staged is None:
             result.cached += 1
         else:
-            jobs_todo.append((path, display, target, run))
-    for place in folders:  # what an interrupted run left, also where nothing is written this time
-        remove_leftovers(place)
-    done = result.cached
-    total = len(files)
-    if progress:
-        progress(done, total, "")
-    workers = workers_for(jobs, len(jobs_todo))
-    if workers > 1 and len(jobs_todo) > 1 and "docx" in formats:
+            arrived[found.path] = _file_data(found)
+        return fail_fast and bool(found.errors)
+
+    def advance(done: int, total: int) -> None:
+        if progress:
+            progress(done, total, "")
+
+    for place in {root_out, *(out_dir / p.parent.relative_to(folder) if out_dir else p.parent
+                              for p in find_unit_files(folder))}:
+        remove_leftovers(place)  # what an interrupted run left, also where nothing is written this time
+    if jobs != 1 and "docx" in formats:
         from ..office import word  # noqa: F401  # imported once here, inherited by forked workers
-    fresh: list[UnitSummary] = []
-    outcomes = map_chunked(_work, jobs_todo, workers, _crashed)
     try:
-        for outcome in outcomes:
-            done += 1
-            if isinstance(outcome, UnitFailure):
-                result.failures.append(outcome)
-            else:
-                fresh.append(outcome)
-            if progress:
-                progress(done, total, outcome.file)
-            if fail_fast and result.failures:
-                result.stopped = True
-                break
+        checked = validate_paths([folder], today=today, jobs=jobs, progress=advance, work=_work, extra=extra,
+                                 ours=frozenset(cache.written), stop=each)
     except BaseException:
-        outcomes.close()  # the workers stop first: nothing is staged after this
-        for summary in fresh:
-            if summary.staged is not None:
-                summary.staged.discard()
-        _sweep(folders)
+        _sweep(folders)  # files staged by the workers: this run's own temp files
         raise
-    finally:
-        outcomes.close()
-    _settle(result, fresh, reserved or {}, cache, keys)
+    result.validation = checked
+    if checked.stopped:
+        result.stopped = True
+        for found in checked.files:
+            if found.rendered is not None and found.rendered.staged is not None:
+                found.rendered.staged.discard()
+        result.failures = [UnitFailure(f.path, [str(d) for d in f.diagnostics]) for f in checked.files if f.errors]
+        _sweep(folders)
+        return result
+    accepted = checked.verdicts.accepted_files()
+    fresh: list[UnitSummary] = []
+    for found in checked.files:
+        summary = found.rendered
+        if found.path in arrived and found.path in keys:
+            cache.put(found.path, keys[found.path], arrived[found.path], None)  # its findings, until it is rendered
+        if summary is None or found.path not in accepted:
+            if summary is not None and summary.staged is not None:
+                summary.staged.discard()
+            result.failures.append(UnitFailure(found.path, _first_problems(found)))
+        elif summary.staged is None:
+            result.summaries.append(summary)
+        else:
+            fresh.append(summary)
+    _settle(result, fresh, reserved or {}, cache, keys, arrived)
     _sweep(folders)
-    state = hashlib.sha256()
+    state = hashlib.sha256(salt.encode())
     for display in sorted(keys):
         state.update(f"{display}|{keys[display]}|".encode())
     result.state, result.cache = state.hexdigest(), cache
-    if result.rendered or not cache.path.exists():
-        cache.save({s.file for s in result.summaries})
+    made = [p for summary in result.summaries for p in summary.outputs]
+    result.removed = remove_stale(cache, made + [str(p) for p in reserved or {}])
+    cache.save({f.path for f in checked.files}, made)
     result.summaries.sort(key=lambda s: s.file)
     result.failures.sort(key=lambda f: f.file)
     return result
+
+
+def _first_problems(found: FileResult) -> list[str]:
+    """Why a file was not rendered: its errors (its verdict when it has none: 重复报送, 不在名单 …)."""
+    errors = [str(d) for d in found.diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        return errors
+    warnings = [str(d) for d in found.diagnostics if d.severity is Severity.WARNING]
+    return [f"{found.path}: {found.verdict}，未生成报告", *warnings]
+
+
+def remove_stale(cache: Cache, written: list[str]) -> list[Path]:
+    """Remove the reports an earlier run wrote that this run did not (a unit deleted, renamed,
+    now failing, sent twice): the output folder holds this run's reports only. Their photo
+    folders go with the Markdown they belong to."""
+    now = set(written)
+    removed = []
+    for name in cache.written:
+        if name in now:
+            continue
+        path = Path(name)
+        with contextlib.suppress(OSError):
+            if path.is_file():
+                path.unlink()
+                removed.append(path)
+        if path.suffix == ".md":
+            photos = path.with_name(path.stem + PHOTO_FOLDER)
+            with contextlib.suppress(OSError):
+                if photos.is_dir():
+                    shutil.rmtree(photos)
+    return removed

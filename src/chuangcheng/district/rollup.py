@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from ..check.verdicts import DUPLICATE, MISSING, UNLISTED, VERDICTS, Verdicts
 from ..errors import Diagnostic
 from ..load.amounts import Amount, sum_amounts
 from ..load.dates import cn_date, period_label
@@ -17,7 +18,7 @@ from ..load.models import District
 from ..office.render import DEFAULT_FORMATS, PdfJob, report_files
 from ..output import safe_filename
 from ..write.prose import people_times
-from .batch import BatchResult, Progress, UnitSummary, district_file, render_folder
+from .batch import BatchResult, Progress, district_file, render_folder
 
 # Problems units report, sorted into the themes a district office reads them by.
 THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -54,9 +55,10 @@ class DistrictView:
     period: str
     goal: str
     deadline: str
-    expected: int
-    submitted: int
-    valid: int
+    expected: int  # units on the roster (0: no roster)
+    submitted: int  # roster units that sent something (with a roster), else files received
+    valid: int  # units accepted into the roll-up
+    counts: list[tuple[str, int, list[str]]]  # verdict, units, their names: every verdict that occurs
     activities: int
     participants: str
     volunteers: str
@@ -67,7 +69,7 @@ class DistrictView:
     highlights: list[tuple[str, str]]  # unit, sentence
     problems: list[tuple[str, list[tuple[str, str]]]]  # theme, [(unit, problem)]
     missing: list[str]
-    invalid: list[tuple[str, str]]  # file, first message
+    invalid: list[tuple[str, str]]  # unit, verdict: sent, not accepted (退回修改, 重复报送 …)
     unlisted: list[str]
     duplicates: list[str]
 
@@ -89,10 +91,7 @@ def theme_of(problem: str) -> str:
 
 def build_district_view(result: BatchResult, district: District | None) -> DistrictView:
     """Compute the roll-up from the units' summaries (fresh or cached) and the district file."""
-    units = result.summaries
-    by_name: dict[str, list[UnitSummary]] = defaultdict(list)
-    for unit in units:
-        by_name[unit.name].append(unit)
+    units = result.summaries  # the accepted units only: their verdicts are in result.validation
     item_totals = sum_amounts((item, _amount((v, u, a))) for s in units for item, v, u, a in s.amounts)
     reporting = Counter(key for s in units for key in {(item, u) for item, _, u, _ in s.amounts})
     ranked = sorted(item_totals, key=lambda k: -reporting[k])  # stable: first seen first on a tie
@@ -110,19 +109,24 @@ def build_district_view(result: BatchResult, district: District | None) -> Distr
         for problem in s.problems:
             grouped[theme_of(problem)].append((s.name, problem))
     order = [name for name, _ in THEMES] + [OTHER_THEME]
-    roster = [entry.name for entry in district.roster] if district else []
     name = district.name if district else result.folder.name
     period = (district.period.name if district else
               period_label(date.fromisoformat(units[0].period[0]), date.fromisoformat(units[0].period[1]))
               if units else "")
     goal = district.goal if district else "全国文明城市"
+    verdicts = result.validation.verdicts if result.validation else Verdicts([], 0)
+    named: dict[str, list[str]] = defaultdict(list)
+    for unit in verdicts.units:
+        named[unit.verdict].append(unit.name)
+    sent = [u for u in verdicts.units if u.verdict not in {MISSING, UNLISTED}]
     return DistrictView(
         title=f"{name}{period}创建{goal}工作汇总",
         district=name, period=period, goal=goal,
         deadline=cn_date(district.deadline) if district else "",
-        expected=len(roster),
-        submitted=len(units) + len(result.failures),
+        expected=verdicts.roster,
+        submitted=len(sent),
         valid=len(units),
+        counts=[(v, len(named[v]), named[v]) for v in VERDICTS if named[v]],
         activities=sum(s.activities for s in units),
         participants=_people([p for s in units for p in s.participants], True),
         volunteers=_people([v for s in units for v in s.volunteers], True),
@@ -132,10 +136,10 @@ def build_district_view(result: BatchResult, district: District | None) -> Distr
         units=rows,
         highlights=[(unit, text) for _, unit, text in highlights[:8]],
         problems=[(theme, grouped[theme]) for theme in order if grouped.get(theme)],
-        missing=[n for n in roster if n not in by_name],
-        invalid=[(f.file, f.messages[0] if f.messages else "") for f in result.failures],
-        unlisted=[n for n in by_name if roster and n not in roster],
-        duplicates=[f"{n}（{'、'.join(s.file for s in same)}）" for n, same in by_name.items() if len(same) > 1],
+        missing=named[MISSING],
+        invalid=[(u.name, u.verdict) for u in sent if not u.accepted],
+        unlisted=named[UNLISTED],
+        duplicates=named[DUPLICATE],
     )
 
 
@@ -215,9 +219,9 @@ def _forget(result: DistrictResult, failed: set[Path]) -> None:
     names = {str(p) for p in failed}
     for summary in result.batch.summaries:
         if names & set(summary.outputs):
-            cache.entries.pop(summary.file, None)
+            cache.forget(summary.file)
     cache.rollup = ""
-    cache.save({s.file for s in result.batch.summaries})
+    cache.save(set(cache.entries), cache.written)
 
 
 def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str], *, force: bool, fail_fast: bool,
@@ -249,18 +253,21 @@ def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str],
         raise UsageError(f"{folder}: 文件夹中没有单位文件（.yaml）")
     if batch.stopped:
         return DistrictResult(batch, problems, [])
-    source = district_file(folder)
-    failed = "|".join(sorted(f.file for f in batch.failures))  # a unit that fails for a passing reason
-    state = hashlib.sha256((batch.state + failed + ",".join(formats) + repr(layout)).encode()
-                           + (source.read_bytes() if source else b"")).hexdigest()
+    verdicts = batch.validation.verdicts if batch.validation else None
+    judged = "|".join(f"{u.name}:{u.verdict}:{'、'.join(f.path for f in u.files)}" for u in verdicts.units) \
+        if verdicts else ""  # a unit that fails for a passing reason, or comes back
+    judged += "|".join(s.file for s in batch.summaries)  # the units summed
+    state = hashlib.sha256((batch.state + judged + ",".join(formats) + repr(layout)).encode()).hexdigest()
     cache = batch.cache
-    if not force and cache is not None and cache.rollup == state and all(p.is_file() for p in expected):
-        return DistrictResult(batch, problems, expected, rollup_unchanged=True)
-    try:
-        written, job = write_rollup(batch, district, root, formats, layout, template_dir, pdf_stage)
-    except ChuangchengError as exc:  # the units' reports stand; the roll-up is tried again next run
-        return DistrictResult(batch, problems, [], rollup_failure=exc.lines())
-    if cache is not None:
-        cache.rollup = state
-        cache.save({s.file for s in batch.summaries})
-    return DistrictResult(batch, problems, written, pdf_job=job)
+    outcome = DistrictResult(batch, problems, expected, rollup_unchanged=True)
+    if force or cache is None or cache.rollup != state or not all(p.is_file() for p in expected):
+        try:
+            written, job = write_rollup(batch, district, root, formats, layout, template_dir, pdf_stage)
+            outcome = DistrictResult(batch, problems, written, pdf_job=job)
+            if cache is not None:
+                cache.rollup = state
+        except ChuangchengError as exc:  # the units' reports stand; the roll-up is tried again next run
+            outcome = DistrictResult(batch, problems, [], rollup_failure=exc.lines())
+    if cache is not None:  # the roll-up's files are this run's too (the units' were saved by render_folder)
+        cache.save(set(cache.entries), cache.written + [str(p) for p in outcome.rollup or expected])
+    return outcome

@@ -99,14 +99,16 @@ def render_unit(
     *,
     pdf_stage: Path | None = None,
     owner: int | None = None,
+    loaded: Loaded[Report] | None = None,
 ) -> RenderResult:
     """Render one unit file; nothing is written unless every format succeeded (a PDF left for
     ``pdf_stage`` excepted: see :func:`report_files`). With ``owner`` (the id of the process
-    that will move them into place) the files are left staged: :attr:`RenderResult.staged`."""
+    that will move them into place) the files are left staged: :attr:`RenderResult.staged`.
+    ``loaded``: the unit, when the caller has loaded it already (a folder run checks it first)."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"不支持的格式：{'、'.join(unknown)}（可选：{'、'.join(FORMATS)}）")
-    loaded = load_unit(path, display)
+    loaded = loaded or load_unit(path, display)
     previous = None
     if loaded.model.previous:
         from ..load.previous import load_previous

@@ -71,13 +71,14 @@ def find_received(folder: Path, ours: frozenset[str] = frozenset()) -> list[Path
     """Files under ``folder`` a unit sent instead of a unit file (.docx, .pdf, .yaml.txt …), not
     those this program wrote: ``ours`` (paths a render wrote, from its cache) and its Word files."""
     found = []
+    mine = {os.path.normpath(p) for p in ours}
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
         for name in sorted(files):
             if name.startswith((".", "~$")) or not_unit_file(name) is None:
                 continue
             path = Path(root) / name
-            if str(path) in ours or written_by_us(path):
+            if os.path.normpath(path) in mine or written_by_us(path):
                 continue
             if path.suffix.lower() == ".pdf" and written_by_us(path.with_suffix(".docx")):
                 continue  # the PDF of a report rendered here
