@@ -257,6 +257,9 @@ def validate(
         "--jobs", "-j", help="同时使用的进程数，默认等于 CPU 核数。", show_default=False)] = None,
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="检查文件夹时，把可以汇总的单位也逐个列出。")] = False,
+    notices: Annotated[Path | None, typer.Option(
+        "--notices", help="检查文件夹时，在这个文件夹里写报送情况.xlsx、每个要退回的单位一份退回修改通知（Word）"
+                          "和与上次相比的变化情况.md。", show_default=False)] = None,
 ) -> None:
     import json
 
@@ -273,12 +276,21 @@ def validate(
                 day = parse_date(today)
             except DateError as exc:
                 raise UsageError(f"--today：{exc}") from None
+        if notices is not None and not any(p.is_dir() for p in paths):
+            raise UsageError("--notices 用于检查整个区的文件夹：请写区文件夹")
         result = validate_paths(paths, select=select or [], ignore=ignore or [], strict=strict, today=day,
                                 jobs=jobs)
+        written = []
+        if notices is not None:
+            from .district.notices import write_notices
+
+            written = write_notices(result, notices, day)
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         _print_validation(result, verbose)
+        for path in written:
+            typer.echo(f"已生成 {path}")
     if not result.passed:
         raise typer.Exit(1)
 
