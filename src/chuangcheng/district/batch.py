@@ -41,6 +41,7 @@ __all__ = ["CACHE_FILE", "BatchResult", "UnitFailure", "UnitSummary", "district_
            "render_folder"]
 
 CACHE_FILE = ".chuangcheng-cache.json"
+CACHE_FORMAT = 2  # what an entry holds: a cache of another format is not read
 
 
 @dataclass
@@ -55,6 +56,7 @@ class UnitSummary:
     participants: list[tuple[str, str, str]]  # value, unit, approx
     volunteers: list[tuple[str, str, str]]
     amounts: list[tuple[str, str, str, str]]  # item, value, unit, approx
+    categories: list[str]  # the section each amount was reported in (宣传发动 …), as amounts
     highlights: list[tuple[str, str, str]]  # date, sentence, participants value
     problems: list[str]
     outputs: list[str]
@@ -101,6 +103,12 @@ class BatchResult:
         return len(self.summaries) + len(self.failures)
 
 
+def section_title(key: str, report: Report) -> str:
+    """宣传发动, 环境整治 …: a core section by its title, a unit's own sections as 其他工作."""
+    field_info = type(report).model_fields.get(key)
+    return field_info.title or key if field_info is not None and key != "other" else "其他工作"
+
+
 def _amount_data(amount: Amount) -> tuple[str, str, str]:
     return (str(amount.value), amount.unit, amount.approx)
 
@@ -123,6 +131,7 @@ def summarize(path: Path, display: str, out_dir: Path | None, run: Settings,
         participants=[_amount_data(a.participants) for _, a in acts if a.participants],
         volunteers=[_amount_data(a.volunteers) for _, a in acts if a.volunteers],
         amounts=[(item, *_amount_data(amt)) for _, a in acts for item, amt in a.quantities.items()],
+        categories=[section_title(key, report) for key, a in acts for _ in a.quantities],
         highlights=[(v.activity.date.isoformat() if v.activity.date else "", v.text, str(people.value))
                     for people, v in ranked[:3]],
         problems=list(view.problems),
@@ -352,7 +361,7 @@ def render_folder(
         return result
     root_out = out_dir or folder
     source = district_file(folder)
-    salt = fingerprint(template_dir, formats, layout) + today.isoformat()
+    salt = f"{CACHE_FORMAT}|" + fingerprint(template_dir, formats, layout) + today.isoformat()
     if source is not None:
         with contextlib.suppress(OSError):  # the roster, the period and the bars a unit is judged by
             salt += hashlib.sha256(source.read_bytes()).hexdigest()

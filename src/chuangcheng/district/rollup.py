@@ -18,7 +18,8 @@ from ..load.models import District
 from ..office.render import DEFAULT_FORMATS, PdfJob, report_files
 from ..output import safe_filename
 from ..write.prose import people_times
-from .batch import BatchResult, Progress, district_file, render_folder
+from .batch import BatchResult, Progress, UnitSummary, district_file, render_folder
+from .indicators import Names
 
 # Problems units report, sorted into the themes a district office reads them by.
 THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -92,29 +93,35 @@ def theme_of(problem: str) -> str:
 def build_district_view(result: BatchResult, district: District | None) -> DistrictView:
     """Compute the roll-up from the units' summaries (fresh or cached) and the district file."""
     units = result.summaries  # the accepted units only: their verdicts are in result.validation
-    item_totals = sum_amounts((item, _amount((v, u, a))) for s in units for item, v, u, a in s.amounts)
-    reporting = Counter(key for s in units for key in {(item, u) for item, _, u, _ in s.amounts})
+    names = Names(district.synonyms if district else None)  # 发放宣传单 and 发放宣传册 counted as one
+    item_totals = sum_amounts((names(item), _amount((v, u, a))) for s in units for item, v, u, a in s.amounts)
+    reporting = Counter(key for s in units for key in {(names(item), u) for item, _, u, _ in s.amounts})
     ranked = sorted(item_totals, key=lambda k: -reporting[k])  # stable: first seen first on a tie
     main_keys = ranked[:MAIN_ITEMS]
-    roster_order = {entry.name: i for i, entry in enumerate(district.roster)} if district else {}
+    verdicts = result.validation.verdicts if result.validation else Verdicts([], 0)
+    judged = verdicts.of_file()
+    roster_order = {u.name: i for i, u in enumerate(verdicts.units)}
+
+    def called(s: UnitSummary) -> str:  # the roster's name (桂花社区, not 桂花社区居委会)
+        return judged[s.file].name if s.file in judged else s.name
+
     rows = []
-    for s in sorted(units, key=lambda u: (roster_order.get(u.name, len(roster_order)), u.file)):
-        mine = sum_amounts((item, _amount((v, u, a))) for item, v, u, a in s.amounts)
-        rows.append(UnitRow(s.name, s.type, s.activities, _people(s.participants, True) or "—",
+    for s in sorted(units, key=lambda u: (roster_order.get(called(u), len(roster_order)), u.file)):
+        mine = sum_amounts((names(item), _amount((v, u, a))) for item, v, u, a in s.amounts)
+        rows.append(UnitRow(called(s), s.type, s.activities, _people(s.participants, True) or "—",
                             _people(s.volunteers, True) or "—",
                             [str(mine[k]) if k in mine else "—" for k in main_keys], s.file))
-    highlights = sorted(((Decimal(h[2]), s.name, h[1]) for s in units for h in s.highlights), reverse=True)
+    highlights = sorted(((Decimal(h[2]), called(s), h[1]) for s in units for h in s.highlights), reverse=True)
     grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for s in units:
         for problem in s.problems:
-            grouped[theme_of(problem)].append((s.name, problem))
+            grouped[theme_of(problem)].append((called(s), problem))
     order = [name for name, _ in THEMES] + [OTHER_THEME]
     name = district.name if district else result.folder.name
     period = (district.period.name if district else
               period_label(date.fromisoformat(units[0].period[0]), date.fromisoformat(units[0].period[1]))
               if units else "")
     goal = district.goal if district else "全国文明城市"
-    verdicts = result.validation.verdicts if result.validation else Verdicts([], 0)
     named: dict[str, list[str]] = defaultdict(list)
     for unit in verdicts.units:
         named[unit.verdict].append(unit.name)
@@ -159,7 +166,9 @@ def write_rollup(result: BatchResult, district: District | None, out_root: Path,
     markdown = render_template(ROLLUP_TEMPLATE, template_dir, d=view)
     stem = safe_filename(f"{view.district}汇总")
     files, job = report_files(markdown, out_root, stem, formats, layout=layout, pdf_stage=pdf_stage)
-    files[out_root / WORKBOOK] = build_workbook(result.summaries, view.title)
+    verdicts = result.validation.verdicts if result.validation else Verdicts([], 0)
+    names = Names(district.synonyms if district else None)
+    files[out_root / WORKBOOK] = build_workbook(result.summaries, verdicts, names, view.title)
     return write_all(files) + ([job[1]] if job else []), job
 
 

@@ -1,74 +1,159 @@
-"""汇总表.xlsx: one row per unit, one column per amount item, a totals row, a frozen header."""
+"""汇总表.xlsx: what a coordinator works in.
+
+- 主要指标: every roster unit in roster order, grouped by 所属 with a subtotal per group and a
+  total (SUBTOTAL formulas, so a filter sums what is shown); its verdict; activities, people,
+  volunteers and the most widely reported items (at most :data:`MAX_COLUMNS` columns). Only
+  accepted units carry figures.
+- 明细: one row per unit, category and item (所属, 单位, 类别, 事项, 数量, 单位名): what pivot tables read.
+
+Numbers are numbers; every text from a unit file is written as a string (``=HYPERLINK(…)``
+stays text). Printed on A4 landscape, as wide as the page, the header on every page.
+"""
 
 from __future__ import annotations
 
 import io
+from collections import defaultdict
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
+from ..check.verdicts import Verdicts
+from ..load.amounts import Amount
 from ..office.docx_package import xml_clean
 from .batch import UnitSummary
+from .indicators import Indicator, Names, number, totals
+
+if TYPE_CHECKING:
+    from xlsxwriter.worksheet import Worksheet
+
+MAX_COLUMNS = 20
+FIXED = ("所属", "单位", "类型", "结论", "活动次数", "参与人次", "志愿者人次")
 
 
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
+def _amount(data: tuple[str, str, str]) -> Amount:
+    value, unit, approx = data
+    return Amount(Decimal(value), unit, approx)
 
 
 def _people(values: list[tuple[str, str, str]]) -> Decimal:
     return sum((Decimal(v) for v, _, _ in values), Decimal(0))
 
 
-def build_workbook(units: list[UnitSummary], title: str) -> bytes:
-    """The workbook district offices work in; numbers are numbers, the totals are formulas, and
-    every text from a unit file is written as a string (``=HYPERLINK(…)`` stays text), without
-    what XML forbids (a lone surrogate made xlsxwriter fail while saving)."""
+def _items(unit: UnitSummary, names: Names) -> list[tuple[str, str, Amount]]:
+    """(category, counted name, amount) of every amount a unit reported."""
+    categories = unit.categories or [""] * len(unit.amounts)
+    return [(category, names(item), _amount((value, measure, approx)))
+            for category, (item, value, measure, approx) in zip(categories, unit.amounts, strict=True)]
+
+
+def build_workbook(units: list[UnitSummary], verdicts: Verdicts, names: Names, title: str) -> bytes:
+    """The workbook, from the accepted units' summaries and every unit's verdict."""
     import xlsxwriter
     from xlsxwriter.utility import xl_rowcol_to_cell
 
-    items: dict[tuple[str, str], None] = {}
-    for unit in units:
-        for item, _, measure, _ in unit.amounts:
-            items.setdefault((item, measure))
+    summary_of = {s.file: s for s in units}
+    indicators = totals(([(n, a) for _, n, a in _items(s, names)] for s in units), names)
+    main: list[Indicator] = indicators[: MAX_COLUMNS - len(FIXED)]
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                      "strings_to_numbers": False})
-    head = book.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True,
-                            "border": 1, "bg_color": "#F2F2F2", "font_name": "宋体"})
-    cell = book.add_format({"border": 1, "font_name": "宋体"})
-    total = book.add_format({"border": 1, "bold": True, "font_name": "宋体"})
-    sheet = book.add_worksheet("汇总表")
-    fixed = ["单位", "类型", "文件", "活动次数", "参与人次", "志愿者（人次）"]
-    columns = fixed + [f"{item}（{measure}）" for item, measure in items]
-    for c, heading in enumerate(columns):  # names from unit files: text, never a formula
-        sheet.write_string(0, c, xml_clean(heading), head)
-    sheet.set_row(0, 36)
-    sheet.set_column(0, 0, 22)
-    sheet.set_column(1, 1, 8)
-    sheet.set_column(2, 2, 30)
-    sheet.set_column(3, len(columns) - 1, 12)
-    totals = [Decimal(0)] * len(columns)
-    for r, unit in enumerate(units, 1):
-        mine: dict[tuple[str, str], Decimal] = {}
-        for item, value, measure, _ in unit.amounts:
-            mine[(item, measure)] = mine.get((item, measure), Decimal(0)) + Decimal(value)
-        row: list[object] = [unit.name, unit.type, unit.file, unit.activities,
-                             _people(unit.participants), _people(unit.volunteers)]
-        row += [mine.get(key) for key in items]
-        for c, entry in enumerate(row):
-            if isinstance(entry, Decimal):
-                totals[c] += entry
-                sheet.write_number(r, c, _number(entry), cell)
-            elif isinstance(entry, int):
-                totals[c] += entry
-                sheet.write_number(r, c, entry, cell)
-            elif entry is not None:
-                sheet.write_string(r, c, xml_clean(str(entry)), cell)
-    last = len(units) + 1
-    sheet.write_string(last, 0, "合计", total)
-    for c in range(3, len(columns)):
-        first, end = xl_rowcol_to_cell(1, c), xl_rowcol_to_cell(last - 1, c)
-        sheet.write_formula(last, c, f"=SUM({first}:{end})", total, _number(totals[c]))
-    sheet.freeze_panes(1, 1)
-    sheet.autofilter(0, 0, last - 1, len(columns) - 1)
+    base = {"font_name": "宋体", "font_size": 10, "border": 1, "valign": "vcenter"}
+    head = book.add_format({**base, "bold": True, "align": "center", "text_wrap": True, "bg_color": "#F2F2F2"})
+    cell = book.add_format(base)
+    figure = book.add_format({**base, "num_format": "#,##0.##"})
+    sub = book.add_format({**base, "bold": True, "bg_color": "#F7F7F7"})
+    sub_figure = book.add_format({**base, "bold": True, "bg_color": "#F7F7F7", "num_format": "#,##0.##"})
+    heading = book.add_format({"font_name": "黑体", "font_size": 14, "bold": True})
+
+    sheet = book.add_worksheet("主要指标")
+    sheet.write_string(0, 0, xml_clean(title), heading)
+    columns = [*FIXED, *(i.heading for i in main)]
+    for c, name in enumerate(columns):
+        sheet.write_string(1, c, xml_clean(name), head)
+    sheet.set_row(1, 42)
+    sheet.set_column(0, 0, 12)
+    sheet.set_column(1, 1, 22)
+    sheet.set_column(2, 3, 8)
+    sheet.set_column(4, len(columns) - 1, 11)
+    groups = verdicts.by_group({u.verdict for u in verdicts.units if u.entry is not None}) if verdicts.roster \
+        else [("", [u for u in verdicts.units if u.accepted])]
+    r = 2
+    first_row = r
+    ordered: list[UnitSummary] = []  # the summed units, in the sheet's order
+    for group, members in groups:
+        start = r
+        shown: list[Decimal] = [Decimal(0)] * (len(columns) - 4)  # the subtotals' values, for readers that do not
+        for unit in members:                                      # recalculate (LibreOffice, previews)
+            summary = next((summary_of[f.path] for f in unit.files if f.path in summary_of), None)
+            if summary is not None:
+                ordered.append(summary)
+            for c, text in enumerate((group, unit.name, summary.type if summary else "", unit.verdict)):
+                sheet.write_string(r, c, xml_clean(text), cell)
+            values: list[Decimal | None] = [None] * (len(columns) - 4)
+            if summary is not None:
+                mine: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+                for _, item, amount in _items(summary, names):
+                    mine[(item, amount.unit)] += amount.value
+                values = [Decimal(summary.activities), _people(summary.participants), _people(summary.volunteers),
+                          *(mine.get((i.item, i.unit)) for i in main)]
+            for c, value in enumerate(values, 4):
+                if value is None:
+                    sheet.write_blank(r, c, None, cell)
+                else:
+                    sheet.write_number(r, c, number(value), figure)
+                    shown[c - 4] += value
+            r += 1
+        if verdicts.roster and len(groups) > 1:
+            sheet.write_string(r, 0, xml_clean(group or "未写所属"), sub)
+            sheet.write_string(r, 1, "小计", sub)
+            sheet.write_blank(r, 2, None, sub)
+            sheet.write_blank(r, 3, None, sub)
+            for c in range(4, len(columns)):
+                span = f"{xl_rowcol_to_cell(start, c)}:{xl_rowcol_to_cell(r - 1, c)}"
+                sheet.write_formula(r, c, f"=SUBTOTAL(9,{span})", sub_figure, number(shown[c - 4]))
+            r += 1
+    sheet.write_string(r, 0, "合计", sub)
+    for c in range(1, 4):
+        sheet.write_blank(r, c, None, sub)
+    for c, total in enumerate([Decimal(sum(s.activities for s in units)),
+                               sum((_people(s.participants) for s in units), Decimal(0)),
+                               sum((_people(s.volunteers) for s in units), Decimal(0)),
+                               *(i.total.value for i in main)], 4):
+        span = f"{xl_rowcol_to_cell(first_row, c)}:{xl_rowcol_to_cell(r - 1, c)}"
+        sheet.write_formula(r, c, f"=SUBTOTAL(9,{span})", sub_figure, number(total))  # subtotals left out
+    sheet.freeze_panes(2, 2)
+    sheet.autofilter(1, 0, r - 1, len(columns) - 1)
+    _print_setup(sheet)
+
+    detail = book.add_worksheet("明细")
+    for c, (name, width) in enumerate(zip(("所属", "单位", "类别", "事项", "数量", "单位名"),
+                                          (12, 22, 12, 24, 12, 8), strict=True)):
+        detail.write_string(0, c, name, head)
+        detail.set_column(c, c, width)
+    group_of = {f.path: u.group for u in verdicts.units for f in u.files}
+    row = 1
+    for summary in ordered:
+        summed: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+        for category, item, amount in _items(summary, names):
+            summed[(category, item, amount.unit)] += amount.value
+        for (category, item, measure), value in summed.items():
+            for c, text in enumerate((group_of.get(summary.file, ""), summary.name, category, item)):
+                detail.write_string(row, c, xml_clean(text), cell)
+            detail.write_number(row, 4, number(value), figure)
+            detail.write_string(row, 5, xml_clean(measure), cell)
+            row += 1
+    detail.freeze_panes(1, 0)
+    detail.autofilter(0, 0, max(row - 1, 1), 5)
+    _print_setup(detail, header_row=0)
     book.set_properties({"title": xml_clean(title)})
     book.close()
     return out.getvalue()
+
+
+def _print_setup(sheet: Worksheet, header_row: int = 1) -> None:
+    """A4 landscape, as wide as the page, the header on every page, page numbers."""
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(header_row)
+    sheet.set_footer("&C第 &P 页，共 &N 页")

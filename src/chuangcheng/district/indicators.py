@@ -1,0 +1,72 @@
+"""The district's indicators: item names units write for one thing counted as one (``indicators.yaml``,
+extended by the district file's 同义), summed per measure word, as numbers."""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from ..load.amounts import Amount, sum_amounts
+
+
+@functools.cache
+def _builtin() -> dict[str, list[str]]:
+    import yaml
+
+    data: dict[str, list[str]] = yaml.safe_load(Path(__file__).with_name("indicators.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+class Names:
+    """Item name → the name it is counted under."""
+
+    def __init__(self, synonyms: Mapping[str, Sequence[str]] | None = None) -> None:
+        self.table: dict[str, str] = {}
+        for canonical, names in [*_builtin().items(), *(synonyms or {}).items()]:
+            self.table[canonical] = canonical
+            for name in names:
+                self.table[name] = canonical
+
+    def __call__(self, item: str) -> str:
+        return self.table.get(item, item)
+
+
+Key = tuple[str, str]  # item, measure word
+
+
+@dataclass(frozen=True)
+class Indicator:
+    item: str
+    unit: str  # measure word
+    total: Amount
+    units: int  # how many units report it
+
+    @property
+    def heading(self) -> str:
+        return f"{self.item}（{self.unit}）"
+
+
+def totals(per_unit: Iterable[Iterable[tuple[str, Amount]]], names: Names) -> list[Indicator]:
+    """Every item summed over the units, under its counted name, most widely reported first
+    (then largest), as numbers."""
+    summed: dict[Key, list[Amount]] = {}
+    reporting: Counter[Key] = Counter()
+    for unit in per_unit:
+        seen: set[Key] = set()
+        for item, amount in unit:
+            key = (names(item), amount.unit)
+            summed.setdefault(key, []).append(amount)
+            seen.add(key)
+        reporting.update(seen)
+    found = [Indicator(item, unit, sum_amounts(("", a) for a in amounts)[("", unit)], reporting[(item, unit)])
+             for (item, unit), amounts in summed.items()]
+    return sorted(found, key=lambda i: (-i.units, -i.total.value))
+
+
+def number(value: Decimal) -> int | float:
+    """A Decimal as Excel stores it."""
+    return int(value) if value == value.to_integral_value() else float(value)
