@@ -73,13 +73,13 @@ def test_render_rollup_workbook_and_output_folder(scene: Scenario, tmp_path: Pat
     assert sorted(p.stem for p in out.glob("*.md") if p.stem != "江城区汇总") == scene.report_names(scene.accepted)
     rollup = (out / "江城区汇总.md").read_text(encoding="utf-8")
     sent = len(scene.expected) - scene.counts["未报送"]
-    assert f"全区应报送创建工作总结的单位{len(scene.expected)}个，已报送{sent}个，其中可以汇总的{len(scene.accepted)}个" \
-        in rollup
+    roster, accepted = len(scene.expected), len(scene.accepted)
+    assert f"全区应报送创建工作总结的单位{roster}个，已报送{sent}个，其中可以汇总的{accepted}个" in rollup
     assert f"尚未报送{scene.counts['未报送']}个" in rollup
     for verdict in ("退回修改", "报告期不符", "重复报送", "无法读取"):
         assert f"{verdict}{scene.counts[verdict]}个" in rollup
     assert not re.search(r"CC\d{3}|\.yaml", rollup)
-    assert "| 居委社区 | " in rollup and "居委社区居委会" not in rollup  # units by their roster names
+    assert "| 居委社区 | 社区 |" in rollup and "| 居委社区居委会 |" not in rollup  # units by their roster names
     book = openpyxl.load_workbook(out / "汇总表.xlsx")
     rows = [r for r in book["主要指标"].iter_rows(min_row=3, values_only=True) if r[1] in scene.expected]
     assert {r[1]: r[3] for r in rows} == scene.expected
@@ -90,7 +90,8 @@ def test_render_rollup_workbook_and_output_folder(scene: Scenario, tmp_path: Pat
     (scene.folder / "重报社区（修改版）.yaml").unlink()
     (scene.folder / "第1社区.yaml").unlink()
     second = scene.folder / "第2社区.yaml"
-    second.write_text(second.read_text(encoding="utf-8").replace("名称: 第2社区", "名称: 第二社区", 1), encoding="utf-8")
+    renamed = second.read_text(encoding="utf-8").replace("名称: 第2社区", "名称: 第二社区", 1)
+    second.write_text(renamed, encoding="utf-8")
     fixed = scene.folder / "占位社区.yaml"
     fixed.write_text(fixed.read_text(encoding="utf-8").replace("  - XX问题\n", "", 1), encoding="utf-8")
     again = CliRunner().invoke(app, ["render", str(scene.folder), "-o", str(out), "-f", "md"])
