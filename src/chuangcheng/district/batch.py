@@ -21,6 +21,7 @@ import shutil
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ __all__ = ["CACHE_FILE", "BatchResult", "UnitFailure", "UnitSummary", "district_
            "render_folder"]
 
 CACHE_FILE = ".chuangcheng-cache.json"
-CACHE_FORMAT = 2  # what an entry holds: a cache of another format is not read
+CACHE_FORMAT = 3  # what an entry holds: a cache of another format is not read
 
 
 @dataclass
@@ -65,6 +66,9 @@ class UnitSummary:
     pdf_job: tuple[str, str] | None = None  # Word file, PDF: converted with the whole folder (not cached)
     name_at: tuple[int, int] = (1, 1)  # where 单位.名称 is written: a clash of file names points there
     staged: Staged | None = None  # the files, until the run has checked no two units clash (not cached)
+    subject: str = ""  # how the unit calls itself in its report (我校, 社区): its highlights in the third person
+    volunteer_share: str | None = None  # registered volunteers, percent of the resident population, if known
+    next_steps: list[str] = field(default_factory=list)
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:
@@ -141,7 +145,17 @@ def summarize(path: Path, display: str, out_dir: Path | None, run: Settings,
         pdf_job=(str(result.pdf_job[0]), str(result.pdf_job[1])) if result.pdf_job else None,
         name_at=result.name_at,
         staged=result.staged,
+        subject=view.subject,
+        volunteer_share=str(percent) if (percent := _share(report)) is not None else None,
+        next_steps=list(view.next_steps),
     )
+
+
+def _share(report: Report) -> Decimal | None:
+    from ..write.report import share
+
+    registered = report.volunteering.registered if report.volunteering else None
+    return share(registered, report) if registered is not None else None
 
 
 @dataclass(frozen=True)

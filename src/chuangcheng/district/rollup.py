@@ -1,153 +1,23 @@
-"""The district's roll-up (区级汇总): submissions against the roster, totals, units, highlights."""
+"""The district folder run: every unit rendered, then the roll-up (区级汇总报告, :mod:`.report`) and
+汇总表.xlsx written, PDFs converted in one go."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
-from ..check.verdicts import DUPLICATE, MISSING, UNLISTED, VERDICTS, Verdicts
+from ..check.verdicts import Verdicts
 from ..errors import Diagnostic
-from ..load.amounts import Amount, sum_amounts
-from ..load.dates import cn_date, period_label
 from ..load.layout import Layout
 from ..load.models import District
 from ..office.render import DEFAULT_FORMATS, PdfJob, report_files
 from ..output import safe_filename
-from ..write.prose import people_times
-from .batch import BatchResult, Progress, UnitSummary, district_file, render_folder
+from .batch import BatchResult, Progress, district_file, render_folder
 from .indicators import Names
+from .report import build_district_view
 
-# Problems units report, sorted into the themes a district office reads them by.
-THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("群众参与和宣传", ("参与", "认识", "意识", "知晓", "宣传", "积极性")),
-    ("环境卫生和长效管理", ("环境", "卫生", "垃圾", "楼道", "堆物", "死角", "反弹", "长效", "保洁")),
-    ("基础设施和经费", ("设施", "用房", "经费", "资金", "场地", "老旧", "改造", "路面")),
-    ("志愿服务", ("志愿",)),
-    ("文明行为和秩序", ("停车", "交通", "不文明", "秩序", "占道", "吸烟")),
-)
-OTHER_THEME = "其他"
 PDF_STEP = "PDF"  # what ``progress`` is told when the one LibreOffice call starts
-MAIN_ITEMS = 3
-
-
-@dataclass
-class UnitRow:
-    """One row of the per-unit table."""
-
-    name: str
-    type: str
-    activities: int
-    participants: str
-    volunteers: str
-    main: list[str]
-    file: str
-
-
-@dataclass
-class DistrictView:
-    """Everything the roll-up template prints."""
-
-    title: str
-    district: str
-    period: str
-    goal: str
-    deadline: str
-    expected: int  # units on the roster (0: no roster)
-    submitted: int  # roster units that sent something (with a roster), else files received
-    valid: int  # units accepted into the roll-up
-    counts: list[tuple[str, int, list[str]]]  # verdict, units, their names: every verdict that occurs
-    activities: int
-    participants: str
-    volunteers: str
-    totals: list[tuple[str, str, int]]  # item, amount, units reporting it
-    headline: list[str]  # the amounts most units report, for the opening
-    main_items: list[str]
-    units: list[UnitRow]
-    highlights: list[tuple[str, str]]  # unit, sentence
-    problems: list[tuple[str, list[tuple[str, str]]]]  # theme, [(unit, problem)]
-    missing: list[str]
-    invalid: list[tuple[str, str]]  # unit, verdict: sent, not accepted (退回修改, 重复报送 …)
-    unlisted: list[str]
-    duplicates: list[str]
-
-
-def _amount(data: tuple[str, str, str] | list[str]) -> Amount:
-    value, unit, approx = data
-    return Amount(Decimal(value), unit, approx)
-
-
-def _people(values: list[tuple[str, str, str]], times: bool = False) -> str:
-    amounts = [people_times(_amount(v)) if times else _amount(v) for v in values]
-    return "、".join(str(a) for a in sum_amounts(("", a) for a in amounts).values())
-
-
-def theme_of(problem: str) -> str:
-    """The theme a problem belongs to (the first whose keywords it mentions)."""
-    return next((name for name, words in THEMES if any(w in problem for w in words)), OTHER_THEME)
-
-
-def build_district_view(result: BatchResult, district: District | None) -> DistrictView:
-    """Compute the roll-up from the units' summaries (fresh or cached) and the district file."""
-    units = result.summaries  # the accepted units only: their verdicts are in result.validation
-    names = Names(district.synonyms if district else None)  # 发放宣传单 and 发放宣传册 counted as one
-    item_totals = sum_amounts((names(item), _amount((v, u, a))) for s in units for item, v, u, a in s.amounts)
-    reporting = Counter(key for s in units for key in {(names(item), u) for item, _, u, _ in s.amounts})
-    ranked = sorted(item_totals, key=lambda k: -reporting[k])  # stable: first seen first on a tie
-    main_keys = ranked[:MAIN_ITEMS]
-    verdicts = result.validation.verdicts if result.validation else Verdicts([], 0)
-    judged = verdicts.of_file()
-    roster_order = {u.name: i for i, u in enumerate(verdicts.units)}
-
-    def called(s: UnitSummary) -> str:  # the roster's name (桂花社区, not 桂花社区居委会)
-        return judged[s.file].name if s.file in judged else s.name
-
-    rows = []
-    for s in sorted(units, key=lambda u: (roster_order.get(called(u), len(roster_order)), u.file)):
-        mine = sum_amounts((names(item), _amount((v, u, a))) for item, v, u, a in s.amounts)
-        rows.append(UnitRow(called(s), s.type, s.activities, _people(s.participants, True) or "—",
-                            _people(s.volunteers, True) or "—",
-                            [str(mine[k]) if k in mine else "—" for k in main_keys], s.file))
-    highlights = sorted(((Decimal(h[2]), called(s), h[1]) for s in units for h in s.highlights), reverse=True)
-    grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for s in units:
-        for problem in s.problems:
-            grouped[theme_of(problem)].append((called(s), problem))
-    order = [name for name, _ in THEMES] + [OTHER_THEME]
-    name = district.name if district else result.folder.name
-    period = (district.period.name if district else
-              period_label(date.fromisoformat(units[0].period[0]), date.fromisoformat(units[0].period[1]))
-              if units else "")
-    goal = district.goal if district else "全国文明城市"
-    named: dict[str, list[str]] = defaultdict(list)
-    for unit in verdicts.units:
-        named[unit.verdict].append(unit.name)
-    sent = [u for u in verdicts.units if u.verdict not in {MISSING, UNLISTED}]
-    return DistrictView(
-        title=f"{name}{period}创建{goal}工作汇总",
-        district=name, period=period, goal=goal,
-        deadline=cn_date(district.deadline) if district else "",
-        expected=verdicts.roster,
-        submitted=len(sent),
-        valid=len(units),
-        counts=[(v, len(named[v]), named[v]) for v in VERDICTS if named[v]],
-        activities=sum(s.activities for s in units),
-        participants=_people([p for s in units for p in s.participants], True),
-        volunteers=_people([v for s in units for v in s.volunteers], True),
-        totals=[(item, str(total), reporting[(item, unit)]) for (item, unit), total in item_totals.items()],
-        headline=[f"{k[0]}{item_totals[k]}" for k in ranked[:6]],
-        main_items=[k[0] for k in main_keys],
-        units=rows,
-        highlights=[(unit, text) for _, unit, text in highlights[:8]],
-        problems=[(theme, grouped[theme]) for theme in order if grouped.get(theme)],
-        missing=named[MISSING],
-        invalid=[(u.name, u.verdict) for u in sent if not u.accepted],
-        unlisted=named[UNLISTED],
-        duplicates=named[DUPLICATE],
-    )
 
 
 ROLLUP_TEMPLATE = "district.md.j2"

@@ -158,6 +158,28 @@ _PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 _ALIGNS = {"text-align:center": "center", "text-align:right": "right", "text-align:left": "left"}
 
 
+LANDSCAPE = "<!-- 横向 -->"  # in the Markdown: what follows is printed on landscape pages (a wide table)
+_PAGE_SIZE = re.compile(r"<w:pgSz\b[^>]*?/>")
+
+
+def _page_twips(section: str) -> tuple[int, int] | None:
+    """The section's page width and height, in twips."""
+    match = _PAGE_SIZE.search(section)
+    width = re.search(r'w:w="(\d+)"', match[0]) if match else None
+    height = re.search(r'w:h="(\d+)"', match[0]) if match else None
+    return (int(width[1]), int(height[1])) if width and height else None
+
+
+def landscape(section: str) -> str:
+    """The section turned on its side: width and height swapped, ``w:orient="landscape"``."""
+    match = _PAGE_SIZE.search(section)
+    page = _page_twips(section)
+    if match is None or page is None or page[0] > page[1]:
+        return section
+    turned = f'<w:pgSz w:w="{page[1]}" w:h="{page[0]}" w:orient="landscape"/>'
+    return section[:match.start()] + turned + section[match.end():]
+
+
 class _Builder:
     """Writes the body's XML straight from the Markdown tokens, over the layout's fixed parts
     (python-docx's object API costs tens of milliseconds a page; strings almost nothing)."""
@@ -176,6 +198,7 @@ class _Builder:
         self.attachment_title_next = False  # the next heading is an attachment's title
         self.ends: dict[int, str] = {}  # token index → "signoff" or "note": see :func:`_ends`
         self.caption_next = False  # the next paragraph is a picture's caption
+        self.landscape_at: int | None = None  # where a landscape section starts (``<!-- 横向 -->``)
 
     def paragraph(self, style: str, runs: str = "", extra: str = "") -> None:
         ppr = f'<w:pStyle w:val="{xml_attr(self.package.style(style))}"/>'
@@ -246,8 +269,12 @@ class _Builder:
 
     def save(self) -> bytes:
         package = self.package
-        document = (package.document_start + "<w:body>" + "".join(self.out) + package.section
-                    + "</w:body></w:document>")
+        section, body = package.section, self.out
+        if self.landscape_at is not None:  # the portrait part ends with its section, the rest is landscape
+            at = self.landscape_at
+            body = [*body[:at], f"<w:p><w:pPr>{section}</w:pPr></w:p>", *body[at:]]
+            section = landscape(section)
+        document = package.document_start + "<w:body>" + "".join(body) + section + "</w:body></w:document>"
         rels = "".join(relationship(f"rIdImage{n}", f"{REL}/image", name)
                        for n, name in enumerate(self.media.values(), 1))  # numbered in insertion order
         out = io.BytesIO(package.archive)
@@ -330,6 +357,10 @@ class _Builder:
 
     def html(self, content: str) -> None:
         self.caption_next = False
+        if content.strip() == LANDSCAPE and self.landscape_at is None:
+            self.landscape_at = len(self.out)
+            self.after_break = False  # the new section starts its own page
+            return
         match = _SIGNOFF.search(content)
         if not match:
             return
@@ -369,6 +400,9 @@ class _Builder:
         widths = [max([min(text_width(rows[0][c][0]), 4.0), *(text_width(r[c][0]) for r in rows[1:] if c < len(r))])
                   + 1.5 for c in range(cols)]
         total = self.package.text_mm[0] / 25.4 * 1440  # twips
+        if self.landscape_at is not None:  # on its side, the text is as much wider as the page is taller
+            page = _page_twips(self.package.section)
+            total += max(page[1] - page[0], 0) if page else 0
         twips = [round(w / sum(widths) * total) for w in widths]
         grid = xml_attr(self.package.style("TableGrid"))
         xml = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{grid}"/><w:tblW w:w="0" w:type="auto"/>'

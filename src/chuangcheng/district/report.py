@@ -1,0 +1,290 @@
+"""The district's roll-up (区级汇总报告) as DESIGN.md §6 describes it, computed from the accepted
+units' summaries, every unit's verdict and the district file: 报送情况 in counts that add up,
+总体成效 with normalised indicators by category, the unit types, the 测评体系 across units,
+典型经验 in the third person, the problems several units share, the district's 下一步, and
+the unit table for 附件1. The template only arranges what this computes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..check.verdicts import ACCEPTED, MISSING, UNLISTED, VERDICTS, UnitVerdict, Verdicts
+from ..load.amounts import Amount, sum_amounts
+from ..load.dates import cn_date, period_label
+from ..load.models import District
+from ..write.prose import people_times
+from ..write.typography import clause
+from .batch import BatchResult, UnitSummary
+from .indicators import Indicator, Names, totals
+from .writing import drawn_together, first_sentence, grams, in_third_person, named, numbered, third_person, words
+
+MAIN_ITEMS = 3  # the items of the unit table in 附件1, besides activities and people
+
+
+@dataclass
+class UnitRow:
+    """One row of the unit table (附件1)."""
+
+    group: str
+    name: str
+    type: str
+    activities: int
+    participants: str
+    volunteers: str
+    main: list[str]
+
+
+@dataclass
+class TypeRow:
+    """The units of one type: how many, and what they did together."""
+
+    type: str
+    units: int
+    activities: int
+    participants: str
+    volunteers: str
+
+
+@dataclass
+class DistrictView:
+    """Everything the roll-up template prints."""
+
+    title: str
+    district: str
+    period: str
+    goal: str
+    signer: str
+    signed_on: str
+    expected: int  # units on the roster (0: no roster)
+    submitted: int  # roster units that sent something (with a roster), else units found
+    valid: int  # units accepted into the roll-up
+    counts: dict[str, int]  # units by verdict
+    opening: str
+    submission: list[str]  # 报送情况, paragraphs
+    results: list[str]  # 总体成效, paragraphs
+    types: list[TypeRow]
+    bars: list[str]  # 测评体系, sentences
+    highlights: list[str]  # 典型经验, paragraphs in the third person
+    problems: list[str]  # 一是……, paragraphs
+    next_steps: list[str]  # 一是……, paragraphs
+    main_items: list[str] = field(default_factory=list)  # the unit table's item columns
+    units: list[UnitRow] = field(default_factory=list)
+
+
+def _amount(data: tuple[str, str, str] | list[str]) -> Amount:
+    value, unit, approx = data
+    return Amount(Decimal(value), unit, approx)
+
+
+def _people(values: Sequence[tuple[str, str, str]]) -> str:
+    """People summed over events, as person-times (人 and 名 become 人次)."""
+    amounts = [people_times(_amount(v)) for v in values]
+    return "、".join(str(a) for a in sum_amounts(("", a) for a in amounts).values())
+
+
+def _bare(amount: str, unit: str) -> str:
+    """``6900余`` under a heading that says 人次: the measure word once, in the heading."""
+    return amount.removesuffix(unit) if amount and "、" not in amount else amount or "—"
+
+
+def _submission(verdicts: Verdicts, period: str) -> list[str]:
+    """报送情况: counts that add up to the roster, the units concerned named."""
+    counts = verdicts.counts()
+    by: dict[str, list[str]] = defaultdict(list)
+    for unit in verdicts.units:
+        by[unit.verdict].append(unit.name)
+    accepted = counts["通过"] + counts["有警告"]
+    back = [(v, counts[v]) for v in VERDICTS if counts[v] and v not in ACCEPTED | {MISSING, UNLISTED}]
+    if verdicts.roster:
+        sent = verdicts.roster - counts[MISSING]
+        text = f"{period}，全区应报送创建工作总结的单位{verdicts.roster}个，已报送{sent}个，其中可以汇总的{accepted}个"
+    else:
+        text = f"{period}，共收到{len(verdicts.units)}个单位的创建工作总结，其中可以汇总的{accepted}个"
+    text += "".join(f"{'，' if i == 0 else '、'}{v}{n}个" for i, (v, n) in enumerate(back))
+    if counts[MISSING]:
+        text += f"；尚未报送{counts[MISSING]}个"
+    out = [text + "。"]
+    names = [f"{words()['verdicts'].get(v, v)}的有{named(by[v])}" for v, _ in back]
+    if names:
+        many = sum(n for _, n in back) > 1
+        out.append("；".join(names) + f"，{'以上单位' if many else '该单位'}的总结未纳入本次汇总。")
+    if counts[MISSING]:
+        out.append(f"尚未报送的有{named(by[MISSING])}。")
+    if counts[UNLISTED]:
+        out.append(f"另收到不在单位名单上的{named(by[UNLISTED])}报送的总结{counts[UNLISTED]}份，未纳入汇总。")
+    return out
+
+
+def _results(units: Sequence[UnitSummary], names: Names, indicators: list[Indicator]) -> list[str]:
+    """总体成效: the totals, then six to ten indicators by category."""
+    activities = sum(s.activities for s in units)
+    people = _people([p for s in units for p in s.participants])
+    volunteers = _people([v for s in units for v in s.volunteers])
+    head = f"各单位共开展各类创建活动{activities}次"
+    if people:
+        head += f"，参与群众{people}"
+    if volunteers:
+        head += f"，出动志愿者{volunteers}"
+    out = [head + "。"]
+    by_category: dict[str, list[Indicator]] = defaultdict(list)
+    seen: dict[tuple[str, str], str] = {}
+    for summary in units:
+        for category, (item, _, measure, _) in zip(summary.categories or [""] * len(summary.amounts),
+                                                   summary.amounts, strict=True):
+            seen.setdefault((names(item), measure), category)
+    money = [i for i in indicators if i.unit.endswith("元")]
+    chosen = 0
+    limit, per = int(words()["indicators"]), int(words()["items_per_category"])
+    for indicator in indicators:
+        if indicator in money or (indicator.units < 2 and len(units) > 2):
+            continue  # one unit's own item is not the district's
+        category = seen.get((indicator.item, indicator.unit), "")
+        if len(by_category[category]) < per and chosen < limit:
+            by_category[category].append(indicator)
+            chosen += 1
+    parts = []
+    for category in [*words()["categories"], ""]:
+        found = by_category.get(category)
+        if found:
+            listed = "，".join(f"{i.item}{i.total}" for i in found)
+            parts.append(f"{category}方面，{listed}" if category else listed)
+    if money:
+        parts.append(f"各单位累计{money[0].item}{money[0].total}")
+    if parts:
+        out.append("；".join(parts) + "。")
+    return out
+
+
+def _types(units: Sequence[UnitSummary]) -> list[TypeRow]:
+    by_type: dict[str, list[UnitSummary]] = defaultdict(list)
+    for summary in units:
+        by_type[summary.type].append(summary)
+    order = {t: i for i, t in enumerate(words()["types"])}
+    return [TypeRow(kind, len(group), sum(s.activities for s in group),
+                    _people([p for s in group for p in s.participants]) or "—",
+                    _people([v for s in group for v in s.volunteers]) or "—")
+            for kind, group in sorted(by_type.items(), key=lambda kv: order.get(kv[0], len(order)))]
+
+
+def _bars(accepted: Sequence[UnitVerdict], summaries: dict[str, UnitSummary], district: District | None) -> list[str]:
+    """The 测评体系 across units: how many of those it applies to meet each bar, and who does not."""
+    bar = district.indicators.volunteer_share if district else Decimal(8)
+    shown = format(bar.normalize(), "f")
+    out = []
+    shares = [(u.name, Decimal(s.volunteer_share)) for u in accepted for f in u.files
+              if (s := summaries.get(f.path)) is not None and s.volunteer_share is not None]
+    if shares:
+        below = [n for n, value in shares if value < bar]
+        if below:
+            out.append(f"写明常住人口和注册志愿者的{len(shares)}个单位中，{len(shares) - len(below)}个注册志愿者"
+                       f"占常住人口的比例达到{shown}%，{named(below)}尚未达到。")
+        else:
+            out.append(f"写明常住人口和注册志愿者的{len(shares)}个单位，注册志愿者占常住人口的比例均达到{shown}%。")
+    codes = {u.name: {d.code for f in u.files for d in f.diagnostics} for u in accepted}
+    if accepted and (not district or district.indicators.publicity_every_quarter):
+        gaps = [n for n, c in codes.items() if "CC302" in c]
+        out.append(f"{len(accepted) - len(gaps)}个单位每个季度都开展了宣传发动活动，{named(gaps)}有的季度没有宣传活动。"
+                   if gaps else f"{_all(len(accepted))}每个季度都开展了宣传发动活动。")
+    if accepted:
+        gaps = [n for n, c in codes.items() if "CC303" in c]
+        six = "组织领导、宣传发动、环境整治、志愿服务、基础设施、道德建设六个方面都有工作记录"
+        out.append(f"{len(accepted) - len(gaps)}个单位{six}，{named(gaps)}有的方面没有记录。" if gaps
+                   else f"{_all(len(accepted))}{six}。")
+    return out
+
+
+def _all(n: int) -> str:
+    return f"汇总的{n}个单位" if n > 2 else "汇总的单位"
+
+
+def _highlights(units: Sequence[tuple[str, UnitSummary]]) -> list[str]:
+    """典型经验: one activity per unit, most people first, each new one the least like those chosen
+    (the words it shares with them), unit types taken in turn; in the third person."""
+    candidates = [(Decimal(people), name, summary, text, grams(text)) for name, summary in units
+                  for _, text, people in summary.highlights[:1]]
+    candidates.sort(key=lambda c: -c[0])  # most people first: the first of equals wins below
+    chosen: list[tuple[str, UnitSummary, str]] = []
+    said: set[str] = set()
+    types: set[str] = set()
+    limit = int(words()["highlights"])
+    while candidates and len(chosen) < limit:
+        best = max(candidates, key=lambda c: (c[2].type not in types, len(c[4] - said) / max(len(c[4]), 1)))
+        candidates.remove(best)
+        _, name, summary, text, mine = best
+        chosen.append((name, summary, text))
+        said |= mine
+        types.add(summary.type)
+    return [third_person(text, name, summary.subject) for name, summary, text in chosen]
+
+
+def _shared(items: Sequence[tuple[str, str]], limit: int) -> list[str]:
+    """The texts units share, drawn together, most units first, each with the units that wrote it."""
+    groups = drawn_together(items)
+    chosen: list[tuple[list[str], str]] = []
+    heard: set[str] = set()
+    while groups and len(chosen) < limit:  # most units first; among equals, units not yet heard
+        best = max(groups, key=lambda g: (len(g[0]), not heard & set(g[0])))
+        groups.remove(best)
+        chosen.append(best)
+        heard |= set(best[0])
+    return [f"{first_sentence(in_third_person(text))}（{named(units)}）" for units, text in chosen]
+
+
+def build_district_view(result: BatchResult, district: District | None, today: dt.date | None = None
+                        ) -> DistrictView:
+    """Compute the roll-up from the units' summaries (fresh or cached), their verdicts and the district file."""
+    units = result.summaries
+    verdicts = result.validation.verdicts if result.validation else Verdicts([], 0)
+    judged = verdicts.of_file()
+    order = {u.name: i for i, u in enumerate(verdicts.units)}
+
+    def called(s: UnitSummary) -> str:  # the roster's name (桂花社区, not 桂花社区居委会)
+        return judged[s.file].name if s.file in judged else s.name
+
+    ordered = sorted(units, key=lambda s: (order.get(called(s), len(order)), s.file))
+    names = Names(district.synonyms if district else None)  # 发放宣传单 and 发放宣传册 counted as one
+    indicators = totals(([(names(i), _amount((v, u, a))) for i, v, u, a in s.amounts] for s in units), names)
+    main = [i for i in indicators if not i.unit.endswith("元")][:MAIN_ITEMS]
+    rows = []
+    for s in ordered:
+        mine = sum_amounts((names(item), _amount((v, u, a))) for item, v, u, a in s.amounts)
+        group = judged[s.file].group if s.file in judged else ""
+        rows.append(UnitRow(group, called(s), s.type, s.activities, _bare(_people(s.participants), "人次"),
+                            _bare(_people(s.volunteers), "人次"),
+                            [_bare(str(mine[(i.item, i.unit)]), i.unit) if (i.item, i.unit) in mine else "—"
+                             for i in main]))
+    name = district.name if district else result.folder.name
+    period = (district.period.name if district else
+              period_label(dt.date.fromisoformat(units[0].period[0]), dt.date.fromisoformat(units[0].period[1]))
+              if units else "")
+    goal = district.goal if district else "全国文明城市"
+    counts = verdicts.counts()
+    accepted = [u for u in verdicts.units if u.accepted]
+    summaries = {s.file: s for s in units}
+    problems = [(called(s), p) for s in ordered for p in s.problems]
+    steps = list(district.next_steps) if district and district.next_steps else \
+        _shared([(called(s), p) for s in ordered for p in s.next_steps], int(words()["next_points"]))
+    signer = (district.signoff.signer if district and district.signoff.signer else f"{name}文明办")
+    signed = district.signoff.date if district and district.signoff.date else (today or dt.date.today())
+    opening = (f"根据{name}创建{goal}工作安排，各单位报送了{period}创建工作总结。"
+               f"区文明办对报送的总结逐一审核，现将全区创建工作情况汇总报告如下：")
+    return DistrictView(
+        title=f"{name}{period}创建{goal}工作情况汇总报告",
+        district=name, period=period, goal=goal, signer=signer, signed_on=cn_date(signed),
+        expected=verdicts.roster,
+        submitted=verdicts.roster - counts[MISSING] if verdicts.roster else len(verdicts.units),
+        valid=len(units), counts=counts, opening=opening,
+        submission=_submission(verdicts, period),
+        results=_results(units, names, indicators) if units else [],
+        types=_types(units),
+        bars=_bars(accepted, summaries, district),
+        highlights=_highlights([(called(s), s) for s in ordered]),
+        problems=numbered(_shared(problems, int(words()["problem_points"]))) if problems else [],
+        next_steps=numbered([clause(s) for s in steps]) if steps else [],
+        main_items=[i.heading for i in main],
+        units=rows,
+    )

@@ -1,0 +1,93 @@
+"""The roll-up's sentences: units named in lists, their words in the third person, problems and
+next steps shared by several units drawn together (by the words they share, not by a keyword
+table), and the ``一是……二是……`` the genre writes them in. Word lists: ``words.yaml``."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..write.typography import clause, cn_number
+
+_PUNCT = re.compile(r"[\s\W\d_a-zA-Z]+")
+_OPENING = re.compile(r"^([^，。；]{2,24}?)，")
+
+
+@functools.cache
+def words() -> dict[str, Any]:
+    import yaml
+
+    data: dict[str, Any] = yaml.safe_load(Path(__file__).with_name("words.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+def named(names: Sequence[str], cap: int | None = None) -> str:
+    """``官塘社区、桃源村``; more than ``cap``: ``官塘社区、桃源村等12个单位``."""
+    cap = cap or int(words()["named"])
+    if len(names) <= cap:
+        return "、".join(names)
+    return "、".join(names[:cap]) + f"等{len(names)}个单位"
+
+
+def third_person(text: str, unit: str, subject: str) -> str:
+    """A unit's sentence as the district tells it: ``3月5日，社区在……`` → ``3月5日，官塘社区在……``,
+    ``我校组织……`` → ``江城区实验小学组织……``, 我校 elsewhere → 该校."""
+    opening, rest = "", text
+    match = _OPENING.match(text)
+    if match and re.search(r"\d|月|日|旬|节|前夕|期间|以来", match[1]):
+        opening, rest = match[0], text[match.end():]
+    for own in sorted({subject, *words()["third_person"]} - {""}, key=len, reverse=True):
+        if rest.startswith(own):
+            rest = rest[len(own):]
+            break
+    if not rest.startswith(unit):
+        rest = unit + rest
+    return in_third_person(opening + rest)
+
+
+def in_third_person(text: str) -> str:
+    """我校 → 该校, 我们 → 该单位 …"""
+    for first, third in words()["third_person"].items():
+        text = text.replace(first, third)
+    return text
+
+
+def grams(text: str) -> frozenset[str]:
+    """The text's pairs of characters (punctuation, digits and Latin left out): what texts share."""
+    plain = _PUNCT.sub("", text)
+    return frozenset(plain[i:i + 2] for i in range(len(plain) - 1))
+
+
+def drawn_together(items: Sequence[tuple[str, str]], threshold: float = 0.3) -> list[tuple[list[str], str]]:
+    """(unit, text) pairs drawn together by the words they share (character pairs, Jaccard at
+    least ``threshold`` with the group's first text): the groups, most units first, each with its
+    units (in order, once) and its first text."""
+    groups: list[tuple[frozenset[str], list[str], str]] = []
+    for unit, text in items:
+        mine = grams(text)
+        if not mine:
+            continue
+        for first, units, _ in groups:
+            if len(mine & first) / len(mine | first) >= threshold:
+                if unit not in units:
+                    units.append(unit)
+                break
+        else:
+            groups.append((mine, [unit], text))
+    ranked = sorted(range(len(groups)), key=lambda i: (-len(groups[i][1]), i))
+    return [(groups[i][1], groups[i][2]) for i in ranked]
+
+
+def first_sentence(text: str) -> str:
+    """The text up to its first full stop, without the closing punctuation."""
+    return clause(re.split(r"[。！？!?]", text, maxsplit=1)[0])
+
+
+def numbered(parts: Sequence[str]) -> list[str]:
+    """``一是……。`` paragraphs, one per part (one part: the part itself)."""
+    if len(parts) == 1:
+        return [clause(parts[0]) + "。"]
+    return [f"{cn_number(i)}是{clause(p)}。" for i, p in enumerate(parts, 1)]

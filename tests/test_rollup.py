@@ -1,0 +1,113 @@
+"""The roll-up as the report a 区文明办 sends up (DESIGN.md §6): its parts, the third person, the
+problems several units share, the landscape 附件1, and its length for 160 units."""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from chuangcheng.district.rollup import render_district
+from chuangcheng.district.writing import drawn_together, named, third_person
+from chuangcheng.write.typography import text_width
+
+from .conftest import EXAMPLES, ROOT
+
+PARTS = ["一、报送情况", "二、总体成效", "三、各类单位创建情况", "四、测评体系主要指标落实情况", "五、典型经验",
+         "六、存在的问题", "七、下一步工作打算"]
+
+
+@pytest.fixture(scope="module")
+def rollup(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    out = tmp_path_factory.mktemp("rollup")
+    folder = out / "江城区"
+    shutil.copytree(EXAMPLES, folder)
+    render_district(folder, out / "输出", ("md", "docx"), jobs=1)
+    return (out / "输出" / "江城区汇总.md").read_text(encoding="utf-8"), out / "输出" / "江城区汇总.docx"
+
+
+def test_the_parts_in_order_and_the_signoff(rollup: tuple[str, Path]) -> None:
+    text, _ = rollup
+    assert text.startswith("# 江城区2026年上半年创建全国文明城市工作情况汇总报告\n")
+    at = [text.index(f"## {part}\n") for part in PARTS]
+    assert at == sorted(at)
+    body = text.split("附件：", 1)[0]
+    assert "对照测评体系开展一次全面自查，逐项销号。" in body  # the district file's 下一步
+    assert "江城区文明办\\\n2026年7月15日" in text  # the district file's 落款
+    assert not re.search(r"CC\d{3}|\.yaml|[A-Za-z]:?[/\\]", body)  # no rule codes or paths
+
+
+def test_results_name_six_to_ten_indicators_by_category_with_synonyms_merged(rollup: tuple[str, Path]) -> None:
+    text, _ = rollup
+    results = text.split("## 二、总体成效\n", 1)[1].split("\n## ", 1)[0]
+    assert "各单位共开展各类创建活动114次" in results
+    assert "宣传发动方面，发放宣传资料7万余份" in results  # 发放宣传单 of every unit, counted as one
+    listed = re.findall(r"[，；、]([^，；。]+?)\d", results.split("\n\n")[1])
+    assert 6 <= len(listed) <= 11  # six to ten items, and the money
+
+
+def test_highlights_are_in_the_third_person_one_per_unit(rollup: tuple[str, Path]) -> None:
+    text, _ = rollup
+    part = text.split("## 五、典型经验\n", 1)[1].split("\n## ", 1)[0]
+    paragraphs = [p for p in part.split("\n\n") if p.strip()]
+    units = ["官塘社区", "石城街道办事处", "桃源村", "江城区人民医院", "江城区实验小学", "江城燃气有限公司"]
+    told = [next(u for u in units if u in p) for p in paragraphs]
+    assert len(told) == len(set(told)) == len(paragraphs) >= 3
+    assert not re.search("我校|我院|我村|我局|(^|\n|，)(社区|公司|街道)在", part)
+
+
+def test_third_person() -> None:
+    assert third_person("3月5日，社区在民主东路开展……", "官塘社区", "社区") == "3月5日，官塘社区在民主东路开展……"
+    school = third_person("我校组织师生……，我校教师……", "江城区实验小学", "我校")
+    assert school == "江城区实验小学组织师生……，该校教师……"
+    assert third_person("端午节前夕，组织……", "桃源村", "我村") == "端午节前夕，桃源村组织……"
+
+
+def test_problems_several_units_share_are_drawn_together_with_the_units_named() -> None:
+    items = [("官塘社区", "部分居民参与创建的积极性不高，志愿者队伍年龄偏大。"),
+             ("桂花社区", "校门口交通秩序在上下学高峰时段较为混乱。"),
+             ("石城街道", "部分居民参与创建的积极性不高，志愿者队伍老龄化。"),
+             ("桃源村", "部分村民参与创建的积极性不高。")]
+    groups = drawn_together(items)
+    assert groups[0][0] == ["官塘社区", "石城街道", "桃源村"] and groups[1][0] == ["桂花社区"]
+    assert named(["甲", "乙", "丙"], cap=2) == "甲、乙等3个单位"
+
+
+def test_the_unit_table_is_a_landscape_attachment_with_rows_kept_whole(rollup: tuple[str, Path]) -> None:
+    text, docx = rollup
+    assert "附件：1.各单位创建工作情况表\\\n　　　2.汇总表（电子表格，另附）" in text
+    xml = zipfile.ZipFile(docx).read("word/document.xml").decode()
+    sections = re.findall(r"<w:sectPr>.*?</w:sectPr>", xml)
+    assert len(sections) == 2 and "landscape" not in sections[0] and 'w:orient="landscape"' in sections[1]
+    width = re.search(r'w:w="(\d+)"', sections[1])
+    assert width is not None and int(width[1]) > 16000  # 297 mm wide
+    table = xml.rsplit("<w:tbl>", 1)[1]
+    assert table.count("<w:cantSplit/>") == table.count("<w:tr>") and "<w:tblHeader/>" in table
+
+
+def _lines(markdown: str) -> int:
+    """Lines the body takes on GB/T 9704 pages (28 characters a line): paragraphs, headings, table rows."""
+    total = 0
+    for block in markdown.split("\n\n"):
+        block = block.strip()
+        if block.startswith("|"):
+            total += 2 * (block.count("\n") + 1)  # a row of a small table: about two lines
+        elif block:
+            total += sum(math.ceil(text_width(line.lstrip("#").strip()) / 28) or 1 for line in block.split("\n")) + 1
+    return total
+
+
+def test_the_body_for_160_units_is_at_most_eight_pages(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "160", str(tmp_path / "区")],
+                   check=True, capture_output=True)
+    render_district(tmp_path / "区", tmp_path / "输出", ("md",))
+    text = (tmp_path / "输出" / "江城区汇总.md").read_text(encoding="utf-8")
+    body = text.split("附件：", 1)[0]
+    assert _lines(body) <= 8 * 22, _lines(body)
+    assert "可以汇总的160个" in body
