@@ -40,7 +40,7 @@ def test_renders_every_unit_mirrors_folders_and_writes_the_rollup(district: Path
     assert sorted(p.name for p in result.rollup) == sorted(["江城区汇总.docx", "江城区汇总.md", "汇总表.xlsx"])
     text = (out / "江城区汇总.md").read_text(encoding="utf-8")
     assert text.startswith("# 江城区2026年上半年创建全国文明城市工作情况汇总报告\n")
-    assert "全区应报送创建工作总结的单位6个，已报送6个，其中可以汇总的6个。" in text
+    assert "全区应报送创建工作总结的单位6个，已报送6个，经审核全部通过。" in text
     activities = sum(s.activities for s in result.batch.summaries)
     assert f"各单位共开展各类创建活动{activities}次" in text
     order = [text.index(f"| {name} | ") for name in NAMES]
@@ -122,7 +122,7 @@ def test_bad_files_are_reported_and_the_rest_rendered(district: Path, runner: Cl
     rollup = (out / "江城区汇总.md").read_text(encoding="utf-8")
     # no name can be read from it and its file's name is on no roster: received, not summed
     assert "另收到不在单位名单上的坏报送的总结1份，未纳入汇总。" in rollup
-    assert "已报送6个，其中可以汇总的6个。" in rollup
+    assert "已报送6个，经审核全部通过。" in rollup
 
 
 def test_fail_fast_stops_and_writes_no_rollup(district: Path, runner: CliRunner, tmp_path: Path) -> None:
@@ -198,3 +198,22 @@ def test_the_cache_key_covers_the_writers_word_lists(tmp_path: Path, monkeypatch
     words = package / "write" / "words.yaml"
     words.write_text(words.read_text(encoding="utf-8") + "\n# 新增一行\n", encoding="utf-8")
     assert batch.fingerprint(None, ["md"]) != before
+
+
+def test_the_cache_notices_a_changed_previous_period_file(tmp_path: Path) -> None:
+    """上期's file is an input of the report (the comparison): changing it renders the unit again."""
+    root = tmp_path / "创城"
+    shutil.copytree(EXAMPLES, root / "2026年上半年")
+    earlier = root / "2025年下半年"
+    earlier.mkdir()
+    unit = root / "2026年上半年" / "江城区人民医院.yaml"
+    before = unit.read_text(encoding="utf-8").replace("2026-", "2025-").replace(
+        "开始: 2025-01-01", "开始: 2025-07-01").replace("结束: 2025-06-30", "结束: 2025-12-31")
+    (earlier / "江城区人民医院.yaml").write_text(before, encoding="utf-8")
+    previous = "\n上期: ../2025年下半年/江城区人民医院.yaml\n"
+    unit.write_text(unit.read_text(encoding="utf-8") + previous, encoding="utf-8")
+    out = tmp_path / "out"
+    assert render_district(root / "2026年上半年", out, ("md",), jobs=1).batch.rendered == 6
+    assert render_district(root / "2026年上半年", out, ("md",), jobs=1).batch.rendered == 0
+    (earlier / "江城区人民医院.yaml").write_text(before.replace("参与: ", "参与: 1", 1), encoding="utf-8")
+    assert render_district(root / "2026年上半年", out, ("md",), jobs=1).batch.rendered == 1

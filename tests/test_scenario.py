@@ -74,7 +74,7 @@ def test_render_rollup_workbook_and_output_folder(scene: Scenario, tmp_path: Pat
     rollup = (out / "江城区汇总.md").read_text(encoding="utf-8")
     sent = len(scene.expected) - scene.counts["未报送"]
     roster, accepted = len(scene.expected), len(scene.accepted)
-    assert f"全区应报送创建工作总结的单位{roster}个，已报送{sent}个，其中可以汇总的{accepted}个" in rollup
+    assert f"全区应报送创建工作总结的单位{roster}个，已报送{sent}个，其中经审核通过的{accepted}个" in rollup
     assert f"尚未报送{scene.counts['未报送']}个" in rollup
     for verdict in ("退回修改", "报告期不符", "重复报送", "无法读取"):
         assert f"{verdict}{scene.counts[verdict]}个" in rollup

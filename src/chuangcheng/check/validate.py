@@ -387,20 +387,22 @@ def _unit_diag(f: FileResult, code: str, message: str) -> Diagnostic:
 
 
 def _copied_sentences(result: Validation) -> None:
-    """CC212: one sentence in the problems or next steps of many units."""
+    """CC212: one sentence in the problems or next steps of many units (each file names three
+    of the others: linear in the units, not quadratic, for a thousand copies of one template)."""
     units_of: dict[str, set[str]] = defaultdict(set)
     for f in result.files:
         for key, *_ in f.sentences:
             units_of[key].add(f.unit or f.path)
-    ordered = {key: sorted(units) for key, units in units_of.items() if len(units) >= COPIED_MIN_UNITS}
+    shared = {key: (len(units), sorted(units)[:4]) for key, units in units_of.items() if len(units) >= COPIED_MIN_UNITS}
     for f in result.files:
         me = f.unit or f.path
         for key, line, col, shown in f.sentences:
-            if key not in ordered:
+            if key not in shared:
                 continue
-            others = [u for u in ordered[key] if u != me]
-            names = "、".join(others[:3]) + ("等" if len(others) > 3 else "")
-            message = f"与另外 {len(others)} 个单位（{names}）写的一字不差：请写本单位的实际情况"
+            count, first = shared[key]
+            others = [u for u in first if u != me][:3]
+            names = "、".join(others) + ("等" if count - 1 > 3 else "")
+            message = f"与另外 {count - 1} 个单位（{names}）写的一字不差：请写本单位的实际情况"
             f.diagnostics.append(Diagnostic(f.path, line, col, shown, message, RULES["CC212"].severity, "CC212"))
 
 

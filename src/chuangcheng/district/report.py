@@ -63,16 +63,20 @@ class DistrictView:
     submitted: int  # roster units that sent something (with a roster), else units found
     valid: int  # units accepted into the roll-up
     counts: dict[str, int]  # units by verdict
+    addressee: str
     opening: str
+    closing: str
     submission: list[str]  # 报送情况, paragraphs
     results: list[str]  # 总体成效, paragraphs
     types: list[TypeRow]
     bars: list[str]  # 测评体系, sentences
-    highlights: list[str]  # 典型经验, paragraphs in the third person
+    highlights: list[tuple[str, str]]  # 典型经验: (heading, paragraph in the third person)
+    problems_lead: str
     problems: list[str]  # 一是……, paragraphs
     next_steps: list[str]  # 一是……, paragraphs
     main_items: list[str] = field(default_factory=list)  # the unit table's item columns
     units: list[UnitRow] = field(default_factory=list)
+    total: UnitRow | None = None  # the unit table's 合计 row
 
 
 def _amount(data: tuple[str, str, str] | list[str]) -> Amount:
@@ -86,9 +90,21 @@ def _people(values: Sequence[tuple[str, str, str]]) -> str:
     return "、".join(str(a) for a in sum_amounts(("", a) for a in amounts).values())
 
 
-def _bare(amount: str, unit: str) -> str:
-    """``6900余`` under a heading that says 人次: the measure word once, in the heading."""
-    return amount.removesuffix(unit) if amount and "、" not in amount else amount or "—"
+def _cell(amounts: Sequence[Amount], unit: str) -> str:
+    """A table cell under a heading that names the measure word: an exact sum in digits (``6958``),
+    a sum of approximate amounts as the text says it (``6900余``, ``1.2万余``); amounts in other
+    measure words keep theirs."""
+    if not amounts:
+        return "—"
+    parts = []
+    for (_, measure), amount in sum_amounts(("", a) for a in amounts).items():
+        figure = str(amount).removesuffix(measure) if amount.approx else f"{amount.value.normalize():f}"
+        parts.append(figure if measure == unit else figure + measure)
+    return "、".join(parts)
+
+
+def _person_times(values: Sequence[tuple[str, str, str]]) -> list[Amount]:
+    return [people_times(_amount(v)) for v in values]
 
 
 def _submission(verdicts: Verdicts, period: str) -> list[str]:
@@ -101,9 +117,11 @@ def _submission(verdicts: Verdicts, period: str) -> list[str]:
     back = [(v, counts[v]) for v in VERDICTS if counts[v] and v not in ACCEPTED | {MISSING, UNLISTED}]
     if verdicts.roster:
         sent = verdicts.roster - counts[MISSING]
-        text = f"{period}，全区应报送创建工作总结的单位{verdicts.roster}个，已报送{sent}个，其中可以汇总的{accepted}个"
+        text = f"{period}，全区应报送创建工作总结的单位{verdicts.roster}个，已报送{sent}个"
     else:
-        text = f"{period}，共收到{len(verdicts.units)}个单位的创建工作总结，其中可以汇总的{accepted}个"
+        sent = len(verdicts.units)
+        text = f"{period}，共收到{sent}个单位的创建工作总结"
+    text += "，经审核全部通过" if accepted == sent and sent else f"，其中经审核通过的{accepted}个"
     text += "".join(f"{'，' if i == 0 else '、'}{v}{n}个" for i, (v, n) in enumerate(back))
     if counts[MISSING]:
         text += f"；尚未报送{counts[MISSING]}个"
@@ -171,41 +189,42 @@ def _types(units: Sequence[UnitSummary]) -> list[TypeRow]:
 
 
 def _bars(accepted: Sequence[UnitVerdict], summaries: dict[str, UnitSummary], district: District | None) -> list[str]:
-    """The 测评体系 across units: how many of those it applies to meet each bar, and who does not."""
+    """The 测评体系 across units: each bar with the units it applies to, those below it named."""
     bar = district.indicators.volunteer_share if district else Decimal(8)
     shown = format(bar.normalize(), "f")
     out = []
     shares = [(u.name, Decimal(s.volunteer_share)) for u in accepted for f in u.files
               if (s := summaries.get(f.path)) is not None and s.volunteer_share is not None]
-    if shares:
-        below = [n for n, value in shares if value < bar]
-        if below:
-            out.append(f"写明常住人口和注册志愿者的{len(shares)}个单位中，{len(shares) - len(below)}个注册志愿者"
-                       f"占常住人口的比例达到{shown}%，{named(below)}尚未达到。")
-        else:
-            out.append(f"写明常住人口和注册志愿者的{len(shares)}个单位，注册志愿者占常住人口的比例均达到{shown}%。")
+    below = [n for n, value in shares if value < bar]
+    if shares and len(shares) <= int(words()["named"]):
+        values = "、".join(f"{format(v.normalize(), 'f')}%" for _, v in shares)
+        text = f"{named([n for n, _ in shares])}注册志愿者占常住人口的比例分别为{values}"
+        out.append(text + (f"，{named(below)}低于{shown}%。" if below else f"，均达到{shown}%以上。"))
+    elif shares:
+        met = len(shares) - len(below)
+        out.append(f"写明常住人口的{len(shares)}个单位中，{met}个注册志愿者占常住人口的比例达到{shown}%以上"
+                   + (f"，{named(below)}尚未达到。" if below else "。"))
     codes = {u.name: {d.code for f in u.files for d in f.diagnostics} for u in accepted}
     if accepted and (not district or district.indicators.publicity_every_quarter):
         gaps = [n for n, c in codes.items() if "CC302" in c]
-        out.append(f"{len(accepted) - len(gaps)}个单位每个季度都开展了宣传发动活动，{named(gaps)}有的季度没有宣传活动。"
-                   if gaps else f"{_all(len(accepted))}每个季度都开展了宣传发动活动。")
-    if accepted:
-        gaps = [n for n, c in codes.items() if "CC303" in c]
-        six = "组织领导、宣传发动、环境整治、志愿服务、基础设施、道德建设六个方面都有工作记录"
-        out.append(f"{len(accepted) - len(gaps)}个单位{six}，{named(gaps)}有的方面没有记录。" if gaps
-                   else f"{_all(len(accepted))}{six}。")
+        out.append(f"{len(accepted) - len(gaps)}个单位各季度均开展了宣传发动活动，{named(gaps)}有的季度没有宣传活动。"
+                   if gaps else f"{_all(len(accepted))}各季度均开展了宣传发动活动。")
+    gaps = [n for n, c in codes.items() if "CC303" in c]
+    if gaps:
+        out.append(f"{named(gaps)}的总结缺少组织领导、宣传发动、环境整治、志愿服务、基础设施、道德建设中的某些方面。")
     return out
 
 
 def _all(n: int) -> str:
-    return f"汇总的{n}个单位" if n > 2 else "汇总的单位"
+    return f"{n}个单位" if n > 2 else "各单位"
 
 
-def _highlights(units: Sequence[tuple[str, UnitSummary]]) -> list[str]:
+def _highlights(units: Sequence[tuple[str, UnitSummary]]) -> list[tuple[str, str]]:
     """典型经验: one activity per unit, most people first, each new one the least like those chosen
     (the words it shares with them), unit types taken in turn; in the third person."""
     candidates = [(Decimal(people), name, summary, text, grams(text)) for name, summary in units
                   for _, text, people in summary.highlights[:1]]
+    titles = {id(summary): (summary.highlight_titles or [""])[0] for _, summary in units}
     candidates.sort(key=lambda c: -c[0])  # most people first: the first of equals wins below
     chosen: list[tuple[str, UnitSummary, str]] = []
     said: set[str] = set()
@@ -218,7 +237,8 @@ def _highlights(units: Sequence[tuple[str, UnitSummary]]) -> list[str]:
         chosen.append((name, summary, text))
         said |= mine
         types.add(summary.type)
-    return [third_person(text, name, summary.subject) for name, summary, text in chosen]
+    return [(f"{name}：{titles[id(summary)]}" if titles[id(summary)] else name,
+             third_person(text, name, summary.subject)) for name, summary, text in chosen]
 
 
 def _shared(items: Sequence[tuple[str, str]], limit: int) -> list[str]:
@@ -251,12 +271,15 @@ def build_district_view(result: BatchResult, district: District | None, today: d
     main = [i for i in indicators if not i.unit.endswith("元")][:MAIN_ITEMS]
     rows = []
     for s in ordered:
-        mine = sum_amounts((names(item), _amount((v, u, a))) for item, v, u, a in s.amounts)
+        mine = [(names(item), _amount((v, u, a))) for item, v, u, a in s.amounts]
         group = judged[s.file].group if s.file in judged else ""
-        rows.append(UnitRow(group, called(s), s.type, s.activities, _bare(_people(s.participants), "人次"),
-                            _bare(_people(s.volunteers), "人次"),
-                            [_bare(str(mine[(i.item, i.unit)]), i.unit) if (i.item, i.unit) in mine else "—"
-                             for i in main]))
+        rows.append(UnitRow(group, called(s), s.type, s.activities, _cell(_person_times(s.participants), "人次"),
+                            _cell(_person_times(s.volunteers), "人次"),
+                            [_cell([a for n, a in mine if (n, a.unit) == (i.item, i.unit)], i.unit) for i in main]))
+    total = UnitRow("", "合计", "", sum(s.activities for s in units),
+                    _cell([a for s in units for a in _person_times(s.participants)], "人次"),
+                    _cell([a for s in units for a in _person_times(s.volunteers)], "人次"),
+                    [_cell([i.total], i.unit) for i in main]) if len(units) > 1 else None
     name = district.name if district else result.folder.name
     period = (district.period.name if district else
               period_label(dt.date.fromisoformat(units[0].period[0]), dt.date.fromisoformat(units[0].period[1]))
@@ -268,13 +291,18 @@ def build_district_view(result: BatchResult, district: District | None, today: d
     problems = [(called(s), p) for s in ordered for p in s.problems]
     steps = list(district.next_steps) if district and district.next_steps else \
         _shared([(called(s), p) for s in ordered for p in s.next_steps], int(words()["next_points"]))
+    chase = [u.name for u in verdicts.units if u.entry is not None and not u.accepted]
+    if chase:  # the district's own first step: the units still to come
+        steps.insert(0, f"督促{named(chase)}尽快补报或修改后重新报送，确保全区总结按要求报齐")
     signer = (district.signoff.signer if district and district.signoff.signer else f"{name}文明办")
     signed = district.signoff.date if district and district.signoff.date else (today or dt.date.today())
-    opening = (f"根据{name}创建{goal}工作安排，各单位报送了{period}创建工作总结。"
-               f"区文明办对报送的总结逐一审核，现将全区创建工作情况汇总报告如下：")
+    opening = str(words()["opening"]).format(period=period, goal=goal)
+    shared = any(len(units) > 1 for units, _ in drawn_together(problems)) if problems else False
     return DistrictView(
         title=f"{name}{period}创建{goal}工作情况汇总报告",
         district=name, period=period, goal=goal, signer=signer, signed_on=cn_date(signed),
+        addressee=str(words()["addressee"]), closing=str(words()["closing"]),
+        problems_lead=f"从各单位的总结看，创建工作还存在{'一些共性' if shared else '以下'}问题：",
         expected=verdicts.roster,
         submitted=verdicts.roster - counts[MISSING] if verdicts.roster else len(verdicts.units),
         valid=len(units), counts=counts, opening=opening,
@@ -286,5 +314,5 @@ def build_district_view(result: BatchResult, district: District | None, today: d
         problems=numbered(_shared(problems, int(words()["problem_points"]))) if problems else [],
         next_steps=numbered([clause(s) for s in steps]) if steps else [],
         main_items=[i.heading for i in main],
-        units=rows,
+        units=rows, total=total,
     )
