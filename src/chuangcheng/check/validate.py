@@ -231,12 +231,15 @@ def validate_paths(
     extra: Callable[[Path], object] | None = None,
     ours: frozenset[str] = frozenset(),
     stop: Callable[[FileResult], bool] | None = None,
+    ready: Callable[[Path], FileResult | None] | None = None,
+    district_loaded: tuple[Loaded[District] | None, list[Diagnostic]] | None = None,
 ) -> Validation:
     """Check unit files and district folders; every problem is collected, none is raised.
     ``work`` replaces :func:`check_file` in the workers (a render checks and renders in one
     go), given ``extra(path)`` as the last item of its job; ``ours`` are files under the folder
     that a render wrote (not submissions); ``stop(file)`` true ends the run there (--fail-fast),
-    the result marked :attr:`Validation.stopped` and not judged."""
+    the result marked :attr:`Validation.stopped` and not judged; ``ready(path)`` gives a file's
+    result without a worker (a render's cache), or ``None``."""
     today = today or dt.date.today()
     select, ignore = list(select), list(ignore)
     Selection.parse(select, ignore)  # a bad code is a usage error before any work
@@ -256,7 +259,7 @@ def validate_paths(
     else:
         named = next((p for p in files if is_district_file(p) and p.is_file()), None)
         source = named or (nearest_district_file(units[0]) if units and units[0].is_file() else None)
-    loaded_district, district_problems = try_load_district(source)
+    loaded_district, district_problems = district_loaded if district_loaded else try_load_district(source)
     district = loaded_district.model if loaded_district else None
     if source is not None and district is not None and district.layout.reference:  # the letterhead is not sent
         ours = ours | {str(source.parent / district.layout.reference)}
@@ -269,13 +272,21 @@ def validate_paths(
                         folders=[str(folder)] if folder else [])
     context = Context(today, district.indicators if district else Indicators(),
                       district.period if district else None, source.parent.parent if source else None)
-    jobs_list: list[Job] = [(p, str(p), context, extra(p) if extra else None) for p in units]
+    jobs_list: list[Job] = []
+    for p in units:
+        known = ready(p) if ready else None
+        if known is None:
+            jobs_list.append((p, str(p), context, extra(p) if extra else None))
+        else:
+            result.files.append(known)
+    if progress:
+        progress(len(result.files), len(units))
     outcomes = map_chunked(work or check_file, jobs_list, workers_for(jobs, len(jobs_list)), _crashed)
     try:
-        for done, outcome in enumerate(outcomes, 1):
+        for done, outcome in enumerate(outcomes, len(result.files) + 1):
             result.files.append(outcome)
             if progress:
-                progress(done, len(jobs_list))
+                progress(done, len(units))
             if stop is not None and stop(outcome):
                 result.stopped = True
                 return result

@@ -33,7 +33,7 @@ from ..errors import ChuangchengError, Diagnostic, OutputError, Severity, UsageE
 from ..load.amounts import Amount
 from ..load.layout import Layout
 from ..load.loader import Loaded
-from ..load.models import Report
+from ..load.models import District, Report
 from ..office.render import DEFAULT_FORMATS, PHOTO_FOLDER, render_unit
 from ..output import Staged, remove_leftovers, same_file_key, write_all
 from ..read.discover import district_file, find_unit_files
@@ -173,15 +173,12 @@ class Settings:
     owner: int = 0  # the run's process: it moves the units' files into place
 
 
-Extra = tuple[Path | None, Settings, "FileResult | None"]  # output folder, settings, the cached findings
+Extra = tuple[Path | None, Settings]  # output folder, settings
 
 
 def _work(job: CheckJob) -> FileResult:
-    """Check one unit; when it has no error, render it, its files staged (runs in a worker process).
-    A unit unchanged since the last run comes back from the cache as it was."""
-    path, display, context, (target, run, cached) = job
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+    """Check one unit; when it has no error, render it, its files staged (runs in a worker process)."""
+    path, display, context, (target, run) = job
     found, loaded = load_and_check(path, display, context)
     if loaded is None or found.errors:
         return found
@@ -251,6 +248,7 @@ class Cache:
         self.entries: dict[str, dict[str, Any]] = {}
         self.rollup = ""
         self.written: list[str] = []
+        self.dirty = False  # something to save
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -291,16 +289,21 @@ class Cache:
         """``found``: the file's findings as its worker returned them (:func:`_file_data`)."""
         self.entries[display] = {"key": key, "file": found,
                                  "summary": _summary_data(summary) if summary else None}
+        self.dirty = True
 
     def forget(self, display: str) -> None:
         entry = self.entries.get(display)
         if entry is not None:
             entry["summary"] = None
             entry["key"] = ""
+            self.dirty = True
 
     def save(self, keep: set[str], written: list[str]) -> None:
+        """Write the cache when something changed (a thousand units' entries are megabytes)."""
         units = {k: v for k, v in self.entries.items() if k in keep}
-        self.written = written
+        if not self.dirty and written == self.written and len(units) == len(self.entries) and self.path.exists():
+            return
+        self.entries, self.written, self.dirty = units, written, False
         data = json.dumps({"salt": self.salt, "units": units, "rollup": self.rollup, "written": written},
                           ensure_ascii=False)
         with contextlib.suppress(OutputError):  # only speed is lost: the next run renders again
@@ -378,6 +381,7 @@ def render_folder(
     layout: Layout | None = None,
     reserved: dict[Path, str] | None = None,
     today: dt.date | None = None,
+    district: tuple[Loaded[District] | None, list[Diagnostic]] | None = None,
 ) -> BatchResult:
     """Check every unit file under ``folder`` as ``validate`` does and render those accepted (通过,
     有警告); carry on past bad files unless ``fail_fast``. PDFs are left to the caller's one
@@ -403,19 +407,25 @@ def render_folder(
     folders = {root_out}
     arrived: dict[str, dict[str, object]] = {}
 
-    def extra(path: Path) -> Extra:
-        display = str(path)
+    def extra(path: Path) -> Extra:  # a unit to check and render: before the workers start
+        if jobs != 1 and "docx" in formats:
+            from ..office import word  # noqa: F401  # imported once here, inherited by forked workers
         target = out_dir / path.parent.relative_to(folder) if out_dir else None
         folders.add(target or path.parent)
+        return target, run
+
+    def ready(path: Path) -> FileResult | None:  # unchanged since the last run: its findings and summary
+        display = str(path)
         keys[display] = cache.key(path)
-        return target, run, None if force else cache.get(display, keys[display])
+        found = None if force else cache.get(display, keys[display])
+        if found is not None:
+            folders.add(out_dir / path.parent.relative_to(folder) if out_dir else path.parent)
+            if found.rendered is not None:
+                result.cached += 1
+        return found
 
     def each(found: FileResult) -> bool:
-        summary = found.rendered
-        if summary is not None and summary.staged is None:
-            result.cached += 1
-        else:
-            arrived[found.path] = _file_data(found)
+        arrived[found.path] = _file_data(found)
         return fail_fast and bool(found.errors)
 
     def advance(done: int, total: int) -> None:
@@ -425,11 +435,9 @@ def render_folder(
     for place in {root_out, *(out_dir / p.parent.relative_to(folder) if out_dir else p.parent
                               for p in find_unit_files(folder))}:
         remove_leftovers(place)  # what an interrupted run left, also where nothing is written this time
-    if jobs != 1 and "docx" in formats:
-        from ..office import word  # noqa: F401  # imported once here, inherited by forked workers
     try:
         checked = validate_paths([folder], today=today, jobs=jobs, progress=advance, work=_work, extra=extra,
-                                 ours=frozenset(cache.written), stop=each)
+                                 ours=frozenset(cache.written), stop=each, ready=ready, district_loaded=district)
     except BaseException:
         _sweep(folders)  # files staged by the workers: this run's own temp files
         raise
@@ -462,8 +470,8 @@ def render_folder(
     for display in sorted(keys):
         state.update(f"{display}|{keys[display]}|".encode())
     result.state, result.cache = state.hexdigest(), cache
-    made = [p for summary in result.summaries for p in summary.outputs]
-    result.removed = remove_stale(cache, made + [str(p) for p in reserved or {}])
+    made = [p for summary in result.summaries for p in summary.outputs] + [str(p) for p in reserved or {}]
+    result.removed = remove_stale(cache, made)  # the roll-up's files (reserved) are the caller's to write
     cache.save({f.path for f in checked.files}, made)
     result.summaries.sort(key=lambda s: s.file)
     result.failures.sort(key=lambda f: f.file)

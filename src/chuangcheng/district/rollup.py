@@ -99,7 +99,7 @@ def _forget(result: DistrictResult, failed: set[Path]) -> None:
     for summary in result.batch.summaries:
         if names & set(summary.outputs):
             cache.forget(summary.file)
-    cache.rollup = ""
+    cache.rollup, cache.dirty = "", True
     cache.save(set(cache.entries), cache.written)
 
 
@@ -114,8 +114,9 @@ def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str],
     from ..office.letterhead import docx_warnings
     from ..office.render import layout_for
 
-    loaded, problems = try_load_district(district_file(folder))
+    loaded, read = try_load_district(district_file(folder))
     district = loaded.model if loaded else None
+    problems = list(read)
     layout = layout_for(loaded, reference, script, activities=activities)
     problems = [*problems, *docx_warnings(layout, formats)]  # a bad reference stops the run before any unit
     root = out_dir or folder
@@ -127,7 +128,7 @@ def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str],
         holder = f"区级汇总（{loaded.places.file}:{line}:{col}）"
     batch = render_folder(folder, out_dir, formats, force=force, fail_fast=fail_fast, jobs=jobs,
                           progress=progress, template_dir=template_dir, pdf_stage=pdf_stage, layout=layout,
-                          reserved=dict.fromkeys(expected, holder))
+                          reserved=dict.fromkeys(expected, holder), district=(loaded, list(read)))
     if batch.total == 0:
         raise UsageError(f"{folder}: 文件夹中没有单位文件（.yaml）")
     if batch.stopped:
@@ -144,9 +145,9 @@ def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str],
             written, job = write_rollup(batch, district, root, formats, layout, template_dir, pdf_stage)
             outcome = DistrictResult(batch, problems, written, pdf_job=job)
             if cache is not None:
-                cache.rollup = state
+                cache.rollup, cache.dirty = state, True
         except ChuangchengError as exc:  # the units' reports stand; the roll-up is tried again next run
             outcome = DistrictResult(batch, problems, [], rollup_failure=exc.lines())
-    if cache is not None:  # the roll-up's files are this run's too (the units' were saved by render_folder)
-        cache.save(set(cache.entries), cache.written + [str(p) for p in outcome.rollup or expected])
+    if cache is not None:  # the roll-up's state (its files are among render_folder's, as reserved)
+        cache.save(set(cache.entries), cache.written)
     return outcome
