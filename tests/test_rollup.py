@@ -112,3 +112,13 @@ def test_the_body_for_160_units_is_at_most_eight_pages(tmp_path: Path) -> None:
     body = text.split("附件：", 1)[0]
     assert _lines(body) <= 8 * 22, _lines(body)
     assert "已报送160个，经审核全部通过" in body
+
+
+def test_the_volunteer_share_of_many_units_is_counted_and_all_of_them_said_once(tmp_path: Path) -> None:
+    from .scenario import build
+
+    scene = build(tmp_path / "收件箱")
+    render_district(scene.folder, tmp_path / "输出", ("md",), jobs=1)
+    text = (tmp_path / "输出" / "江城区汇总.md").read_text(encoding="utf-8")
+    accepted = len(scene.accepted)
+    assert f"写明常住人口的{accepted}个单位，注册志愿者占常住人口的比例均达到8%以上。" in text

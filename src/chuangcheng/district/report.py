@@ -202,8 +202,9 @@ def _bars(accepted: Sequence[UnitVerdict], summaries: dict[str, UnitSummary], di
         out.append(text + (f"，{named(below)}低于{shown}%。" if below else f"，均达到{shown}%以上。"))
     elif shares:
         met = len(shares) - len(below)
-        out.append(f"写明常住人口的{len(shares)}个单位中，{met}个注册志愿者占常住人口的比例达到{shown}%以上"
-                   + (f"，{named(below)}尚未达到。" if below else "。"))
+        out.append(f"写明常住人口的{len(shares)}个单位中，{met}个注册志愿者占常住人口的比例达到{shown}%以上，"
+                   f"{named(below)}尚未达到。" if below else
+                   f"写明常住人口的{len(shares)}个单位，注册志愿者占常住人口的比例均达到{shown}%以上。")
     codes = {u.name: {d.code for f in u.files for d in f.diagnostics} for u in accepted}
     if accepted and (not district or district.indicators.publicity_every_quarter):
         gaps = [n for n, c in codes.items() if "CC302" in c]
