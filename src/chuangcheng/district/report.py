@@ -77,6 +77,7 @@ class DistrictView:
     main_items: list[str] = field(default_factory=list)  # the unit table's item columns
     units: list[UnitRow] = field(default_factory=list)
     total: UnitRow | None = None  # the unit table's 合计 row
+    everyone: bool = True  # every roster unit was accepted
 
 
 def _amount(data: tuple[str, str, str] | list[str]) -> Amount:
@@ -137,12 +138,14 @@ def _submission(verdicts: Verdicts, period: str) -> list[str]:
     return out
 
 
-def _results(units: Sequence[UnitSummary], names: Names, indicators: list[Indicator]) -> list[str]:
-    """总体成效: the totals, then six to ten indicators by category."""
+def _results(units: Sequence[UnitSummary], names: Names, indicators: list[Indicator], everyone: bool
+             ) -> list[str]:
+    """总体成效: the totals, then six to ten indicators by category. ``everyone``: every unit was
+    accepted (全区N个单位), else the figures are those of the units accepted."""
     activities = sum(s.activities for s in units)
     people = _people([p for s in units for p in s.participants])
     volunteers = _people([v for s in units for v in s.volunteers])
-    head = f"各单位共开展各类创建活动{activities}次"
+    head = f"{'全区' if everyone else '审核通过的'}{len(units)}个单位共开展各类创建活动{activities}次"
     if people:
         head += f"，参与群众{people}"
     if volunteers:
@@ -198,13 +201,14 @@ def _bars(accepted: Sequence[UnitVerdict], summaries: dict[str, UnitSummary], di
     below = [n for n, value in shares if value < bar]
     if shares and len(shares) <= int(words()["named"]):
         values = "、".join(f"{format(v.normalize(), 'f')}%" for _, v in shares)
-        text = f"{named([n for n, _ in shares])}注册志愿者占常住人口的比例分别为{values}"
+        text = (f"有常住人口统计的{len(shares)}个单位中，" if len(shares) < len(accepted) else "") + \
+            f"{named([n for n, _ in shares])}注册志愿者占常住人口的比例分别为{values}"
         out.append(text + (f"，{named(below)}低于{shown}%。" if below else f"，均达到{shown}%以上。"))
     elif shares:
         met = len(shares) - len(below)
-        out.append(f"写明常住人口的{len(shares)}个单位中，{met}个注册志愿者占常住人口的比例达到{shown}%以上，"
+        out.append(f"有常住人口统计的{len(shares)}个单位中，{met}个注册志愿者占常住人口的比例达到{shown}%以上，"
                    f"{named(below)}尚未达到。" if below else
-                   f"写明常住人口的{len(shares)}个单位，注册志愿者占常住人口的比例均达到{shown}%以上。")
+                   f"有常住人口统计的{len(shares)}个单位，注册志愿者占常住人口的比例均达到{shown}%以上。")
     codes = {u.name: {d.code for f in u.files for d in f.diagnostics} for u in accepted}
     if accepted and (not district or district.indicators.publicity_every_quarter):
         gaps = [n for n, c in codes.items() if "CC302" in c]
@@ -234,12 +238,21 @@ def _highlights(units: Sequence[tuple[str, UnitSummary]]) -> list[tuple[str, str
     while candidates and len(chosen) < limit:
         best = max(candidates, key=lambda c: (c[2].type not in types, len(c[4] - said) / max(len(c[4]), 1)))
         candidates.remove(best)
+        if chosen and len(best[4] - said) < len(best[4]) / 2:
+            break  # the rest mostly repeat what is told: fewer examples, not the same one twice
         _, name, summary, text, mine = best
         chosen.append((name, summary, text))
         said |= mine
         types.add(summary.type)
-    return [(f"{name}：{titles[id(summary)]}" if titles[id(summary)] else name,
+    order = {id(summary): i for i, (_, summary) in enumerate(units)}
+    chosen.sort(key=lambda c: order[id(c[1])])  # in the order of the unit table
+    return [(f"{name}：{_heading(titles[id(summary)])}" if titles[id(summary)] else name,
              third_person(text, name, summary.subject)) for name, summary, text in chosen]
+
+
+def _heading(title: str) -> str:
+    """An activity's title as a heading: ``“美化校园”班级实践活动``, not ``开展“美化校园”……``."""
+    return title.removeprefix("开展") if len(title) > 6 else title
 
 
 def _shared(items: Sequence[tuple[str, str]], limit: int) -> list[str]:
@@ -252,7 +265,8 @@ def _shared(items: Sequence[tuple[str, str]], limit: int) -> list[str]:
         groups.remove(best)
         chosen.append(best)
         heard |= set(best[0])
-    return [f"{first_sentence(in_third_person(text))}（{named(units)}）" for units, text in chosen]
+    return [f"{first_sentence(in_third_person(text))}（{named(units)}）" if len(units) > 1
+            else first_sentence(third_person(text, units[0], "")) for units, text in chosen]
 
 
 def build_district_view(result: BatchResult, district: District | None, today: dt.date | None = None
@@ -292,9 +306,12 @@ def build_district_view(result: BatchResult, district: District | None, today: d
     problems = [(called(s), p) for s in ordered for p in s.problems]
     steps = list(district.next_steps) if district and district.next_steps else \
         _shared([(called(s), p) for s in ordered for p in s.next_steps], int(words()["next_points"]))
-    chase = [u.name for u in verdicts.units if u.entry is not None and not u.accepted]
+    missing = [u.name for u in verdicts.units if u.entry is not None and u.verdict == MISSING]
+    back = [u.name for u in verdicts.units if u.entry is not None and not u.accepted and u.verdict != MISSING]
+    chase = ([f"督促{named(missing)}尽快补报"] if missing else []) + (
+        [f"{named(back)}按审核意见修改后重新报送"] if back else [])
     if chase:  # the district's own first step: the units still to come
-        steps.insert(0, f"督促{named(chase)}尽快补报或修改后重新报送，确保全区总结按要求报齐")
+        steps.insert(0, "，".join(chase) + "，确保全区总结按要求报齐")
     signer = (district.signoff.signer if district and district.signoff.signer else f"{name}文明办")
     signed = district.signoff.date if district and district.signoff.date else (today or dt.date.today())
     opening = str(words()["opening"]).format(period=period, goal=goal)
@@ -308,12 +325,13 @@ def build_district_view(result: BatchResult, district: District | None, today: d
         submitted=verdicts.roster - counts[MISSING] if verdicts.roster else len(verdicts.units),
         valid=len(units), counts=counts, opening=opening,
         submission=_submission(verdicts, period),
-        results=_results(units, names, indicators) if units else [],
+        results=_results(units, names, indicators, len(accepted) == verdicts.roster or not verdicts.roster)
+        if units else [],
         types=_types(units),
         bars=_bars(accepted, summaries, district),
         highlights=_highlights([(called(s), s) for s in ordered]),
         problems=numbered(_shared(problems, int(words()["problem_points"]))) if problems else [],
         next_steps=numbered([clause(s) for s in steps]) if steps else [],
         main_items=[i.heading for i in main],
-        units=rows, total=total,
+        units=rows, total=total, everyone=len(accepted) == verdicts.roster or not verdicts.roster,
     )
