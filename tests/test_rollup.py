@@ -123,3 +123,15 @@ def test_the_volunteer_share_of_many_units_is_counted_and_all_of_them_said_once(
     text = (tmp_path / "输出" / "江城区汇总.md").read_text(encoding="utf-8")
     accepted = len(scene.accepted)
     assert f"有常住人口统计的{accepted}个单位，注册志愿者占常住人口的比例均达到8%以上。" in text
+
+
+def test_a_shared_problem_is_credited_to_the_unit_that_wrote_it(rollup: tuple[str, Path]) -> None:
+    """Problems drawn together are told in the first unit's words with it as subject; the others
+    are named as saying the like, never as having written those words."""
+    text, _ = rollup
+    part = text.split("## 五、存在的问题\n", 1)[1].split("\n## ", 1)[0]
+    assert "一是官塘社区部分居民认为创城只是社区和政府的事" in part
+    assert "；石城街道办事处、江城区人民医院、江城燃气有限公司也反映了类似问题。" in part
+    assert "官塘社区社区" not in part and "三是官塘社区办公和活动用房面积不足" in part
+    assert third_person("村集体经济收入有限", "桃源村", "") == "桃源村集体经济收入有限"
+    assert third_person("落实环境卫生“红黑榜”月评比，将……", "桃源村", "") == "桃源村落实环境卫生“红黑榜”月评比，将……"

@@ -20,7 +20,7 @@ from ..write.prose import people_times
 from ..write.typography import clause
 from .batch import BatchResult, UnitSummary
 from .indicators import Indicator, Names, totals
-from .writing import drawn_together, first_sentence, grams, in_third_person, named, numbered, third_person, words
+from .writing import drawn_together, first_sentence, grams, named, numbered, third_person, words
 
 MAIN_ITEMS = 3  # the items of the unit table in 附件1, besides activities and people
 
@@ -255,9 +255,12 @@ def _heading(title: str) -> str:
     return title.removeprefix("开展") if len(title) > 6 else title
 
 
-def _shared(items: Sequence[tuple[str, str]], limit: int) -> list[str]:
-    """The texts units share, drawn together, most units first, each with the units that wrote it."""
-    groups = drawn_together(items)
+def _shared(items: Sequence[tuple[str, str]], limit: int, threshold: float, alike: str) -> list[str]:
+    """The texts units share, drawn together (``threshold``: see :func:`.writing.drawn_together`),
+    most units first. Each is told as the first unit's, with the unit as subject, and the others
+    named as saying the like (``官塘社区……；石城街道办事处也反映了类似问题``): a unit is never
+    credited with words it did not write."""
+    groups = drawn_together(items, threshold)
     chosen: list[tuple[list[str], str]] = []
     heard: set[str] = set()
     while groups and len(chosen) < limit:  # most units first; among equals, units not yet heard
@@ -265,8 +268,11 @@ def _shared(items: Sequence[tuple[str, str]], limit: int) -> list[str]:
         groups.remove(best)
         chosen.append(best)
         heard |= set(best[0])
-    return [f"{first_sentence(in_third_person(text))}（{named(units)}）" if len(units) > 1
-            else first_sentence(third_person(text, units[0], "")) for units, text in chosen]
+    out = []
+    for units, text in chosen:
+        told = first_sentence(third_person(text, units[0], ""))
+        out.append(told + (f"；{named(units[1:])}{alike}" if len(units) > 1 else ""))
+    return out
 
 
 def build_district_view(result: BatchResult, district: District | None, today: dt.date | None = None
@@ -305,7 +311,8 @@ def build_district_view(result: BatchResult, district: District | None, today: d
     summaries = {s.file: s for s in units}
     problems = [(called(s), p) for s in ordered for p in s.problems]
     steps = list(district.next_steps) if district and district.next_steps else \
-        _shared([(called(s), p) for s in ordered for p in s.next_steps], int(words()["next_points"]))
+        _shared([(called(s), p) for s in ordered for p in s.next_steps], int(words()["next_points"]), 0.5,
+                "也有类似打算")
     missing = [u.name for u in verdicts.units if u.entry is not None and u.verdict == MISSING]
     back = [u.name for u in verdicts.units if u.entry is not None and not u.accepted and u.verdict != MISSING]
     chase = ([f"督促{named(missing)}尽快补报"] if missing else []) + (
@@ -330,7 +337,8 @@ def build_district_view(result: BatchResult, district: District | None, today: d
         types=_types(units),
         bars=_bars(accepted, summaries, district),
         highlights=_highlights([(called(s), s) for s in ordered]),
-        problems=numbered(_shared(problems, int(words()["problem_points"]))) if problems else [],
+        problems=numbered(_shared(problems, int(words()["problem_points"]), 0.12, "也反映了类似问题"))
+        if problems else [],
         next_steps=numbered([clause(s) for s in steps]) if steps else [],
         main_items=[i.heading for i in main],
         units=rows, total=total, everyone=len(accepted) == verdicts.roster or not verdicts.roster,

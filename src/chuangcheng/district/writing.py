@@ -5,6 +5,7 @@ table), and the ``一是……二是……`` the genre writes them in. Word list
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,8 @@ from ..write.typography import clause, cn_number
 
 _PUNCT = re.compile(r"[\s\W\d_a-zA-Z]+")
 _OPENING = re.compile(r"^([^，。；]{2,24}?)，")
+_WHEN = re.compile(r"(?:日|月|旬|节|前夕|期间|以来|年|季度|当天)$")  # an opening that says when
+_KINDS = ("社区", "街道", "村", "学校", "医院", "公司")
 
 
 @functools.cache
@@ -37,11 +40,15 @@ def third_person(text: str, unit: str, subject: str) -> str:
     ``我校组织……`` → ``江城区实验小学组织……``, 我校 elsewhere → 该校."""
     opening, rest = "", text
     match = _OPENING.match(text)
-    if match and re.search(r"\d|月|日|旬|节|前夕|期间|以来", match[1]):
+    if match and _WHEN.search(match[1]):
         opening, rest = match[0], text[match.end():]
     for own in sorted({subject, *words()["third_person"]} - {""}, key=len, reverse=True):
         if rest.startswith(own):
             rest = rest[len(own):]
+            break
+    for kind in _KINDS:  # 官塘社区 + 社区办公用房 → 官塘社区办公用房, 桃源村 + 村集体 → 桃源村集体
+        if unit.endswith(kind) and rest.startswith(kind):
+            rest = rest[len(kind):]
             break
     if not rest.startswith(unit):
         rest = unit + rest
@@ -61,24 +68,36 @@ def grams(text: str) -> frozenset[str]:
     return frozenset(plain[i:i + 2] for i in range(len(plain) - 1))
 
 
-def drawn_together(items: Sequence[tuple[str, str]], threshold: float = 0.3) -> list[tuple[list[str], str]]:
-    """(unit, text) pairs drawn together by the words they share (character pairs, Jaccard at
-    least ``threshold`` with the group's first text): the groups, most units first, each with its
-    units (in order, once) and its first text."""
-    groups: list[tuple[frozenset[str], list[str], str]] = []
-    for unit, text in items:
-        mine = grams(text)
+def drawn_together(items: Sequence[tuple[str, str]], threshold: float = 0.12) -> list[tuple[list[str], str]]:
+    """(unit, text) pairs drawn together by the words they share: character pairs weighted by how
+    rare they are among all the texts (IDF), as a share of the shorter text, at least ``threshold``
+    with the group's first text. The groups, most units first, each with its units (in order,
+    once) and its first text."""
+    grammed = [(unit, text, grams(text)) for unit, text in items]
+    seen: dict[str, int] = {}
+    for _, _, mine in grammed:
+        for gram in mine:
+            seen[gram] = seen.get(gram, 0) + 1
+    total = max(len(grammed), 1)
+    weight = {gram: math.log((total + 1) / n) for gram, n in seen.items()}
+
+    def mass(found: frozenset[str]) -> float:
+        return sum(weight[g] for g in found)
+
+    groups: list[tuple[frozenset[str], float, list[str], str]] = []
+    for unit, text, mine in grammed:
         if not mine:
             continue
-        for first, units, _ in groups:
-            if len(mine & first) / len(mine | first) >= threshold:
+        own = mass(mine)
+        for first, first_mass, units, _ in groups:
+            if mass(mine & first) >= threshold * min(own, first_mass):
                 if unit not in units:
                     units.append(unit)
                 break
         else:
-            groups.append((mine, [unit], text))
-    ranked = sorted(range(len(groups)), key=lambda i: (-len(groups[i][1]), i))
-    return [(groups[i][1], groups[i][2]) for i in ranked]
+            groups.append((mine, own, [unit], text))
+    ranked = sorted(range(len(groups)), key=lambda i: (-len(groups[i][2]), i))
+    return [(groups[i][2], groups[i][3]) for i in ranked]
 
 
 def first_sentence(text: str) -> str:
