@@ -158,9 +158,9 @@ def test_render_sums_only_accepted_units_and_keeps_the_output_folder_to_this_run
     assert {s.name for s in result.batch.summaries} == {"江城区人民医院", "石城街道办事处", "桃源村"}
     assert len(result.batch.removed) == 3  # 官塘社区, 江城燃气有限公司, 江城区实验小学
     rollup = (out / "江城区汇总.md").read_text(encoding="utf-8")
-    assert "单位6个，已报送5个，其中经审核通过的3个，退回修改1个、重复报送1个；尚未报送1个。" in rollup
+    assert "单位6个，已报送5个，其中经审核通过的3个，退回2个（内容需修改1个、重复报送1个）；尚未报送1个。" in rollup
     assert "另收到不在单位名单上的江城区人民医院新院区报送的总结1份，未纳入汇总。" in rollup
-    assert "退回修改的有江城区实验小学；同一单位报送了多份的有官塘社区，以上单位的总结未纳入本次汇总。" in rollup
+    assert "内容需修改的有江城区实验小学；重复报送的有官塘社区，以上单位的总结未纳入本次汇总。" in rollup
     assert "CC" not in rollup and ".yaml" not in rollup
     (district / "石城街道" / "官塘社区(1).yaml").unlink()  # withdrawn: the unit is summed again
     again = render_district(district, out, ("md",), jobs=1)

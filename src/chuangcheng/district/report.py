@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..check.verdicts import ACCEPTED, MISSING, UNLISTED, VERDICTS, UnitVerdict, Verdicts
+from ..check.verdicts import ACCEPTED, DUPLICATE, MISSING, UNLISTED, VERDICTS, UnitVerdict, Verdicts
 from ..load.amounts import Amount, sum_amounts
 from ..load.dates import cn_date, period_label
 from ..load.models import District
-from ..write.prose import people_times
+from ..write.prose import item_list, people_times
 from ..write.typography import clause
 from .batch import BatchResult, UnitSummary
 from .indicators import Indicator, Names, totals
@@ -92,16 +92,22 @@ def _people(values: Sequence[tuple[str, str, str]]) -> str:
 
 
 def _cell(amounts: Sequence[Amount], unit: str) -> str:
-    """A table cell under a heading that names the measure word: an exact sum in digits (``6958``),
-    a sum of approximate amounts as the text says it (``6900余``, ``1.2万余``); amounts in other
-    measure words keep theirs."""
+    """A table cell under a heading that names the measure word: the sum in digits at the input's
+    precision (``6958``, ``10620余``), so that the rows visibly add up to the 合计; amounts in other
+    measure words keep theirs; money in 万元."""
     if not amounts:
         return "—"
     parts = []
     for (_, measure), amount in sum_amounts(("", a) for a in amounts).items():
-        figure = str(amount).removesuffix(measure) if amount.approx else f"{amount.value.normalize():f}"
-        parts.append(figure if measure == unit else figure + measure)
+        value = amount.value / 10000 if unit == "万元" and measure == "元" else amount.value
+        figure = f"{value.normalize():f}{amount.approx}"
+        parts.append(figure if measure == unit or unit == "万元" else figure + measure)
     return "、".join(parts)
+
+
+def _shown(indicator: Indicator) -> str:
+    """The measure word a column shows: money in 万元, the rest as reported."""
+    return "万元" if indicator.unit == "元" else indicator.unit
 
 
 def _person_times(values: Sequence[tuple[str, str, str]]) -> list[Amount]:
@@ -123,11 +129,14 @@ def _submission(verdicts: Verdicts, period: str) -> list[str]:
         sent = len(verdicts.units)
         text = f"{period}，共收到{sent}个单位的创建工作总结"
     text += "，经审核全部通过" if accepted == sent and sent else f"，其中经审核通过的{accepted}个"
-    text += "".join(f"{'，' if i == 0 else '、'}{v}{n}个" for i, (v, n) in enumerate(back))
+    if back:
+        reasons = "、".join(f"{words()['reasons'].get(v, v)}{n}个" for v, n in back)
+        text += f"，退回{sum(n for _, n in back)}个" + (f"（{reasons}）" if len(back) > 1 or back[0][0] != "退回修改"
+                                                       else "")
     if counts[MISSING]:
         text += f"；尚未报送{counts[MISSING]}个"
     out = [text + "。"]
-    names = [f"{words()['verdicts'].get(v, v)}的有{named(by[v])}" for v, _ in back]
+    names = [f"{words()['reasons'].get(v, v)}的有{named(by[v])}" for v, _ in back]  # as the bracket says
     if names:
         many = sum(n for _, n in back) > 1
         out.append("；".join(names) + f"，{'以上单位' if many else '该单位'}的总结未纳入本次汇总。")
@@ -145,7 +154,10 @@ def _results(units: Sequence[UnitSummary], names: Names, indicators: list[Indica
     activities = sum(s.activities for s in units)
     people = _people([p for s in units for p in s.participants])
     volunteers = _people([v for s in units for v in s.volunteers])
-    head = f"{'全区' if everyone else '审核通过的'}{len(units)}个单位共开展各类创建活动{activities}次"
+    money = [i for i in indicators if i.unit.endswith("元")]
+    head = f"{'全区' if everyone else '审核通过的'}{len(units)}个单位共"
+    head += f"投入资金{money[0].total}，" if money and money[0].item in {"投入资金", "投入"} else ""
+    head += f"开展各类创建活动{activities}次"
     if people:
         head += f"，参与群众{people}"
     if volunteers:
@@ -157,13 +169,15 @@ def _results(units: Sequence[UnitSummary], names: Names, indicators: list[Indica
         for category, (item, _, measure, _) in zip(summary.categories or [""] * len(summary.amounts),
                                                    summary.amounts, strict=True):
             seen.setdefault((names(item), measure), category)
-    money = [i for i in indicators if i.unit.endswith("元")]
     chosen = 0
     limit, per = int(words()["indicators"]), int(words()["items_per_category"])
+    allowed = {*words()["categories"], ""}
     for indicator in indicators:
         if indicator in money or (indicator.units < 2 and len(units) > 2):
             continue  # one unit's own item is not the district's
         category = seen.get((indicator.item, indicator.unit), "")
+        if category not in allowed:
+            continue
         if len(by_category[category]) < per and chosen < limit:
             by_category[category].append(indicator)
             chosen += 1
@@ -171,9 +185,9 @@ def _results(units: Sequence[UnitSummary], names: Names, indicators: list[Indica
     for category in [*words()["categories"], ""]:
         found = by_category.get(category)
         if found:
-            listed = "，".join(f"{i.item}{i.total}" for i in found)
+            listed = item_list([(i.item, str(i.total)) for i in found])  # 清理卫生死角578处、小广告……
             parts.append(f"{category}方面，{listed}" if category else listed)
-    if money:
+    if money and money[0].item not in {"投入资金", "投入"}:
         parts.append(f"各单位累计{money[0].item}{money[0].total}")
     if parts:
         out.append("；".join(parts) + "。")
@@ -203,12 +217,13 @@ def _bars(accepted: Sequence[UnitVerdict], summaries: dict[str, UnitSummary], di
         values = "、".join(f"{format(v.normalize(), 'f')}%" for _, v in shares)
         text = (f"有常住人口统计的{len(shares)}个单位中，" if len(shares) < len(accepted) else "") + \
             f"{named([n for n, _ in shares])}注册志愿者占常住人口的比例分别为{values}"
-        out.append(text + (f"，{named(below)}低于{shown}%。" if below else f"，均达到{shown}%以上。"))
+        out.append(text + (f"，{named(below)}低于{shown}%。" if below else f"，均达到测评体系{shown}%以上的要求。"))
     elif shares:
         met = len(shares) - len(below)
         out.append(f"有常住人口统计的{len(shares)}个单位中，{met}个注册志愿者占常住人口的比例达到{shown}%以上，"
                    f"{named(below)}尚未达到。" if below else
-                   f"有常住人口统计的{len(shares)}个单位，注册志愿者占常住人口的比例均达到{shown}%以上。")
+                   f"{'有常住人口统计的' if len(shares) < len(accepted) else '审核通过的'}{len(shares)}个单位，"
+                   f"注册志愿者占常住人口的比例均达到测评体系{shown}%以上的要求。")
     codes = {u.name: {d.code for f in u.files for d in f.diagnostics} for u in accepted}
     if accepted and (not district or district.indicators.publicity_every_quarter):
         gaps = [n for n, c in codes.items() if "CC302" in c]
@@ -255,7 +270,7 @@ def _heading(title: str) -> str:
     return title.removeprefix("开展") if len(title) > 6 else title
 
 
-def _shared(items: Sequence[tuple[str, str]], limit: int, threshold: float, alike: str) -> list[str]:
+def _shared(items: Sequence[tuple[str, str]], limit: int, threshold: float, alike: str, common: str) -> list[str]:
     """The texts units share, drawn together (``threshold``: see :func:`.writing.drawn_together`),
     most units first. Each is told as the first unit's, with the unit as subject, and the others
     named as saying the like (``官塘社区……；石城街道办事处也反映了类似问题``): a unit is never
@@ -269,7 +284,11 @@ def _shared(items: Sequence[tuple[str, str]], limit: int, threshold: float, alik
         chosen.append(best)
         heard |= set(best[0])
     out = []
+    everyone = {unit for unit, _ in items}
     for units, text in chosen:
+        if len(units) > 2 and set(units) == everyone:  # every unit: said once, not 14 names
+            out.append(f"{len(units)}个单位{common}，{first_sentence(text)}")
+            continue
         told = first_sentence(third_person(text, units[0], ""))
         out.append(told + (f"；{named(units[1:])}{alike}" if len(units) > 1 else ""))
     return out
@@ -289,18 +308,19 @@ def build_district_view(result: BatchResult, district: District | None, today: d
     ordered = sorted(units, key=lambda s: (order.get(called(s), len(order)), s.file))
     names = Names(district.synonyms if district else None)  # 发放宣传单 and 发放宣传册 counted as one
     indicators = totals(([(names(i), _amount((v, u, a))) for i, v, u, a in s.amounts] for s in units), names)
-    main = [i for i in indicators if not i.unit.endswith("元")][:MAIN_ITEMS]
+    money = [i for i in indicators if i.unit == "元"][:1]
+    main = [i for i in indicators if not i.unit.endswith("元")][:MAIN_ITEMS - len(money)] + money
     rows = []
     for s in ordered:
         mine = [(names(item), _amount((v, u, a))) for item, v, u, a in s.amounts]
         group = judged[s.file].group if s.file in judged else ""
         rows.append(UnitRow(group, called(s), s.type, s.activities, _cell(_person_times(s.participants), "人次"),
                             _cell(_person_times(s.volunteers), "人次"),
-                            [_cell([a for n, a in mine if (n, a.unit) == (i.item, i.unit)], i.unit) for i in main]))
+                            [_cell([a for n, a in mine if (n, a.unit) == (i.item, i.unit)], _shown(i)) for i in main]))
     total = UnitRow("", "合计", "", sum(s.activities for s in units),
                     _cell([a for s in units for a in _person_times(s.participants)], "人次"),
                     _cell([a for s in units for a in _person_times(s.volunteers)], "人次"),
-                    [_cell([i.total], i.unit) for i in main]) if len(units) > 1 else None
+                    [_cell([i.total], _shown(i)) for i in main]) if len(units) > 1 else None
     name = district.name if district else result.folder.name
     period = (district.period.name if district else
               period_label(dt.date.fromisoformat(units[0].period[0]), dt.date.fromisoformat(units[0].period[1]))
@@ -312,22 +332,25 @@ def build_district_view(result: BatchResult, district: District | None, today: d
     problems = [(called(s), p) for s in ordered for p in s.problems]
     steps = list(district.next_steps) if district and district.next_steps else \
         _shared([(called(s), p) for s in ordered for p in s.next_steps], int(words()["next_points"]), 0.5,
-                "也有类似打算")
-    missing = [u.name for u in verdicts.units if u.entry is not None and u.verdict == MISSING]
-    back = [u.name for u in verdicts.units if u.entry is not None and not u.accepted and u.verdict != MISSING]
-    chase = ([f"督促{named(missing)}尽快补报"] if missing else []) + (
-        [f"{named(back)}按审核意见修改后重新报送"] if back else [])
+                "也有类似打算", "都提出")
+    def listed(verdict_set: set[str]) -> str:
+        found = [u.name for u in verdicts.units if u.entry is not None and u.verdict in verdict_set]
+        return named(found, cap=max(len(found), 1) if len(found) <= 10 else None) if found else ""
+
+    missing, twice = listed({MISSING}), listed({DUPLICATE})
+    back = listed({v for v in VERDICTS if v not in ACCEPTED | {MISSING, UNLISTED, DUPLICATE}})
+    chase = ([f"督促{missing}尽快补报"] if missing else []) + ([f"请{twice}确认以哪一份为准"] if twice else []) + (
+        [f"{back}按审核意见修改后重新报送"] if back else [])
     if chase:  # the district's own first step: the units still to come
         steps.insert(0, "，".join(chase) + "，确保全区总结按要求报齐")
     signer = (district.signoff.signer if district and district.signoff.signer else f"{name}文明办")
     signed = district.signoff.date if district and district.signoff.date else (today or dt.date.today())
     opening = str(words()["opening"]).format(period=period, goal=goal)
-    shared = any(len(units) > 1 for units, _ in drawn_together(problems)) if problems else False
     return DistrictView(
         title=f"{name}{period}创建{goal}工作情况汇总报告",
         district=name, period=period, goal=goal, signer=signer, signed_on=cn_date(signed),
         addressee=str(words()["addressee"]), closing=str(words()["closing"]),
-        problems_lead=f"从各单位的总结看，创建工作还存在{'一些共性' if shared else '以下'}问题：",
+        problems_lead="从各单位的总结看，创建工作还存在一些问题和薄弱环节：",
         expected=verdicts.roster,
         submitted=verdicts.roster - counts[MISSING] if verdicts.roster else len(verdicts.units),
         valid=len(units), counts=counts, opening=opening,
@@ -337,9 +360,9 @@ def build_district_view(result: BatchResult, district: District | None, today: d
         types=_types(units),
         bars=_bars(accepted, summaries, district),
         highlights=_highlights([(called(s), s) for s in ordered]),
-        problems=numbered(_shared(problems, int(words()["problem_points"]), 0.12, "也反映了类似问题"))
+        problems=numbered(_shared(problems, int(words()["problem_points"]), 0.12, "也反映了类似问题", "普遍反映"))
         if problems else [],
         next_steps=numbered([clause(s) for s in steps]) if steps else [],
-        main_items=[i.heading for i in main],
+        main_items=[f"{i.item}（{_shown(i)}）" for i in main],
         units=rows, total=total, everyone=len(accepted) == verdicts.roster or not verdicts.roster,
     )
