@@ -165,3 +165,14 @@ def test_render_sums_only_accepted_units_and_keeps_the_output_folder_to_this_run
     (district / "石城街道" / "官塘社区(1).yaml").unlink()  # withdrawn: the unit is summed again
     again = render_district(district, out, ("md",), jobs=1)
     assert "官塘社区" in {s.name for s in again.batch.summaries} and (out / "石城街道" / "官塘社区.md").is_file()
+
+
+def test_without_a_district_file_one_name_in_two_files_is_said_once(district: Path) -> None:
+    """No roster: the unit sent twice is told so (CC403 at each file's 名称), not left to guess."""
+    (district / "district.yaml").unlink()
+    shutil.copy(district / "石城街道" / "官塘社区.yaml", district / "石城街道" / "官塘社区(1).yaml")
+    result = validate_paths([district], today=TODAY)
+    (unit,) = [u for u in result.verdicts.units if u.verdict != "通过"]
+    assert unit.verdict == "重复报送"
+    codes = [[d.code for d in f.diagnostics if d.code.startswith("CC4")] for f in unit.files]
+    assert codes == [["CC403"], ["CC403"]]  # and no CC408 besides

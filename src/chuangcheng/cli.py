@@ -335,6 +335,9 @@ def _print_summary(result: Validation) -> None:
         head.append(f"距截止日期（{_cn_date(district.deadline)}）还有 {days} 天" if days > 0 else
                     "今天是截止日期" if days == 0 else f"已过截止日期（{_cn_date(district.deadline)}）{-days} 天")
         typer.secho(f"{district.name}{district.period.name}：{'，'.join(h for h in head if h)}", bold=True)
+    else:
+        found = len(result.verdicts.units)
+        typer.secho(f"{Path(result.folders[0]).name}：共 {found} 个单位（没有区文件，未核对名单和截止日期）", bold=True)
     parts = [f"{verdict} {n} 个" for verdict, n in counts.items() if n and verdict != "不在名单"]
     unlisted = f"；另有不在名单的 {counts['不在名单']} 个" if counts["不在名单"] else ""
     if parts:

@@ -315,6 +315,9 @@ def _district_rules(result: Validation, folder: Path, loaded: Loaded[District] |
             result.district_diagnostics.append(Diagnostic(
                 str(folder), 1, 1, "区文件", "文件夹里没有 district.yaml（或 区.yaml），无法核对名单和截止日期",
                 RULES["CC407"].severity, "CC407"))
+        _, by_name = group_files(result.files, None)  # no roster: one name written in several files
+        for same in by_name.values():
+            _sent_twice([f for f in same if f.readable and f.unit is not None], same[0].unit or "")
         return
     district, places = loaded.model, loaded.places
     first_at: dict[str, int] = {}
@@ -338,10 +341,8 @@ def _district_rules(result: Validation, folder: Path, loaded: Loaded[District] |
                 RULES["CC401"].severity, "CC401"))
             continue
         named = [f for f in on[entry.name] if f.readable and f.unit is not None]
+        _sent_twice(named, entry.name)
         for f in named:
-            if len(named) > 1:
-                others = "、".join(o.path for o in named if o is not f)
-                f.diagnostics.append(_unit_diag(f, "CC403", f"“{entry.name}”还报送了：{others}；请只保留一份"))
             if entry.type and f.type and f.type != entry.type:
                 f.diagnostics.append(_unit_diag(f, "CC405", f"类型“{f.type}”与名单上的“{entry.type}”不一致"))
     if roster is None:
@@ -355,9 +356,18 @@ def _district_rules(result: Validation, folder: Path, loaded: Loaded[District] |
             f.diagnostics.append(_unit_diag(f, "CC402", f"“{said}”不在{district.name}的单位名单上{hint}"))
 
 
+def _sent_twice(named: list[FileResult], name: str) -> None:
+    """CC403 on each of the unit files that name one unit."""
+    if len(named) < 2:
+        return
+    for f in named:
+        others = "、".join(o.path for o in named if o is not f)
+        f.diagnostics.append(_unit_diag(f, "CC403", f"“{name}”还报送了：{others}；请只保留一份"))
+
+
 def _file_names(result: Validation, folder: Path, loaded: Loaded[District] | None) -> None:
     """CC408: units whose reports would be one file (as ``render`` names them), or the roll-up's.
-    Units of one name are CC403's when there is a roster to check them against."""
+    Units of one name are CC403's (:func:`_sent_twice`)."""
     from ..output import safe_filename, same_file_key
 
     rollup = safe_filename(f"{loaded.model.name if loaded else folder.name}汇总")
@@ -367,8 +377,8 @@ def _file_names(result: Validation, folder: Path, loaded: Loaded[District] | Non
             groups[same_file_key(Path(f.path).parent / safe_filename(f.unit))].append(f)
     for key, same in groups.items():
         clash_rollup = key == same_file_key(folder / rollup)
-        roster_covers = loaded is not None and len({f.unit for f in same}) == 1  # CC403 says it
-        if not clash_rollup and (len(same) < 2 or roster_covers):
+        one_unit = len({normal(f.unit or "") for f in same}) == 1  # one name twice: CC403 says it
+        if not clash_rollup and (len(same) < 2 or one_unit):
             continue
         for f in same:
             others = [f"{o.path}:{o.name_at[0]}:{o.name_at[1]}" for o in same if o is not f]
