@@ -57,6 +57,7 @@ def build_workbook(units: list[UnitSummary], verdicts: Verdicts, names: Names, t
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                      "strings_to_numbers": False})
+    book.formats[0].set_font_name("宋体")  # the default format: cells written without one
     base = {"font_name": "宋体", "font_size": 10, "border": 1, "valign": "vcenter"}
     head = book.add_format({**base, "bold": True, "align": "center", "text_wrap": True, "bg_color": "#F2F2F2"})
     cell = book.add_format(base)
@@ -138,9 +139,9 @@ def build_workbook(units: list[UnitSummary], verdicts: Verdicts, names: Names, t
             summed[(category, item, amount.unit)] += amount.value
         for (category, item, measure), value in summed.items():
             for c, text in enumerate((group_of.get(summary.file, ""), summary.name, category, item)):
-                detail.write_string(row, c, xml_clean(text), cell)
-            detail.write_number(row, 4, number(value), figure)
-            detail.write_string(row, 5, xml_clean(measure), cell)
+                detail.write_string(row, c, xml_clean(text))  # no cell format: a pivot table's source,
+            detail.write_number(row, 4, number(value))  # and a quarter less time at a thousand units
+            detail.write_string(row, 5, xml_clean(measure))
             row += 1
     detail.freeze_panes(1, 0)
     detail.autofilter(0, 0, max(row - 1, 1), 5)
