@@ -24,7 +24,7 @@ from chuangcheng import limits, output
 from chuangcheng.check.validate import validate_paths
 from chuangcheng.check.verdicts import FileResult, UnitVerdict, Verdicts
 from chuangcheng.district.batch import UnitSummary
-from chuangcheng.district.indicators import Names
+from chuangcheng.district.indicators import Names, items_of, totals
 from chuangcheng.district.workbook import build_workbook
 from chuangcheng.errors import InputError, OutputError
 from chuangcheng.load.layout import Layout
@@ -404,7 +404,9 @@ def test_workbook_cells_from_user_text_are_strings() -> None:
                        amounts=[(formula, "3", "条", ""), ("项\x02目", "1", "个", "")], categories=["宣传发动"] * 2,
                        highlights=[], problems=[], outputs=[])
     verdicts = Verdicts([UnitVerdict(unit.name, "通过", [FileResult(unit.file, unit=unit.name)])], 0)
-    data = build_workbook([unit], verdicts, Names(), "=江城区\x01\ud800")
+    names = Names()
+    indicators = totals([[(n, a) for _, n, a in items_of(unit, names)]])
+    data = build_workbook([unit], verdicts, names, "=江城区\x01\ud800", indicators)
     package = zipfile.ZipFile(io.BytesIO(data))
     for name in package.namelist():
         if name.endswith((".xml", ".rels")):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from chuangcheng.check.validate import validate_paths
-from chuangcheng.check.verdicts import VERDICTS, FileResult, Roster, judge
+from chuangcheng.check.verdicts import VERDICTS, FileResult, Roster, judge, match
 from chuangcheng.load.models import RosterEntry
 
 from .conftest import EXAMPLES
@@ -133,7 +133,7 @@ def test_another_period_placeholders_and_a_strict_district(district: Path) -> No
 def test_without_a_roster_each_unit_is_judged_by_its_file() -> None:
     files = [FileResult("a.yaml", unit="甲", loaded=True), FileResult("b.yaml", unit="甲", loaded=True),
              FileResult("c.docx", readable=False)]
-    verdicts = judge(files, None)
+    verdicts = judge(match(files, None))
     assert {u.name: u.verdict for u in verdicts.units} == {"甲": "重复报送", "c": "无法读取"}
     assert list(verdicts.counts()) == list(VERDICTS)
 

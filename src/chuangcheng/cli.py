@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from enum import Enum
 from functools import cache
 from pathlib import Path
@@ -391,8 +392,7 @@ def _print_unit(unit: UnitVerdict) -> None:
                 fg=_VERDICT_COLOURS[unit.verdict])
     problems = unit.problems()
     for d in problems[:FIRST_PROBLEMS]:  # the file is named above: its name and the place suffice
-        mark = " 警告" if d.severity is Severity.WARNING else ""
-        typer.echo(f"      {Path(d.path).name}:{d.line}:{d.col}: {d.code}{mark} {d.field}: {d.message}")
+        typer.echo(f"      {replace(d, path=Path(d.path).name)}")
     if len(problems) > FIRST_PROBLEMS:
         typer.echo(f"      ……另有 {len(problems) - FIRST_PROBLEMS} 处，见问题明细")
     if unit.verdict == "未报送":

@@ -31,7 +31,7 @@ from ..read.discover import (
 )
 from .checks import Context, check_unit
 from .rules import RULES, Selection
-from .verdicts import TO_CHASE, FileResult, Roster, Verdicts, group_files, judge, normal
+from .verdicts import TO_CHASE, FileResult, Matched, Verdicts, judge, match, normal
 
 SCHEMA_VERSION = 1
 COPIED_MIN_UNITS = 3  # CC212: a sentence in this many units' problems or next steps
@@ -295,29 +295,32 @@ def validate_paths(
     result.files += [received_file(p) for p in received]
     result.files.sort(key=lambda f: f.path)
     result.district_diagnostics = district_problems
+    matched = match(result.files, district if folder is not None else None)
     if folder is not None:
-        _district_rules(result, folder, loaded_district)
+        _district_rules(result, folder, loaded_district, matched)
         _file_names(result, folder, loaded_district)
     _copied_sentences(result)
     _apply(result, selection)
-    result.verdicts = judge(result.files, district if folder is not None else None, result.strict)
+    result.verdicts = judge(matched, result.strict)
     result.missing = [u.name for u in result.verdicts.units if u.verdict == MISSING]
     if loaded_district is not None and folder is not None and "CC406" in selection:
         _deadline(result, loaded_district)
     return result
 
 
-def _district_rules(result: Validation, folder: Path, loaded: Loaded[District] | None) -> None:
-    """CC401–CC407: the roster, duplicates, a folder without a district file. Files are matched
-    to the roster as :func:`.verdicts.judge` matches them (names, 别名, 居委会 and the like)."""
+def _district_rules(result: Validation, folder: Path, loaded: Loaded[District] | None, matched: Matched) -> None:
+    """CC401–CC407: the roster, duplicates, a folder without a district file, on the files as
+    they were matched to the roster (names, 别名, 居委会 and the like): the matching
+    :func:`.verdicts.judge` gives its verdicts on."""
+    roster, on, off = matched.roster, matched.on, matched.off
+    if roster is None:  # no roster: one name written in several files
+        for same in off.values():
+            _sent_twice([f for f in same if f.readable and f.unit is not None], same[0].unit or "")
     if loaded is None:
         if result.district_path is None:
             result.district_diagnostics.append(Diagnostic(
                 str(folder), 1, 1, "区文件", "文件夹里没有 district.yaml（或 区.yaml），无法核对名单和截止日期",
                 RULES["CC407"].severity, "CC407"))
-        _, by_name = group_files(result.files, None)  # no roster: one name written in several files
-        for same in by_name.values():
-            _sent_twice([f for f in same if f.readable and f.unit is not None], same[0].unit or "")
         return
     district, places = loaded.model, loaded.places
     first_at: dict[str, int] = {}
@@ -331,8 +334,6 @@ def _district_rules(result: Validation, folder: Path, loaded: Loaded[District] |
                 RULES["CC403"].severity, "CC403"))
         else:
             first_at[key] = i
-    roster = Roster(district.roster) if district.roster else None
-    on, off = group_files(result.files, roster)
     for entry in roster.entries if roster else []:
         if entry.name not in on:
             line, col, shown = places.at(("roster", first_at[normal(entry.name)], "name"))

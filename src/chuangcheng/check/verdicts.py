@@ -27,6 +27,7 @@ DUPLICATE, UNREADABLE, MISSING, UNLISTED = "重复报送", "无法读取", "未�
 VERDICTS = (MISSING, RETURNED, WRONG_PERIOD, DUPLICATE, UNREADABLE, UNLISTED, WARNINGS, PASSED)
 ACCEPTED = frozenset({PASSED, WARNINGS})
 TO_CHASE = frozenset(VERDICTS) - ACCEPTED
+SENT_BACK = TO_CHASE - {MISSING, UNLISTED}  # received, not accepted: the unit must send again
 
 
 @dataclass
@@ -146,6 +147,7 @@ class Roster:
                 self.exact.setdefault(normal(name), entry)
             bases[_base(normal(entry.name))].append(entry)
         self.bases = {base: found[0] for base, found in bases.items() if len(found) == 1}
+        self._nearest: dict[str, str] = {}
 
     def match(self, name: str) -> RosterEntry | None:
         key = normal(name)
@@ -155,10 +157,13 @@ class Roster:
         return found
 
     def nearest(self, name: str) -> str:
-        """The roster name most like ``name`` (a hint for a file that matches none)."""
-        names = {normal(e.name): e.name for e in self.entries}
-        close = difflib.get_close_matches(normal(name), list(names), n=1, cutoff=0.5)
-        return names[close[0]] if close else ""
+        """The roster name most like ``name`` (a hint for a file that matches none; worked out
+        once a name: CC402 and the verdict both give it)."""
+        if name not in self._nearest:
+            names = {normal(e.name): e.name for e in self.entries}
+            close = difflib.get_close_matches(normal(name), list(names), n=1, cutoff=0.5)
+            self._nearest[name] = names[close[0]] if close else ""
+        return self._nearest[name]
 
 
 def _judge_one(f: FileResult, strict: bool) -> str:
@@ -183,9 +188,20 @@ def _judge(files: list[FileResult], strict: bool) -> str:
     return _judge_one(readable[0], strict) if readable else UNREADABLE
 
 
-def group_files(files: list[FileResult], roster: Roster | None
-                ) -> tuple[dict[str, list[FileResult]], dict[str, list[FileResult]]]:
-    """Files by roster name, and the rest by the name they give (or their file's name)."""
+@dataclass
+class Matched:
+    """The files matched to the roster: by roster name (``on``), and the rest by the name they
+    give, or their path when none can be read (``off``). Made once a run: the district's rules
+    and :func:`judge` read the same matching."""
+
+    roster: Roster | None
+    on: dict[str, list[FileResult]]
+    off: dict[str, list[FileResult]]
+
+
+def match(files: list[FileResult], district: District | None) -> Matched:
+    """Match the files to ``district``'s roster (none: every file is off it, by its name)."""
+    roster = Roster(district.roster) if district and district.roster else None
     on: dict[str, list[FileResult]] = defaultdict(list)
     off: dict[str, list[FileResult]] = defaultdict(list)
     for f in files:
@@ -195,18 +211,17 @@ def group_files(files: list[FileResult], roster: Roster | None
             on[entry.name].append(f)
         else:
             off[normal(said) if f.unit is not None else f.path].append(f)
-    return on, off
+    return Matched(roster, on, off)
 
 
-def judge(files: list[FileResult], district: District | None, strict: bool = False) -> Verdicts:
-    """Match the files to the roster and give every unit its verdict (also on each file)."""
-    roster = Roster(district.roster) if district and district.roster else None
-    on, off = group_files(files, roster)
+def judge(matched: Matched, strict: bool = False) -> Verdicts:
+    """Give every unit its verdict (also on each of its files)."""
+    roster = matched.roster
     units: list[UnitVerdict] = []
     for entry in roster.entries if roster else []:
-        mine = on.get(entry.name, [])
+        mine = matched.on.get(entry.name, [])
         units.append(UnitVerdict(entry.name, _judge(mine, strict) if mine else MISSING, mine, entry))
-    for mine in off.values():
+    for mine in matched.off.values():
         name = next((f.unit for f in mine if f.unit is not None), mine[0].stem)
         if roster is not None:
             units.append(UnitVerdict(name, UNLISTED, mine, hint=roster.nearest(name)))

@@ -208,8 +208,6 @@ def fingerprint(template_dir: Path | None, formats: Sequence[str], layout: Layou
     return digest.hexdigest()
 
 
-
-
 def _file_data(found: FileResult) -> dict[str, object]:
     """A file's findings as JSON data, written field by field (``dataclasses.asdict`` deep-copies:
     a third of a second per thousand units in the run's own process)."""
@@ -393,7 +391,8 @@ def render_folder(
         raise UsageError(f"{folder}: 文件夹不存在")
     today = today or dt.date.today()
     result = BatchResult(folder)
-    if not find_unit_files(folder):
+    files = find_unit_files(folder)
+    if not files:
         return result
     root_out = out_dir or folder
     source = district_file(folder)
@@ -404,24 +403,24 @@ def render_folder(
     cache = Cache(root_out / CACHE_FILE, salt)
     run = Settings(tuple(formats), template_dir, layout, pdf_stage, os.getpid())
     keys: dict[str, str] = {}
-    folders = {root_out}
     arrived: dict[str, dict[str, object]] = {}
+
+    def target(path: Path) -> Path | None:  # where a unit's reports go (None: beside its file)
+        return out_dir / path.parent.relative_to(folder) if out_dir else None
+
+    folders = {root_out, *(target(p) or p.parent for p in files)}  # every folder a report may be written in
 
     def extra(path: Path) -> Extra:  # a unit to check and render: before the workers start
         if jobs != 1 and "docx" in formats:
             from ..office import word  # noqa: F401  # imported once here, inherited by forked workers
-        target = out_dir / path.parent.relative_to(folder) if out_dir else None
-        folders.add(target or path.parent)
-        return target, run
+        return target(path), run
 
     def ready(path: Path) -> FileResult | None:  # unchanged since the last run: its findings and summary
         display = str(path)
         keys[display] = cache.key(path)
         found = None if force else cache.get(display, keys[display])
-        if found is not None:
-            folders.add(out_dir / path.parent.relative_to(folder) if out_dir else path.parent)
-            if found.rendered is not None:
-                result.cached += 1
+        if found is not None and found.rendered is not None:
+            result.cached += 1
         return found
 
     def each(found: FileResult) -> bool:
@@ -432,8 +431,7 @@ def render_folder(
         if progress:
             progress(done, total, "")
 
-    for place in {root_out, *(out_dir / p.parent.relative_to(folder) if out_dir else p.parent
-                              for p in find_unit_files(folder))}:
+    for place in folders:
         remove_leftovers(place)  # what an interrupted run left, also where nothing is written this time
     try:
         checked = validate_paths([folder], today=today, jobs=jobs, progress=advance, work=_work, extra=extra,

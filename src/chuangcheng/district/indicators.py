@@ -9,8 +9,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..load.amounts import Amount, sum_amounts
+
+if TYPE_CHECKING:
+    from .batch import UnitSummary
 
 
 @functools.cache
@@ -50,15 +54,28 @@ class Indicator:
         return f"{self.item}（{self.unit}）"
 
 
-def totals(per_unit: Iterable[Iterable[tuple[str, Amount]]], names: Names) -> list[Indicator]:
-    """Every item summed over the units, under its counted name, most widely reported first
-    (then largest), as numbers."""
+def amount_of(data: tuple[str, str, str] | list[str]) -> Amount:
+    """An amount as a summary keeps it: (value, measure word, approx)."""
+    value, unit, approx = data
+    return Amount(Decimal(value), unit, approx)
+
+
+def items_of(summary: UnitSummary, names: Names) -> list[tuple[str, str, Amount]]:
+    """(category, counted name, amount) of every amount a unit reported."""
+    categories = summary.categories or [""] * len(summary.amounts)
+    return [(category, names(item), amount_of((value, measure, approx)))
+            for category, (item, value, measure, approx) in zip(categories, summary.amounts, strict=True)]
+
+
+def totals(per_unit: Iterable[Iterable[tuple[str, Amount]]]) -> list[Indicator]:
+    """Every item (as counted: :func:`items_of`) summed over the units, most widely reported
+    first (then largest), as numbers."""
     summed: dict[Key, list[Amount]] = {}
     reporting: Counter[Key] = Counter()
     for unit in per_unit:
         seen: set[Key] = set()
         for item, amount in unit:
-            key = (names(item), amount.unit)
+            key = (item, amount.unit)
             summed.setdefault(key, []).append(amount)
             seen.add(key)
         reporting.update(seen)

@@ -22,17 +22,27 @@ from pathlib import Path
 from typing import Any
 
 from ..check.validate import Validation
-from ..check.verdicts import ACCEPTED, DUPLICATE, MISSING, RETURNED, UNLISTED, UNREADABLE, WRONG_PERIOD, UnitVerdict
+from ..check.verdicts import (
+    ACCEPTED,
+    DUPLICATE,
+    MISSING,
+    SENT_BACK,
+    UNLISTED,
+    UNREADABLE,
+    VERDICTS,
+    WRONG_PERIOD,
+    UnitVerdict,
+)
 from ..errors import Diagnostic, Severity
 from ..load.dates import cn_date
 from ..office.docx_package import Properties, xml_clean
 from ..output import safe_filename, write_all
+from .writing import signer_of
 
 WORKBOOK = "报送情况.xlsx"
 CHANGES = "变化情况.md"
 STATE = ".chuangcheng-notices.json"
 NOTICE_PREFIX = "退回修改通知_"
-SENT_BACK = (RETURNED, WRONG_PERIOD, DUPLICATE, UNREADABLE)
 FIRST = 3  # problems in the workbook's 主要问题 column
 COLUMNS = ("所属", "单位", "联系人", "电话", "状态", "错误", "警告", "主要问题", "文件")
 WIDTHS = (12, 20, 10, 14, 10, 6, 6, 70, 30)
@@ -64,8 +74,9 @@ class Row:
 def rows(validation: Validation) -> list[Row]:
     """The workbook's rows: roster units grouped by 所属 (groups and units in roster order), then
     the files off the roster."""
-    units = [u for _, group in validation.verdicts.by_group(set(ACCEPTED) | set(SENT_BACK) | {MISSING})
-             for u in group] + [u for u in validation.verdicts.units if u.entry is None]
+    verdicts = validation.verdicts
+    units = [u for _, group in verdicts.by_group(set(VERDICTS)) for u in group] + \
+        [u for u in verdicts.units if u.entry is None]
     out = []
     for unit in units:
         entry = unit.entry
@@ -195,7 +206,7 @@ def write_notices(validation: Validation, out: Path, today: dt.date | None = Non
     district = validation.district
     name = district.name if district else Path(validation.folders[0]).name if validation.folders else ""
     period = district.period.name if district else ""
-    signer = (district.signoff.signer if district and district.signoff.signer else f"{name}文明办")
+    signer = signer_of(district, name)
     files: dict[Path, bytes] = {out / WORKBOOK: status_workbook(rows(validation), f"{name}{period}创建工作总结报送情况"
                                                                                   f"（{cn_date(today)}）")}
     for unit in validation.verdicts.units:

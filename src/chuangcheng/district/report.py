@@ -12,15 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..check.verdicts import ACCEPTED, DUPLICATE, MISSING, UNLISTED, VERDICTS, UnitVerdict, Verdicts
+from ..check.verdicts import ACCEPTED, DUPLICATE, MISSING, SENT_BACK, UNLISTED, VERDICTS, UnitVerdict, Verdicts
 from ..load.amounts import Amount, sum_amounts
 from ..load.dates import cn_date, period_label
 from ..load.models import District
 from ..write.prose import item_list, people_times
 from ..write.typography import clause
 from .batch import BatchResult, UnitSummary
-from .indicators import Indicator, Names, totals
-from .writing import drawn_together, first_sentence, grams, named, numbered, third_person, words
+from .indicators import Indicator, Names, amount_of, items_of, totals
+from .writing import drawn_together, first_sentence, grams, named, numbered, signer_of, third_person, words
 
 MAIN_ITEMS = 2  # the item columns of the unit table in 附件1 (the most reported item and money): ten columns wrap
 
@@ -77,18 +77,13 @@ class DistrictView:
     main_items: list[str] = field(default_factory=list)  # the unit table's item columns
     units: list[UnitRow] = field(default_factory=list)
     total: UnitRow | None = None  # the unit table's 合计 row
+    indicators: list[Indicator] = field(default_factory=list)  # every item as counted, most reported first
     everyone: bool = True  # every roster unit was accepted
-
-
-def _amount(data: tuple[str, str, str] | list[str]) -> Amount:
-    value, unit, approx = data
-    return Amount(Decimal(value), unit, approx)
 
 
 def _people(values: Sequence[tuple[str, str, str]]) -> str:
     """People summed over events, as person-times (人 and 名 become 人次)."""
-    amounts = [people_times(_amount(v)) for v in values]
-    return "、".join(str(a) for a in sum_amounts(("", a) for a in amounts).values())
+    return "、".join(str(a) for a in sum_amounts(("", a) for a in _person_times(values)).values())
 
 
 def _cell(amounts: Sequence[Amount], unit: str) -> str:
@@ -111,7 +106,7 @@ def _shown(indicator: Indicator) -> str:
 
 
 def _person_times(values: Sequence[tuple[str, str, str]]) -> list[Amount]:
-    return [people_times(_amount(v)) for v in values]
+    return [people_times(amount_of(v)) for v in values]
 
 
 def _submission(verdicts: Verdicts, period: str) -> list[str]:
@@ -120,8 +115,8 @@ def _submission(verdicts: Verdicts, period: str) -> list[str]:
     by: dict[str, list[str]] = defaultdict(list)
     for unit in verdicts.units:
         by[unit.verdict].append(unit.name)
-    accepted = counts["通过"] + counts["有警告"]
-    back = [(v, counts[v]) for v in VERDICTS if counts[v] and v not in ACCEPTED | {MISSING, UNLISTED}]
+    accepted = sum(counts[v] for v in ACCEPTED)
+    back = [(v, counts[v]) for v in VERDICTS if counts[v] and v in SENT_BACK]
     if verdicts.roster:
         sent = verdicts.roster - counts[MISSING]
         text = f"{period}，全区应报送创建工作总结的单位{verdicts.roster}个，已报送{sent}个"
@@ -166,9 +161,8 @@ def _results(units: Sequence[UnitSummary], names: Names, indicators: list[Indica
     by_category: dict[str, list[Indicator]] = defaultdict(list)
     seen: dict[tuple[str, str], str] = {}
     for summary in units:
-        for category, (item, _, measure, _) in zip(summary.categories or [""] * len(summary.amounts),
-                                                   summary.amounts, strict=True):
-            seen.setdefault((names(item), measure), category)
+        for category, item, amount in items_of(summary, names):
+            seen.setdefault((item, amount.unit), category)
     chosen = 0
     limit, per = int(words()["indicators"]), int(words()["items_per_category"])
     allowed = {*words()["categories"], ""}
@@ -307,12 +301,12 @@ def build_district_view(result: BatchResult, district: District | None, today: d
 
     ordered = sorted(units, key=lambda s: (order.get(called(s), len(order)), s.file))
     names = Names(district.synonyms if district else None)  # 发放宣传单 and 发放宣传册 counted as one
-    indicators = totals(([(names(i), _amount((v, u, a))) for i, v, u, a in s.amounts] for s in units), names)
+    indicators = totals([(n, a) for _, n, a in items_of(s, names)] for s in units)
     money = [i for i in indicators if i.unit == "元"][:1]
     main = [i for i in indicators if not i.unit.endswith("元")][:MAIN_ITEMS - len(money)] + money
     rows = []
     for s in ordered:
-        mine = [(names(item), _amount((v, u, a))) for item, v, u, a in s.amounts]
+        mine = [(n, a) for _, n, a in items_of(s, names)]
         group = judged[s.file].group if s.file in judged else ""
         rows.append(UnitRow(group, called(s), s.type, s.activities, _cell(_person_times(s.participants), "人次"),
                             _cell(_person_times(s.volunteers), "人次"),
@@ -328,22 +322,24 @@ def build_district_view(result: BatchResult, district: District | None, today: d
     goal = district.goal if district else "全国文明城市"
     counts = verdicts.counts()
     accepted = [u for u in verdicts.units if u.accepted]
+    everyone = len(accepted) == verdicts.roster or not verdicts.roster  # 全区N个单位, or 审核通过的N个
     summaries = {s.file: s for s in units}
     problems = [(called(s), p) for s in ordered for p in s.problems]
     steps = list(district.next_steps) if district and district.next_steps else \
         _shared([(called(s), p) for s in ordered for p in s.next_steps], int(words()["next_points"]), 0.5,
                 "也有类似打算", "都提出")
-    def listed(verdict_set: set[str]) -> str:
+
+    def listed(verdict_set: set[str]) -> str:  # every unit up to ten, else the first few and 等N个
         found = [u.name for u in verdicts.units if u.entry is not None and u.verdict in verdict_set]
-        return named(found, cap=max(len(found), 1) if len(found) <= 10 else None) if found else ""
+        return named(found, cap=len(found) if len(found) <= 10 else None) if found else ""
 
     missing, twice = listed({MISSING}), listed({DUPLICATE})
-    back = listed({v for v in VERDICTS if v not in ACCEPTED | {MISSING, UNLISTED, DUPLICATE}})
+    back = listed(set(SENT_BACK - {DUPLICATE}))
     chase = ([f"督促{missing}尽快补报"] if missing else []) + ([f"请{twice}确认以哪一份为准"] if twice else []) + (
         [f"{back}按审核意见修改后重新报送"] if back else [])
     if chase:  # the district's own first step: the units still to come
         steps.insert(0, "，".join(chase) + "，确保全区总结按要求报齐")
-    signer = (district.signoff.signer if district and district.signoff.signer else f"{name}文明办")
+    signer = signer_of(district, name)
     signed = district.signoff.date if district and district.signoff.date else (today or dt.date.today())
     opening = str(words()["opening"]).format(period=period, goal=goal)
     return DistrictView(
@@ -355,7 +351,7 @@ def build_district_view(result: BatchResult, district: District | None, today: d
         submitted=verdicts.roster - counts[MISSING] if verdicts.roster else len(verdicts.units),
         valid=len(units), counts=counts, opening=opening,
         submission=_submission(verdicts, period),
-        results=_results(units, names, indicators, len(accepted) == verdicts.roster or not verdicts.roster)
+        results=_results(units, names, indicators, everyone)
         if units else [],
         types=_types(units),
         bars=_bars(accepted, summaries, district),
@@ -364,5 +360,6 @@ def build_district_view(result: BatchResult, district: District | None, today: d
         if problems else [],
         next_steps=numbered([clause(s) for s in steps]) if steps else [],
         main_items=[f"{i.item}（{_shown(i)}）" for i in main],
-        units=rows, total=total, everyone=len(accepted) == verdicts.roster or not verdicts.roster,
+        units=rows, total=total, indicators=indicators,
+        everyone=everyone,
     )

@@ -38,7 +38,7 @@ def write_rollup(result: BatchResult, district: District | None, out_root: Path,
     files, job = report_files(markdown, out_root, stem, formats, layout=layout, pdf_stage=pdf_stage)
     verdicts = result.validation.verdicts if result.validation else Verdicts([], 0)
     names = Names(district.synonyms if district else None)
-    files[out_root / WORKBOOK] = build_workbook(result.summaries, verdicts, names, view.title)
+    files[out_root / WORKBOOK] = build_workbook(result.summaries, verdicts, names, view.title, view.indicators)
     return write_all(files) + ([job[1]] if job else []), job
 
 

@@ -18,10 +18,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..check.verdicts import Verdicts
-from ..load.amounts import Amount
 from ..office.docx_package import xml_clean
 from .batch import UnitSummary
-from .indicators import Indicator, Names, number, totals
+from .indicators import Indicator, Names, items_of, number
 
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
@@ -30,29 +29,18 @@ MAX_COLUMNS = 20
 FIXED = ("所属", "单位", "类型", "结论", "活动次数", "参与人次", "志愿者人次")
 
 
-def _amount(data: tuple[str, str, str]) -> Amount:
-    value, unit, approx = data
-    return Amount(Decimal(value), unit, approx)
-
-
 def _people(values: list[tuple[str, str, str]]) -> Decimal:
     return sum((Decimal(v) for v, _, _ in values), Decimal(0))
 
 
-def _items(unit: UnitSummary, names: Names) -> list[tuple[str, str, Amount]]:
-    """(category, counted name, amount) of every amount a unit reported."""
-    categories = unit.categories or [""] * len(unit.amounts)
-    return [(category, names(item), _amount((value, measure, approx)))
-            for category, (item, value, measure, approx) in zip(categories, unit.amounts, strict=True)]
-
-
-def build_workbook(units: list[UnitSummary], verdicts: Verdicts, names: Names, title: str) -> bytes:
-    """The workbook, from the accepted units' summaries and every unit's verdict."""
+def build_workbook(units: list[UnitSummary], verdicts: Verdicts, names: Names, title: str,
+                   indicators: list[Indicator]) -> bytes:
+    """The workbook, from the accepted units' summaries, every unit's verdict and the items as the
+    roll-up counted them (:func:`.indicators.totals`)."""
     import xlsxwriter
     from xlsxwriter.utility import xl_rowcol_to_cell
 
     summary_of = {s.file: s for s in units}
-    indicators = totals(([(n, a) for _, n, a in _items(s, names)] for s in units), names)
     main: list[Indicator] = indicators[: MAX_COLUMNS - len(FIXED)]
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
@@ -93,7 +81,7 @@ def build_workbook(units: list[UnitSummary], verdicts: Verdicts, names: Names, t
             values: list[Decimal | None] = [None] * (len(columns) - 4)
             if summary is not None:
                 mine: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-                for _, item, amount in _items(summary, names):
+                for _, item, amount in items_of(summary, names):
                     mine[(item, amount.unit)] += amount.value
                 values = [Decimal(summary.activities), _people(summary.participants), _people(summary.volunteers),
                           *(mine.get((i.item, i.unit)) for i in main)]
@@ -135,7 +123,7 @@ def build_workbook(units: list[UnitSummary], verdicts: Verdicts, names: Names, t
     row = 1
     for summary in ordered:
         summed: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
-        for category, item, amount in _items(summary, names):
+        for category, item, amount in items_of(summary, names):
             summed[(category, item, amount.unit)] += amount.value
         for (category, item, measure), value in summed.items():
             for c, text in enumerate((group_of.get(summary.file, ""), summary.name, category, item)):

@@ -9,9 +9,12 @@ import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..write.typography import clause, cn_number
+
+if TYPE_CHECKING:
+    from ..load.models import District
 
 _PUNCT = re.compile(r"[\s\W\d_a-zA-Z]+")
 _OPENING = re.compile(r"^([^，。；]{2,24}?)，")
@@ -25,6 +28,12 @@ def words() -> dict[str, Any]:
 
     data: dict[str, Any] = yaml.safe_load(Path(__file__).with_name("words.yaml").read_text(encoding="utf-8"))
     return data
+
+
+def signer_of(district: District | None, name: str) -> str:
+    """Who signs what the district office sends (the roll-up, the notices): the district file's
+    落款.署名, else ``江城区文明办``."""
+    return district.signoff.signer if district and district.signoff.signer else f"{name}文明办"
 
 
 def named(names: Sequence[str], cap: int | None = None) -> str:

@@ -34,8 +34,10 @@ def submissions() -> dict[str, Any]:
     return data
 
 
-def _endings() -> list[tuple[str, str]]:
-    return sorted(submissions()["不是单位文件"].items(), key=lambda kv: -len(kv[0]))
+@functools.cache
+def _endings() -> tuple[tuple[str, str], ...]:
+    """The endings of files that are not unit files, longest first (asked of every file in a folder)."""
+    return tuple(sorted(submissions()["不是单位文件"].items(), key=lambda kv: -len(kv[0])))
 
 
 def not_unit_file(name: str) -> str | None:
