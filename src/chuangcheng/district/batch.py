@@ -482,7 +482,8 @@ def _first_problems(found: FileResult) -> list[str]:
     if errors:
         return errors
     warnings = [str(d) for d in found.diagnostics if d.severity is Severity.WARNING]
-    return [f"{found.path}: {found.verdict}，未生成报告", *warnings]
+    why = Diagnostic(found.path, *found.name_at, "单位.名称", f"{found.verdict}，未生成报告")  # the name decides
+    return [str(why), *warnings]
 
 
 def remove_stale(cache: Cache, written: list[str]) -> list[Path]:
