@@ -288,9 +288,10 @@ def _shared(items: Sequence[tuple[str, str]], limit: int, threshold: float, alik
     return out
 
 
-def build_district_view(result: BatchResult, district: District | None, today: dt.date | None = None
-                        ) -> DistrictView:
-    """Compute the roll-up from the units' summaries (fresh or cached), their verdicts and the district file."""
+def build_district_view(result: BatchResult, district: District | None, today: dt.date | None = None,
+                        names: Names | None = None) -> DistrictView:
+    """Compute the roll-up from the units' summaries (fresh or cached), their verdicts and the district file;
+    ``names``: the district's item names, when the caller reads the units' items too (the workbook)."""
     units = result.summaries
     verdicts = result.validation.verdicts if result.validation else Verdicts([], 0)
     judged = verdicts.of_file()
@@ -300,7 +301,8 @@ def build_district_view(result: BatchResult, district: District | None, today: d
         return judged[s.file].name if s.file in judged else s.name
 
     ordered = sorted(units, key=lambda s: (order.get(called(s), len(order)), s.file))
-    names = Names(district.synonyms if district else None)  # 发放宣传单 and 发放宣传册 counted as one
+    if names is None:  # 发放宣传单 and 发放宣传册 counted as one
+        names = Names(district.synonyms if district else None)
     indicators = totals([(n, a) for _, n, a in items_of(s, names)] for s in units)
     money = [i for i in indicators if i.unit == "元"][:1]
     main = [i for i in indicators if not i.unit.endswith("元")][:MAIN_ITEMS - len(money)] + money

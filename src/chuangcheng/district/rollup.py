@@ -32,12 +32,12 @@ def write_rollup(result: BatchResult, district: District | None, out_root: Path,
     from ..write.templating import render_template
     from .workbook import build_workbook
 
-    view = build_district_view(result, district)
+    names = Names(district.synonyms if district else None)
+    view = build_district_view(result, district, names=names)
     markdown = render_template(ROLLUP_TEMPLATE, template_dir, d=view)
     stem = safe_filename(f"{view.district}汇总")
     files, job = report_files(markdown, out_root, stem, formats, layout=layout, pdf_stage=pdf_stage)
     verdicts = result.validation.verdicts if result.validation else Verdicts([], 0)
-    names = Names(district.synonyms if district else None)
     files[out_root / WORKBOOK] = build_workbook(result.summaries, verdicts, names, view.title, view.indicators)
     return write_all(files) + ([job[1]] if job else []), job
 
