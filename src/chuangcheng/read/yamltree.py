@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -35,9 +35,8 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@dataclass(frozen=True)
-class Pos:
-    """A 1-based line and column."""
+class Pos(NamedTuple):
+    """A 1-based line and column (a tuple: one is made for every key and value read)."""
 
     line: int
     col: int
@@ -133,20 +132,17 @@ class _Builder:
             yaml.AliasEvent: self.alias,
             yaml.DocumentStartEvent: self.document,
         }
+        position, document = self.source.position, self.document
         for ev in yaml.parse(self.source.text, Loader=_Loader):
             handler = handlers.get(type(ev))
-            if handler is None or (self.documents > 1 and handler != self.document):
+            if handler is None or (self.documents > 1 and handler != document):
                 continue
-            pos = self.pos(ev.start_mark)
+            mark = ev.start_mark  # placed by its character index: libyaml's own lines also break at
+            pos = Pos(*position(mark.index)) if mark else Pos(1, 1)  # U+2028, U+2029, U+0085
             if getattr(ev, "anchor", None):
                 self.anchor(pos)
             handler(ev, pos)
         return self.tree
-
-    def pos(self, mark: Any) -> Pos:
-        """Where a mark stands, from its character index: libyaml's own lines also break at
-        U+2028, U+2029 and U+0085, which the user's editor does not show as line breaks."""
-        return Pos(*self.source.position(mark.index)) if mark else Pos(1, 1)
 
     def document(self, ev: yaml.Event, pos: Pos) -> None:
         self.documents += 1
@@ -203,6 +199,8 @@ class _Builder:
         limit, and without what XML forbids, which only YAML's escapes (``"\\b"``, ``"\\x01"``,
         ``"\\uFFFE"``) can still make here."""
         clean = FORBIDDEN.sub("", value)
+        if len(clean) <= MAX_TEXT_CHARS and clean == value:
+            return value
         path = (*parent, clean) if parent is not None else self.child_path()
         if len(clean) > MAX_TEXT_CHARS:
             self.error(pos, display_path(path) or "文件",
