@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,30 @@ def test_a_shared_problem_is_credited_to_the_unit_that_wrote_it(rollup: tuple[st
     assert "官塘社区社区" not in part and "三是官塘社区办公和活动用房面积不足" in part
     assert third_person("村集体经济收入有限", "桃源村", "") == "桃源村集体经济收入有限"
     assert third_person("落实环境卫生“红黑榜”月评比，将……", "桃源村", "") == "桃源村落实环境卫生“红黑榜”月评比，将……"
+
+
+def test_the_detail_rows_spliced_in_read_back_exactly() -> None:
+    """明细's rows, written as XML after xlsxwriter (workbook._with_rows): markup characters, spaces
+    at the edges, an empty 所属 and decimals come back as written, under the sheet's filter."""
+    import io
+
+    import openpyxl
+    import xlsxwriter
+
+    from chuangcheng.district.workbook import DETAIL, DETAIL_SHEET, _with_rows
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book.add_worksheet("主要指标")
+    sheet = book.add_worksheet("明细")
+    for c, name in enumerate(DETAIL):
+        sheet.write_string(0, c, name)
+    sheet.autofilter(0, 0, 2, 5)
+    book.close()
+    rows = [("", "A&B<社区>", " 宣传 ", "发放\"资料\"", Decimal("2.5"), "份"),
+            ("石城街道", "官塘社区", "环境整治", "清运垃圾", Decimal("1200"), "吨")]
+    data = openpyxl.load_workbook(io.BytesIO(_with_rows(out.getvalue(), DETAIL_SHEET, rows)))["明细"]
+    assert [[c.value for c in row] for row in data.iter_rows()] == [
+        list(DETAIL), [None, "A&B<社区>", " 宣传 ", "发放\"资料\"", 2.5, "份"],
+        ["石城街道", "官塘社区", "环境整治", "清运垃圾", 1200, "吨"]]
+    assert (data.dimensions, data.auto_filter.ref) == ("A1:F3", "A1:F3")
