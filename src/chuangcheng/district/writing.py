@@ -91,7 +91,7 @@ def drawn_together(items: Sequence[tuple[str, str]], threshold: float = 0.12) ->
     weight = {gram: math.log((total + 1) / n) for gram, n in seen.items()}
 
     def mass(found: frozenset[str]) -> float:
-        return sum(weight[g] for g in found)
+        return sum(map(weight.__getitem__, found))
 
     groups: list[tuple[frozenset[str], float, list[str], str]] = []
     for unit, text, mine in grammed:
