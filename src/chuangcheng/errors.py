@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class Severity(str, Enum):
@@ -20,9 +21,38 @@ class Severity(str, Enum):
     INFO = "info"  # said once, counts neither as an error nor as a warning
 
 
+def column_name(col: int) -> str:
+    """A spreadsheet column's letters: 1 → A, 27 → AA."""
+    name = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        name = chr(65 + rest) + name
+    return name or "A"
+
+
+class Pos(NamedTuple):
+    """A 1-based line and column; in an Excel ledger, a cell: its row, column and sheet."""
+
+    line: int
+    col: int
+    sheet: str = ""
+
+    def __str__(self) -> str:
+        """``12:5`` in a text file, ``宣传发动!C5`` in a ledger."""
+        return f"{self.sheet}!{column_name(self.col)}{self.line}" if self.sheet else f"{self.line}:{self.col}"
+
+    def words(self) -> str:
+        """``第 3 行``, or ``“宣传发动”表 C5 单元格``: for a message that names another place."""
+        return f"“{self.sheet}”表 {column_name(self.col)}{self.line} 单元格" if self.sheet else f"第 {self.line} 行"
+
+
+FIRST = Pos(1, 1)  # a file's start: where a problem of the whole file is shown
+
+
 @dataclass(frozen=True)
 class Diagnostic:
-    """One problem at one place of one file (line and column are 1-based), and its rule."""
+    """One problem at one place of one file (line and column are 1-based; in a ledger, the cell
+    of ``sheet``), and its rule."""
 
     path: str
     line: int
@@ -31,9 +61,25 @@ class Diagnostic:
     message: str
     severity: Severity = Severity.ERROR
     code: str = ""
+    sheet: str = ""
+
+    @classmethod
+    def at(cls, path: str, pos: Pos, field: str, message: str, severity: Severity = Severity.ERROR,
+           code: str = "") -> Diagnostic:
+        """A diagnostic at ``pos`` (a line and column, or a ledger's cell)."""
+        return cls(path, pos.line, pos.col, field, message, severity, code, pos.sheet)
+
+    @property
+    def pos(self) -> Pos:
+        return Pos(self.line, self.col, self.sheet)
+
+    @property
+    def order(self) -> tuple[str, int, int, str]:
+        """Diagnostics of one file in the order of its places (a ledger's, sheet by sheet)."""
+        return self.sheet, self.line, self.col, self.code
 
     def __str__(self) -> str:
-        head = f"{self.path}:{self.line}:{self.col}:"
+        head = f"{self.path}:{self.pos}:"
         if self.code:
             head += f" {self.code}"
         if self.severity is Severity.WARNING:

@@ -15,7 +15,7 @@ from pathlib import Path as FsPath
 
 from pydantic import BaseModel
 
-from ..errors import Diagnostic, Severity
+from ..errors import Diagnostic, Pos, Severity
 from ..load.amounts import Amount
 from ..load.dates import When, cn_date, cn_date_range
 from ..load.loader import Loaded
@@ -78,10 +78,9 @@ class _Checker:
 
     def add(self, code: str, canon: Path, message: str, *, key: bool = False, offset: int | None = None,
             severity: Severity | None = None, shown: str | None = None) -> None:
-        line, col, where = self.places.at(canon, key=key, offset=offset)
-        shown = shown or where
-        self.out.append(Diagnostic(self.places.file, line, col, shown, message,
-                                   severity or RULES[code].severity, code))
+        at = self.places.at(canon, key=key, offset=offset)
+        self.out.append(Diagnostic.at(self.places.file, at.pos, shown or at.field, message,
+                                      severity or RULES[code].severity, code))
 
     def run(self) -> list[Diagnostic]:
         self.texts()
@@ -126,7 +125,7 @@ class _Checker:
     def activities(self) -> None:
         period = self.report.period
         span = cn_date_range(period.start, period.end)
-        seen: dict[tuple[When | None, str], int] = {}
+        seen: dict[tuple[When | None, str], Pos] = {}
         for prefix, section in self.report.located_sections():
             for i, act in enumerate(section.activities):
                 at = (*prefix, "activities", i)
@@ -144,10 +143,10 @@ class _Checker:
                 ident = (act.date, _PUNCT.sub("", act.title))
                 if ident in seen:
                     shown = f"{act.date} {act.title}" if act.date else act.title
-                    self.add("CC207", at, f"与第 {seen[ident]} 行的活动{'同日' if act.date else ''}同名（{shown}），"
+                    self.add("CC207", at, f"与{seen[ident].words()}的活动{'同日' if act.date else ''}同名（{shown}），"
                                           "是否重复粘贴？")
                 else:
-                    seen[ident] = self.places.at(at)[0]
+                    seen[ident] = self.places.at(at).pos
                 for item, amount in act.quantities.items():
                     if amount.value == 0:
                         self.add("CC208", (*at, "quantities", item), f"“{item}”的数量为 0；没有做的事项请删除")
@@ -308,4 +307,4 @@ def quarters(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]
 def check_unit(loaded: Loaded[Report], context: Context) -> list[Diagnostic]:
     """Every content and indicator problem of one loaded unit file, in file order."""
     found = _Checker(loaded, context).run()
-    return sorted(found, key=lambda d: (d.line, d.col, d.code))
+    return sorted(found, key=lambda d: d.order)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import ChuangchengError, Diagnostic, InputError, Severity, UsageError
+from ..errors import ChuangchengError, Diagnostic, InputError, Pos, Severity, UsageError
 from ..load.dates import cn_date
 from ..load.loader import Loaded, load_unit, try_load_district
 from ..load.models import District, Indicators, Report
@@ -143,8 +143,11 @@ class Validation:
 
 def _diag_json(d: Diagnostic) -> dict[str, Any]:
     rule = RULES.get(d.code)
-    return {"path": d.path, "line": d.line, "column": d.col, "code": d.code, "severity": d.severity.value,
-            "rule": rule.name if rule else "", "field": d.field, "message": d.message}
+    found = {"path": d.path, "line": d.line, "column": d.col, "code": d.code, "severity": d.severity.value,
+             "rule": rule.name if rule else "", "field": d.field, "message": d.message}
+    if d.sheet:  # an Excel ledger: line and column are the cell's row and column
+        found |= {"sheet": d.sheet, "cell": str(d.pos).split("!", 1)[1]}
+    return found
 
 
 Job = tuple[Path, str, Context, Any]  # unit file, as shown, what it is checked against, work's own
@@ -170,16 +173,16 @@ def load_and_check(path: Path, display: str, context: Context) -> tuple[FileResu
     result.loaded = True
     result.unit, result.type = report.unit.name, report.unit.type
     result.period = (report.period.start.isoformat(), report.period.end.isoformat())
-    result.name_at = loaded.places.at(("unit", "name"))[:2]
+    result.name_at = loaded.places.at(("unit", "name")).pos
     result.diagnostics = sorted([*loaded.warnings, *check_unit(loaded, context)],
-                                key=lambda d: (d.line, d.col, d.code))
+                                key=lambda d: d.order)
     for name in ("problems", "next_steps"):
         for i, text in enumerate(getattr(report, name)):
             for sentence in _SENTENCE_END.split(text):
                 key = _NOT_TEXT.sub("", sentence)
                 if len(key) >= COPIED_MIN_CHARS:
-                    line, col, shown = loaded.places.at((name, i))
-                    result.sentences.append((key, line, col, shown))
+                    at = loaded.places.at((name, i))
+                    result.sentences.append((key, at.line, at.col, at.field, at.sheet))
     return result, loaded
 
 
@@ -214,7 +217,7 @@ def _name_anyway(path: Path, display: str, result: FileResult) -> None:
         if isinstance(name, str) and name.strip():
             result.unit = name.strip()
             pos = tree.values.get((unit_key, name_key))
-            result.name_at = (pos.line, pos.col) if pos else (1, 1)
+            result.name_at = pos or Pos(1, 1)
             return
 
 
@@ -327,7 +330,7 @@ def _district_rules(result: Validation, folder: Path, loaded: Loaded[District] |
     for i, entry in enumerate(district.roster):
         key = normal(entry.name)
         if key in first_at:
-            line, col, shown = places.at(("roster", i, "name"))
+            line, col, shown, _ = places.at(("roster", i, "name"))
             first = places.at(("roster", first_at[key], "name"))[0]
             result.district_diagnostics.append(Diagnostic(
                 places.file, line, col, shown, f"“{entry.name}”在名单上写了两次（第 {first} 行已有）；请删除一处",
@@ -336,7 +339,7 @@ def _district_rules(result: Validation, folder: Path, loaded: Loaded[District] |
             first_at[key] = i
     for entry in roster.entries if roster else []:
         if entry.name not in on:
-            line, col, shown = places.at(("roster", first_at[normal(entry.name)], "name"))
+            line, col, shown, _ = places.at(("roster", first_at[normal(entry.name)], "name"))
             result.district_diagnostics.append(Diagnostic(
                 places.file, line, col, shown, f"“{entry.name}”没有报送（文件夹里没有单位名称为“{entry.name}”的文件）",
                 RULES["CC401"].severity, "CC401"))
@@ -382,10 +385,10 @@ def _file_names(result: Validation, folder: Path, loaded: Loaded[District] | Non
         if not clash_rollup and (len(same) < 2 or one_unit):
             continue
         for f in same:
-            others = [f"{o.path}:{o.name_at[0]}:{o.name_at[1]}" for o in same if o is not f]
+            others = [f"{o.path}:{o.name_at}" for o in same if o is not f]
             if clash_rollup:
-                line, col, _ = loaded.places.at(("name",)) if loaded else (1, 1, "")
-                others.append(f"区级汇总（{loaded.places.file}:{line}:{col}）" if loaded else "区级汇总")
+                others.append(f"区级汇总（{loaded.places.file}:{loaded.places.at(('name',)).pos}）" if loaded
+                              else "区级汇总")
             f.diagnostics.append(_unit_diag(f, "CC408", f"报告文件名 {safe_filename(f.unit or '')} 与 "
                                                         f"{'、'.join(others)} 的重名，生成时不会生成本单位的报告；"
                                                         "请核对单位名称"))
@@ -396,7 +399,7 @@ def _deadline(result: Validation, loaded: Loaded[District]) -> None:
     late = [u for u in result.verdicts.units if u.verdict in TO_CHASE and u.entry is not None]
     days = result.days_left
     if days is not None and days < 0 and late:
-        line, col, shown = loaded.places.at(("deadline",))
+        line, col, shown, _ = loaded.places.at(("deadline",))
         result.district_diagnostics.append(Diagnostic(
             loaded.places.file, line, col, shown,
             f"已过截止日期（{cn_date(loaded.model.deadline)}）{-days} 天，还有 {len(late)} 个单位未报送或需要退回修改",
@@ -405,7 +408,7 @@ def _deadline(result: Validation, loaded: Loaded[District]) -> None:
 
 def _unit_diag(f: FileResult, code: str, message: str) -> Diagnostic:
     """A roster finding on a unit file, at its 单位.名称 (the name is what the roster matches)."""
-    return Diagnostic(f.path, *f.name_at, "单位.名称", message, RULES[code].severity, code)
+    return Diagnostic.at(f.path, f.name_at, "单位.名称", message, RULES[code].severity, code)
 
 
 def _copied_sentences(result: Validation) -> None:
@@ -418,14 +421,15 @@ def _copied_sentences(result: Validation) -> None:
     shared = {key: (len(units), sorted(units)[:4]) for key, units in units_of.items() if len(units) >= COPIED_MIN_UNITS}
     for f in result.files:
         me = f.unit or f.path
-        for key, line, col, shown in f.sentences:
+        for key, line, col, shown, sheet in f.sentences:
             if key not in shared:
                 continue
             count, first = shared[key]
             others = [u for u in first if u != me][:3]
             names = "、".join(others) + ("等" if count - 1 > 3 else "")
             message = f"与另外 {count - 1} 个单位（{names}）写的一字不差：请写本单位的实际情况"
-            f.diagnostics.append(Diagnostic(f.path, line, col, shown, message, RULES["CC212"].severity, "CC212"))
+            f.diagnostics.append(Diagnostic(f.path, line, col, shown, message, RULES["CC212"].severity, "CC212",
+                                            sheet))
 
 
 def _apply(result: Validation, selection: Selection) -> None:
@@ -434,6 +438,6 @@ def _apply(result: Validation, selection: Selection) -> None:
     for f in result.files:
         if f.loaded:  # what a render met (a template, a photo) has no rule and stays
             f.diagnostics = [d for d in f.diagnostics if d.code in selection or not d.code]
-        f.diagnostics.sort(key=lambda d: (d.line, d.col, d.code))
+        f.diagnostics.sort(key=lambda d: d.order)
     result.district_diagnostics = [d for d in result.district_diagnostics
                                    if d.code in selection or (d.code in RULES and RULES[d.code].stops)]

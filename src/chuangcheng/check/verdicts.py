@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import Diagnostic, Severity
+from ..errors import FIRST, Diagnostic, Pos, Severity
 from ..load.models import District, RosterEntry
 from ..read.discover import stem_of, submissions
 
@@ -40,10 +40,10 @@ class FileResult:
     period: tuple[str, str] | None = None
     loaded: bool = False  # it follows the format (its model was built)
     readable: bool = True  # False: not a unit file at all, or bytes that are not text
-    name_at: tuple[int, int] = (1, 1)  # where 单位.名称 is written: roster findings point there
+    name_at: Pos = FIRST  # where 单位.名称 is written: roster findings point there
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    # problems and next steps, for CC212: (normalised text, line, col, field)
-    sentences: list[tuple[str, int, int, str]] = field(default_factory=list)
+    # problems and next steps, for CC212: (normalised text, line, col, field, sheet)
+    sentences: list[tuple[str, int, int, str, str]] = field(default_factory=list)
     verdict: str = ""  # set by :func:`judge`
     rendered: Any = None  # what a render run made of it (its summary), carried back from the worker
 

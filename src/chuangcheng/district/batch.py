@@ -29,7 +29,7 @@ from .. import __version__
 from ..check.validate import Job as CheckJob
 from ..check.validate import Validation, load_and_check, validate_paths
 from ..check.verdicts import FileResult
-from ..errors import ChuangchengError, Diagnostic, OutputError, Severity, UsageError
+from ..errors import FIRST, ChuangchengError, Diagnostic, OutputError, Pos, Severity, UsageError
 from ..load.amounts import Amount
 from ..load.layout import Layout
 from ..load.loader import Loaded
@@ -43,7 +43,7 @@ __all__ = ["CACHE_FILE", "BatchResult", "UnitFailure", "UnitSummary", "district_
            "render_folder"]
 
 CACHE_FILE = ".chuangcheng-cache.json"
-CACHE_FORMAT = 5  # what an entry holds: a cache of another format is not read
+CACHE_FORMAT = 6  # what an entry holds: a cache of another format is not read
 
 
 @dataclass
@@ -65,7 +65,7 @@ class UnitSummary:
     warnings: list[str] = field(default_factory=list)
     photos: list[tuple[str, int, int]] = field(default_factory=list)  # path, size, mtime_ns (and 上期's file)
     pdf_job: tuple[str, str] | None = None  # Word file, PDF: converted with the whole folder (not cached)
-    name_at: tuple[int, int] = (1, 1)  # where 单位.名称 is written: a clash of file names points there
+    name_at: Pos = FIRST  # where 单位.名称 is written: a clash of file names points there
     staged: Staged | None = None  # the files, until the run has checked no two units clash (not cached)
     subject: str = ""  # how the unit calls itself in its report (我校, 社区): its highlights in the third person
     volunteer_share: str | None = None  # registered volunteers, percent of the resident population, if known
@@ -213,17 +213,17 @@ def _file_data(found: FileResult) -> dict[str, object]:
     a third of a second per thousand units in the run's own process)."""
     return {"path": found.path, "unit": found.unit, "type": found.type, "period": found.period,
             "loaded": found.loaded, "readable": found.readable, "name_at": found.name_at,
-            "diagnostics": [[d.path, d.line, d.col, d.field, d.message, d.severity.value, d.code]
+            "diagnostics": [[d.path, d.line, d.col, d.field, d.message, d.severity.value, d.code, d.sheet]
                             for d in found.diagnostics],
             "sentences": list(found.sentences)}
 
 
 def _file_from(data: dict[str, Any]) -> FileResult:
     found = FileResult(data["path"], data["unit"], data["type"], loaded=data["loaded"], readable=data["readable"])
-    found.diagnostics = [Diagnostic(path, line, col, where, message, Severity(severity), code)
-                         for path, line, col, where, message, severity, code in data["diagnostics"]]
-    found.sentences = [(a, b, c, d) for a, b, c, d in data["sentences"]]
-    found.name_at = (data["name_at"][0], data["name_at"][1])
+    found.diagnostics = [Diagnostic(path, line, col, where, message, Severity(severity), code, sheet)
+                         for path, line, col, where, message, severity, code, sheet in data["diagnostics"]]
+    found.sentences = [(a, b, c, d, e) for a, b, c, d, e in data["sentences"]]
+    found.name_at = Pos(*data["name_at"])
     found.period = (data["period"][0], data["period"][1]) if data["period"] else None
     return found
 
@@ -275,7 +275,7 @@ class Cache:
         except (KeyError, TypeError, ValueError):
             return None
         summary.period = tuple(summary.period)  # type: ignore[assignment]
-        summary.name_at = tuple(summary.name_at)  # type: ignore[assignment]
+        summary.name_at = Pos(*summary.name_at)
         if not all(Path(p).is_file() for p in summary.outputs):
             return None
         if any(_stamp(Path(p)) != (p, size, mtime) for p, size, mtime in summary.photos):
@@ -319,10 +319,9 @@ def _sweep(folders: set[Path]) -> None:
 
 
 def _clash(summary: UnitSummary, target: Path, others: list[str]) -> str:
-    line, col = summary.name_at
     outcome = ("本单位的报告没有生成" if summary.staged is not None
                else "本单位的报告这次没有更新（文件夹里的是以前生成的，请勿报送）")
-    return (f"{summary.file}:{line}:{col}: CC408 单位.名称: 报告文件 {target.name} 与 {'、'.join(others)} "
+    return (f"{summary.file}:{summary.name_at}: CC408 单位.名称: 报告文件 {target.name} 与 {'、'.join(others)} "
             f"的报告重名，{outcome}；请核对单位名称（同一单位只保留一个文件，不同单位请写全称）")
 
 
@@ -341,7 +340,7 @@ def _settle(result: BatchResult, fresh: list[UnitSummary], reserved: dict[Path, 
         if len(holders) < 2 and not held:
             continue
         for summary, target in holders:
-            others = [f"{o.file}:{o.name_at[0]}:{o.name_at[1]}" for o, _ in holders if o is not summary]
+            others = [f"{o.file}:{o.name_at}" for o, _ in holders if o is not summary]
             clashes[summary.file].append(_clash(summary, target, others + ([held] if held else [])))
     for summary in [*result.summaries, *fresh]:
         if summary.file in clashes:
@@ -482,7 +481,7 @@ def _first_problems(found: FileResult) -> list[str]:
     if errors:
         return errors
     warnings = [str(d) for d in found.diagnostics if d.severity is Severity.WARNING]
-    why = Diagnostic(found.path, *found.name_at, "单位.名称", f"{found.verdict}，未生成报告")  # the name decides
+    why = Diagnostic.at(found.path, found.name_at, "单位.名称", f"{found.verdict}，未生成报告")  # the name decides
     return [str(why), *warnings]
 
 

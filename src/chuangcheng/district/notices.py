@@ -51,7 +51,9 @@ WIDTHS = (12, 20, 10, 14, 10, 6, 6, 70, 30)
 def plain(d: Diagnostic) -> str:
     """A problem in the words of a notice: where (file, line, field), what, and the fix."""
     where = Path(d.path).name
-    if d.line > 1 or d.field not in ("", "文件"):
+    if d.sheet:
+        where += d.pos.words().replace(" ", "")
+    elif d.line > 1 or d.field not in ("", "文件"):
         where += f"第{d.line}行"
     if d.field and d.field != "文件":
         where += f"“{d.field}”"

@@ -124,8 +124,7 @@ def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str],
     expected = [root / f"{stem}.{fmt}" for fmt in formats] + [root / WORKBOOK]
     holder = "区级汇总"
     if loaded is not None:
-        line, col, _ = loaded.places.at(("name",))
-        holder = f"区级汇总（{loaded.places.file}:{line}:{col}）"
+        holder = f"区级汇总（{loaded.places.file}:{loaded.places.at(('name',)).pos}）"
     batch = render_folder(folder, out_dir, formats, force=force, fail_fast=fail_fast, jobs=jobs,
                           progress=progress, template_dir=template_dir, pdf_stage=pdf_stage, layout=layout,
                           reserved=dict.fromkeys(expected, holder), district=(loaded, list(read)))

@@ -13,12 +13,12 @@ import typing
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path as FsPath
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from ..errors import Diagnostic, InputError
+from ..errors import Diagnostic, InputError, Pos
 from ..limits import MAX_ACTIVITIES, MAX_PERIOD_DAYS, MAX_PHOTOS
 from ..read.source import read_source
 from ..read.yamltree import Path, Tree, as_written, display_path, fullwidth_colon_key, parse_yaml
@@ -35,6 +35,19 @@ class Loaded(typing.Generic[M]):
     path: FsPath
     places: Places
     warnings: list[Diagnostic] = field(default_factory=list)
+
+
+class At(NamedTuple):
+    """Where a value of a loaded file stands, and its path as the user wrote it (for messages)."""
+
+    line: int
+    col: int
+    field: str
+    sheet: str = ""  # a ledger's sheet: line and col are its cell's
+
+    @property
+    def pos(self) -> Pos:
+        return Pos(self.line, self.col, self.sheet)
 
 
 class Places:
@@ -55,7 +68,7 @@ class Places:
                 return (*raw, *canon[cut:])
         return canon
 
-    def at(self, canon: Path, *, key: bool = False, offset: int | None = None) -> tuple[int, int, str]:
+    def at(self, canon: Path, *, key: bool = False, offset: int | None = None) -> At:
         """Line, column and display path of a value (or of its key); ``offset`` moves the column
         to a character inside a plain one-line scalar, when the line holds it as written."""
         raw = self.raw(canon)
@@ -66,7 +79,7 @@ class Places:
             text = self._lines[pos.line - 1]
             if isinstance(value, str) and text[pos.col - 1:pos.col - 1 + len(value)] == value:
                 col += offset
-        return pos.line, col, display_path(raw) or "文件"
+        return At(pos.line, col, display_path(raw) or "文件", pos.sheet)
 
 
 @cache
@@ -168,9 +181,9 @@ class _Walker:
             if name in seen:
                 first = self.tree.pos((*raw, seen[name]), key=True)
                 here = self.tree.pos((*raw, key), key=True)
-                self.errors.append(Diagnostic(
-                    self.file, here.line, here.col, display_path((*raw, key)),
-                    f"与第 {first.line} 行的“{seen[name]}”是同一个键（中英文写法等同）；请只保留一个",
+                self.errors.append(Diagnostic.at(
+                    self.file, here, display_path((*raw, key)),
+                    f"与{first.words()}的“{seen[name]}”是同一个键（中英文写法等同）；请只保留一个",
                     code="CC103"))
                 continue
             seen[name] = key
@@ -187,7 +200,7 @@ class _Walker:
         if before <= limit < before + added:
             place = (*raw, limit - before) if raw and self.tree.value_at(raw) is not None else raw
             pos = self.tree.pos(place)
-            self.limits.append(Diagnostic(self.file, pos.line, pos.col, display_path(place) or "文件",
+            self.limits.append(Diagnostic.at(self.file, pos, display_path(place) or "文件",
                                           f"超出限制：一个单位文件最多写 {limit} {noun}；{hint}", code="CC110"))
 
     def unknown(self, model: type[BaseModel], key: str, raw: Path) -> None:
@@ -195,7 +208,7 @@ class _Walker:
         names = [t for t in key_table(model) if t not in model.model_fields] or list(key_table(model))
         close = difflib.get_close_matches(key, list(key_table(model)), n=1, cutoff=0.4)
         hint = f"是不是要写“{close[0]}”？" if close else "这里可以写：" + "、".join(names)
-        self.errors.append(Diagnostic(self.file, pos.line, pos.col, display_path(raw),
+        self.errors.append(Diagnostic.at(self.file, pos, display_path(raw),
                                       f"不认识的键“{key}”；{hint}", code="CC103"))
 
 
@@ -306,7 +319,7 @@ class _Translator:
             if colon:
                 return Diagnostic(self.walker.file, colon[0], colon[1], shown,
                                   "这一行用了中文冒号“：”，键和值之间要用英文冒号加空格“: ”", code="CC102")
-        return Diagnostic(self.walker.file, pos.line, pos.col, shown, message, code=_code(err))
+        return Diagnostic.at(self.walker.file, pos, shown, message, code=_code(err))
 
     def fullwidth_colon(self, line: int) -> tuple[int, int] | None:
         for n in range(line, min(line + 3, len(self.lines) + 1)):
@@ -333,14 +346,14 @@ def _validate(walker: _Walker, data: object, lines: list[str], model: type[M],
         result = model.model_validate(data, context=context)
     except ValidationError as exc:
         translator = _Translator(walker, model, lines)
-        known = {(d.line, d.col, d.field) for d in errors}
+        known = {(d.pos, d.field) for d in errors}
         for err in exc.errors(include_url=False):
             diag = translator.diagnostic(err)
-            if (diag.line, diag.col, diag.field) not in known:
-                known.add((diag.line, diag.col, diag.field))
+            if (diag.pos, diag.field) not in known:
+                known.add((diag.pos, diag.field))
                 errors.append(diag)
     if errors:
-        raise InputError(sorted(errors, key=lambda d: (d.line, d.col)))
+        raise InputError(sorted(errors, key=lambda d: d.order))
     return result
 
 
@@ -356,8 +369,8 @@ def _period_context(data: object, walker: _Walker) -> dict[str, Any]:
         if (period.end - period.start).days >= MAX_PERIOD_DAYS:
             raw_path = walker.raw_of.get(("period",), ("period",))
             pos = walker.tree.pos(raw_path, key=True)
-            walker.limits.append(Diagnostic(
-                walker.file, pos.line, pos.col, display_path(raw_path),
+            walker.limits.append(Diagnostic.at(
+                walker.file, pos, display_path(raw_path),
                 f"报告期从 {period.start.isoformat()} 到 {period.end.isoformat()}，超出限制："
                 f"一个报告期最长 {MAX_PERIOD_DAYS // 366} 年；请按年度、半年或季度分开写", code="CC110"))
         return {"period": period}
@@ -372,7 +385,7 @@ def load_model(path: FsPath, model: type[M], display: str | None = None) -> Load
     data = walker.walk(tree.data, model, (), ())
     context = _period_context(data, walker)
     if walker.limits:  # not worth validating thousands of activities, or dates across centuries
-        raise InputError(sorted([*walker.errors, *walker.limits], key=lambda d: (d.line, d.col)))
+        raise InputError(sorted([*walker.errors, *walker.limits], key=lambda d: d.order))
     lines = source.text.split("\n")
     result = _validate(walker, data, lines, model, context)
     return Loaded(result, path, Places(source.path, tree, walker.raw_of, lines), [*source.warnings, *tree.warnings])

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Diagnostic, InputError, Severity, UsageError
+from ..errors import FIRST, Diagnostic, InputError, Pos, Severity, UsageError
 from ..load.layout import Layout, traditional_layout
 from ..load.loader import Loaded, load_unit
 from ..load.models import District, Report
@@ -43,7 +43,7 @@ class RenderResult:
     warnings: list[Diagnostic] = field(default_factory=list)
     pdf_job: PdfJob | None = None  # a PDF left for the folder's one LibreOffice call
     staged: Staged | None = None  # files written but not yet moved into place (``owner``)
-    name_at: tuple[int, int] = (1, 1)  # where 单位.名称 is written
+    name_at: Pos = FIRST  # where 单位.名称 is written
 
 
 def render_markdown(report: Report, template_dir: Path | None = None, view: ReportView | None = None) -> str:
@@ -128,11 +128,11 @@ def render_unit(
             photo.src = _link(path.parent / photo.path, folder)
     _check_photos(loaded, pictures, decode=bool({"docx", "pdf"} & set(formats)))
     markdown = render_markdown(loaded.model, template_dir, view)
-    line, col, field_name = loaded.places.at(("unit", "name"))
+    name_at = loaded.places.at(("unit", "name"))
     warnings = list(loaded.warnings)
     if name_is_cut(name, stem):
-        warnings.append(Diagnostic(loaded.places.file, line, col, field_name,
-                                   f"单位名称太长，报告的文件名截为“{stem}”（正文中仍用全名）", Severity.WARNING))
+        warnings.append(Diagnostic.at(loaded.places.file, name_at.pos, name_at.field,
+                                      f"单位名称太长，报告的文件名截为“{stem}”（正文中仍用全名）", Severity.WARNING))
     properties = Properties(view.title, view.signer, loaded.model.signed_on)
     files, job = report_files(markdown, folder, stem, formats, layout=layout, pictures=pictures, pdf_stage=pdf_stage,
                               properties=properties)
@@ -140,7 +140,7 @@ def render_unit(
     if not owner:
         staged.commit()
     outputs = list(files) + ([job[1]] if job else [])  # PDF: with the folder's
-    return RenderResult(path, loaded.model, view, outputs, warnings, job, staged if owner else None, (line, col))
+    return RenderResult(path, loaded.model, view, outputs, warnings, job, staged if owner else None, name_at.pos)
 
 
 def layout_for(district: Loaded[District] | None, reference: Path | None = None, script: str = "hans",
@@ -155,9 +155,9 @@ def layout_for(district: Loaded[District] | None, reference: Path | None = None,
         if reference is None and settings.reference and with_reference:
             reference = district.path.parent / settings.reference
             if not reference.is_file():
-                line, col, field = district.places.at(("layout", "reference"))
+                at = district.places.at(("layout", "reference"))
                 message = f"找不到参考文档 {reference}（路径相对于区文件所在的文件夹）"
-                raise InputError([Diagnostic(district.places.file, line, col, field, message, code="CC105")])
+                raise InputError([Diagnostic.at(district.places.file, at.pos, at.field, message, code="CC105")])
     if reference is not None:
         if not reference.is_file():
             raise UsageError(f"{reference}: 参考文档不存在")
@@ -248,8 +248,8 @@ def _check_photos(loaded: Loaded[Report], pictures: Pictures, *, decode: bool = 
                     elif (problem := check_picture(pictures.root / posix(photo), pictures.root)) is not None:
                         raise PhotoError(problem)
                 except PhotoError as exc:
-                    line, col, field = loaded.places.at((*prefix, "activities", i, "photos", j))
-                    problems.append(Diagnostic(loaded.places.file, line, col, field, f"照片“{photo}”：{exc}",
-                                               code="CC211"))
+                    at = loaded.places.at((*prefix, "activities", i, "photos", j))
+                    problems.append(Diagnostic.at(loaded.places.file, at.pos, at.field, f"照片“{photo}”：{exc}",
+                                                  code="CC211"))
     if problems:
         raise InputError(problems)

@@ -11,11 +11,11 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 
-from ..errors import Diagnostic, InputError, Severity
+from ..errors import Diagnostic, InputError, Pos, Severity
 from ..limits import MAX_DEPTH, MAX_TEXT_CHARS
 from .source import FORBIDDEN, Source, describe
 
@@ -34,12 +34,6 @@ _ODD_SPACE_RE = re.compile("[" + "".join(_ODD_SPACE) + "]")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-
-class Pos(NamedTuple):
-    """A 1-based line and column (a tuple: one is made for every key and value read)."""
-
-    line: int
-    col: int
 
 
 @dataclass
