@@ -74,12 +74,12 @@ def test_render_rollup_workbook_and_output_folder(scene: Scenario, tmp_path: Pat
     rollup = (out / "江城区汇总.md").read_text(encoding="utf-8")
     sent = len(scene.expected) - scene.counts["未报送"]
     roster, accepted = len(scene.expected), len(scene.accepted)
-    assert f"全区应报送创建工作总结的单位{roster}个，已报送{sent}个，其中经审核通过的{accepted}个" in rollup
-    assert f"尚未报送{scene.counts['未报送']}个" in rollup
-    back = sum(scene.counts[v] for v in ("退回修改", "报告期不符", "重复报送", "无法读取"))
-    reasons = (f"内容需修改{scene.counts['退回修改']}个、报告期不符{scene.counts['报告期不符']}个、"
-               f"重复报送{scene.counts['重复报送']}个、文件无法打开{scene.counts['无法读取']}个")
-    assert f"，退回{back}个（{reasons}）" in rollup
+    assert f"全区应报送创建工作总结的单位{roster}个，已报送{sent}个，其中审核通过{accepted}个" in rollup
+    back = sum(scene.counts[v] for v in ("退回修改", "报告期不符", "无法读取"))
+    assert f"，退回修改{back}个（" in rollup and f"，重复报送待确认{scene.counts['重复报送']}个（重报社区）" in rollup
+    missing = sorted(n for n, v in scene.expected.items() if v == "未报送")
+    assert re.search(f"；{'、'.join(missing)}(逾期|尚)未报送。", rollup)
+    assert accepted + back + scene.counts["重复报送"] + len(missing) == roster
     assert not re.search(r"CC\d{3}|\.yaml", rollup)
     assert "| 居委社区 | 社区 |" in rollup and "| 居委社区居委会 |" not in rollup  # units by their roster names
     book = openpyxl.load_workbook(out / "汇总表.xlsx")

@@ -12,7 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..check.verdicts import ACCEPTED, DUPLICATE, MISSING, SENT_BACK, UNLISTED, VERDICTS, UnitVerdict, Verdicts
+from ..check.verdicts import (
+    ACCEPTED,
+    DUPLICATE,
+    MISSING,
+    RETURNED,
+    SENT_BACK,
+    UNLISTED,
+    UNREADABLE,
+    VERDICTS,
+    UnitVerdict,
+    Verdicts,
+)
 from ..load.amounts import Amount, sum_amounts
 from ..load.dates import cn_date, period_label
 from ..load.models import District
@@ -20,7 +31,18 @@ from ..write.prose import item_list, people_times
 from ..write.typography import clause
 from .batch import BatchResult, UnitSummary
 from .indicators import Indicator, Names, amount_of, items_of, totals
-from .writing import drawn_together, first_sentence, grams, named, numbered, signer_of, third_person, words
+from .writing import (
+    drawn_members,
+    first_sentence,
+    grams,
+    in_third_person,
+    named,
+    numbered,
+    signer_of,
+    theme_of,
+    third_person,
+    words,
+)
 
 MAIN_ITEMS = 2  # the item columns of the unit table in 附件1 (the most reported item and money): ten columns wrap
 
@@ -45,8 +67,10 @@ class TypeRow:
     type: str
     units: int
     activities: int
-    participants: str
+    participants: str  # in digits, the measure word in the header
     volunteers: str
+    said: str = ""  # the participants as the prose says them
+    people: list[Amount] = field(default_factory=list)
 
 
 @dataclass
@@ -74,6 +98,8 @@ class DistrictView:
     problems_lead: str
     problems: list[str]  # 一是……, paragraphs
     next_steps: list[str]  # 一是……, paragraphs
+    next_lead: str = ""  # 下一步，我办将……：before several steps
+    types_lead: str = ""  # a sentence before the unit types' table
     main_items: list[str] = field(default_factory=list)  # the unit table's item columns
     units: list[UnitRow] = field(default_factory=list)
     total: UnitRow | None = None  # the unit table's 合计 row
@@ -82,8 +108,17 @@ class DistrictView:
 
 
 def _people(values: Sequence[tuple[str, str, str]]) -> str:
-    """People summed over events, as person-times (人 and 名 become 人次)."""
-    return "、".join(str(a) for a in sum_amounts(("", a) for a in _person_times(values)).values())
+    """People summed over events, as person-times (人 and 名 become 人次), as the prose says them."""
+    return "、".join(_about(a) for a in sum_amounts(("", a) for a in _person_times(values)).values())
+
+
+def _about(amount: Amount) -> str:
+    """A district total as the prose says it: from 1万 on, to a tenth of 万 with 余 (42848幅 →
+    4.2万余幅, 83128.7万元 → 8.3亿余元) unless it is round; the tables keep every digit."""
+    exact = str(amount)
+    if amount.approx or amount.value < 10000 or "亿" in exact or ("万" in exact and amount.value < 10 ** 8):
+        return exact
+    return str(Amount(amount.value, amount.unit, "余"))
 
 
 def _cell(amounts: Sequence[Amount], unit: str) -> str:
@@ -109,36 +144,48 @@ def _person_times(values: Sequence[tuple[str, str, str]]) -> list[Amount]:
     return [people_times(amount_of(v)) for v in values]
 
 
-def _submission(verdicts: Verdicts, period: str) -> list[str]:
-    """报送情况: counts that add up to the roster, the units concerned named."""
+def _some(names: Sequence[str]) -> str:
+    """``官塘社区、桃源村``; more than the words' ``named``: the first few and ``等``."""
+    cap = int(words()["named"])
+    return "、".join(names) if len(names) <= cap else "、".join(names[:cap]) + "等"
+
+
+def _submission(verdicts: Verdicts, period: str, overdue: bool) -> list[str]:
+    """报送情况: counts that add up to the roster, the units concerned named in brackets
+    (``退回修改3个（占位社区内容需修改，……）``); ``overdue``: the deadline has passed."""
     counts = verdicts.counts()
     by: dict[str, list[str]] = defaultdict(list)
     for unit in verdicts.units:
         by[unit.verdict].append(unit.name)
     accepted = sum(counts[v] for v in ACCEPTED)
-    back = [(v, counts[v]) for v in VERDICTS if counts[v] and v in SENT_BACK]
+    back = [v for v in VERDICTS if counts[v] and v in SENT_BACK - {DUPLICATE}]
     if verdicts.roster:
         sent = verdicts.roster - counts[MISSING]
         text = f"{period}，全区应报送创建工作总结的单位{verdicts.roster}个，已报送{sent}个"
     else:
         sent = len(verdicts.units)
         text = f"{period}，共收到{sent}个单位的创建工作总结"
-    text += "，经审核全部通过" if accepted == sent and sent else f"，其中经审核通过的{accepted}个"
-    if back:
-        reasons = "、".join(f"{words()['reasons'].get(v, v)}{n}个" for v, n in back)
-        text += f"，退回{sum(n for _, n in back)}个" + (f"（{reasons}）" if len(back) > 1 or back[0][0] != "退回修改"
-                                                       else "")
+    if accepted == sent and sent:
+        text += "，经审核全部通过"
+    else:
+        text += f"，其中审核通过{accepted}个"
+        if back:
+            reasons = words()["reasons"]
+            why = ("，".join(f"{_some(by[v])}{reasons.get(v, v)}" for v in back)
+                   if len(back) > 1 or back[0] != RETURNED else _some(by[RETURNED]))
+            text += f"，退回修改{sum(counts[v] for v in back)}个（{why}）"
+        if counts[DUPLICATE]:
+            text += f"，重复报送待确认{counts[DUPLICATE]}个（{_some(by[DUPLICATE])}）"
     if counts[MISSING]:
-        text += f"；尚未报送{counts[MISSING]}个"
+        late = "逾期未报送" if overdue else "尚未报送"
+        text += (f"；{_some(by[MISSING])}{late}" if counts[MISSING] <= int(words()["named"])
+                 else f"；{late}{counts[MISSING]}个（{_some(by[MISSING])}）")
     out = [text + "。"]
-    names = [f"{words()['reasons'].get(v, v)}的有{named(by[v])}" for v, _ in back]  # as the bracket says
-    if names:
-        many = sum(n for _, n in back) > 1
-        out.append("；".join(names) + f"，{'以上单位' if many else '该单位'}的总结未纳入本次汇总。")
-    if counts[MISSING]:
-        out.append(f"尚未报送的有{named(by[MISSING])}。")
+    if back or counts[DUPLICATE]:
+        out[0] += f"{'退回修改和重复报送' if back and counts[DUPLICATE] else '退回修改' if back else '重复报送'}" \
+                  "单位的总结未纳入本次汇总。"
     if counts[UNLISTED]:
-        out.append(f"另收到不在单位名单上的{named(by[UNLISTED])}报送的总结{counts[UNLISTED]}份，未纳入汇总。")
+        out.append(f"另有{_some(by[UNLISTED])}报送总结{counts[UNLISTED]}份，不在本区单位名单内，未纳入汇总。")
     return out
 
 
@@ -151,7 +198,7 @@ def _results(units: Sequence[UnitSummary], names: Names, indicators: list[Indica
     volunteers = _people([v for s in units for v in s.volunteers])
     money = [i for i in indicators if i.unit.endswith("元")]
     head = f"{'全区' if everyone else '审核通过的'}{len(units)}个单位共"
-    head += f"投入资金{money[0].total}，" if money and money[0].item in {"投入资金", "投入"} else ""
+    head += f"投入资金{_about(money[0].total)}，" if money and money[0].item in {"投入资金", "投入"} else ""
     head += f"开展各类创建活动{activities}次"
     if people:
         head += f"，参与群众{people}"
@@ -179,10 +226,10 @@ def _results(units: Sequence[UnitSummary], names: Names, indicators: list[Indica
     for category in [*words()["categories"], ""]:
         found = by_category.get(category)
         if found:
-            listed = item_list([(i.item, str(i.total)) for i in found])  # 清理卫生死角578处、小广告……
+            listed = item_list([(i.item, _about(i.total)) for i in found])  # 清理卫生死角578处、小广告……
             parts.append(f"{category}方面，{listed}" if category else listed)
     if money and money[0].item not in {"投入资金", "投入"}:
-        parts.append(f"各单位累计{money[0].item}{money[0].total}")
+        parts.append(f"各单位累计{money[0].item}{_about(money[0].total)}")
     if parts:
         out.append("；".join(parts) + "。")
     return out
@@ -194,30 +241,49 @@ def _types(units: Sequence[UnitSummary]) -> list[TypeRow]:
         by_type[summary.type].append(summary)
     order = {t: i for i, t in enumerate(words()["types"])}
     return [TypeRow(kind, len(group), sum(s.activities for s in group),
-                    _people([p for s in group for p in s.participants]) or "—",
-                    _people([v for s in group for v in s.volunteers]) or "—")
+                    _cell(_person_times([p for s in group for p in s.participants]), "人次"),
+                    _cell(_person_times([v for s in group for v in s.volunteers]), "人次"),
+                    _people([p for s in group for p in s.participants]),
+                    list(sum_amounts(("", a) for s in group for a in _person_times(s.participants)).values()))
             for kind, group in sorted(by_type.items(), key=lambda kv: order.get(kv[0], len(order)))]
+
+
+def _types_lead(types: Sequence[TypeRow]) -> str:
+    """The sentence before the types' table: the two types most people took part in."""
+    ranked = sorted((t for t in types if t.said), key=lambda t: -sum(a.value for a in t.people))
+    if len(ranked) < 3:
+        return ""
+    first, second = ranked[:2]
+    return f"从单位类型看，{first.type}和{second.type}参与人次最多，分别为{first.said}和{second.said}。"
+
 
 
 def _bars(accepted: Sequence[UnitVerdict], summaries: dict[str, UnitSummary], district: District | None) -> list[str]:
     """The 测评体系 across units: each bar with the units it applies to, those below it named."""
     bar = district.indicators.volunteer_share if district else Decimal(8)
     shown = format(bar.normalize(), "f")
+    system = f"《{district.goal if district else '全国文明城市'}测评体系》"
     out = []
-    shares = [(u.name, Decimal(s.volunteer_share)) for u in accepted for f in u.files
-              if (s := summaries.get(f.path)) is not None and s.volunteer_share is not None]
+    counted = [(u, s) for u in accepted for f in u.files if (s := summaries.get(f.path)) is not None]
+    shares = [(u.name, Decimal(s.volunteer_share)) for u, s in counted if s.volunteer_share is not None]
     below = [n for n, value in shares if value < bar]
+    order = {t: i for i, t in enumerate(words()["types"])}
+    kinds = sorted({s.type for _, s in counted if s.volunteer_share is not None},
+                   key=lambda t: order.get(t, len(order)))
+    others = sorted({s.type for _, s in counted if s.volunteer_share is None} - set(kinds),
+                    key=lambda t: order.get(t, len(order)))
+    aside = f"（{'、'.join(others)}不适用此项指标）" if others else ""
     if shares and len(shares) <= int(words()["named"]):
         values = "、".join(f"{format(v.normalize(), 'f')}%" for _, v in shares)
-        text = (f"有常住人口统计的{len(shares)}个单位中，" if len(shares) < len(accepted) else "") + \
-            f"{named([n for n, _ in shares])}注册志愿者占常住人口的比例分别为{values}"
-        out.append(text + (f"，{named(below)}低于{shown}%。" if below else f"，均达到测评体系{shown}%以上的要求。"))
+        text = f"{named([n for n, _ in shares])}注册志愿者占常住人口的比例分别为{values}"
+        out.append(text + (f"，其中{named(below)}低于{shown}%{aside}。" if below
+                           else f"，均达到{system}不低于{shown}%的要求{aside}。"))
     elif shares:
         met = len(shares) - len(below)
-        out.append(f"有常住人口统计的{len(shares)}个单位中，{met}个注册志愿者占常住人口的比例达到{shown}%以上，"
+        among = f"{len(shares)}个{'、'.join(kinds)}中，" if others else f"审核通过的{len(shares)}个单位中，"
+        out.append(f"{among}{met}个单位注册志愿者占常住人口的比例达到{system}不低于{shown}%的要求，"
                    f"{named(below)}尚未达到。" if below else
-                   f"{'有常住人口统计的' if len(shares) < len(accepted) else '审核通过的'}{len(shares)}个单位，"
-                   f"注册志愿者占常住人口的比例均达到测评体系{shown}%以上的要求。")
+                   f"{among.rstrip('中，')}注册志愿者占常住人口的比例均达到{system}不低于{shown}%的要求。")
     codes = {u.name: {d.code for f in u.files for d in f.diagnostics} for u in accepted}
     if accepted and (not district or district.indicators.publicity_every_quarter):
         gaps = [n for n, c in codes.items() if "CC302" in c]
@@ -238,7 +304,6 @@ def _highlights(units: Sequence[tuple[str, UnitSummary]]) -> list[tuple[str, str
     (the words it shares with them), unit types taken in turn; in the third person."""
     candidates = [(Decimal(people), name, summary, text, grams(text)) for name, summary in units
                   for _, text, people in summary.highlights[:1]]
-    titles = {id(summary): (summary.highlight_titles or [""])[0] for _, summary in units}
     candidates.sort(key=lambda c: -c[0])  # most people first: the first of equals wins below
     chosen: list[tuple[str, UnitSummary, str]] = []
     said: set[str] = set()
@@ -255,37 +320,81 @@ def _highlights(units: Sequence[tuple[str, UnitSummary]]) -> list[tuple[str, str
         types.add(summary.type)
     order = {id(summary): i for i, (_, summary) in enumerate(units)}
     chosen.sort(key=lambda c: order[id(c[1])])  # in the order of the unit table
-    return [(f"{name}：{_heading(titles[id(summary)])}" if titles[id(summary)] else name,
-             third_person(text, name, summary.subject)) for name, summary, text in chosen]
+    return [(name, third_person(text, _itself(name, summary.subject), summary.subject))
+            for name, summary, text in chosen]
 
 
-def _heading(title: str) -> str:
-    """An activity's title as a heading: ``“美化校园”班级实践活动``, not ``开展“美化校园”……``."""
-    return title.removeprefix("开展") if len(title) > 6 else title
+def _itself(name: str, subject: str) -> str:
+    """How a paragraph under the unit's name refers to it: 我校 → 该校, 社区 → 该社区, else its name."""
+    if subject.startswith(("我", "本")):
+        return in_third_person(subject)
+    return f"该{subject}" if subject else name
 
 
-def _shared(items: Sequence[tuple[str, str]], limit: int, threshold: float, alike: str, common: str) -> list[str]:
-    """The texts units share, drawn together (``threshold``: see :func:`.writing.drawn_together`),
-    most units first. Each is told as the first unit's, with the unit as subject, and the others
-    named as saying the like (``官塘社区……；石城街道办事处也反映了类似问题``): a unit is never
-    credited with words it did not write."""
-    groups = drawn_together(items, threshold)
-    chosen: list[tuple[list[str], str]] = []
+def _problems(items: Sequence[tuple[str, str]], kinds: dict[str, str], limit: int) -> list[str]:
+    """存在的问题: the problems units share, drawn together by their words, most units first; each
+    named by its theme when one fits (``群众参与创建的主动性还不够强``), then told in the words of
+    one unit of each type (every unit is credited only with what it wrote), the others named in a
+    bracket."""
+    groups = drawn_members(items, 0.2)
+    themed: dict[str, list[tuple[str, str]]] = {}  # groups of one theme told as one
+    for members in groups:
+        theme = theme_of([t for _, t in members])
+        if not theme:
+            themed[f"\0{len(themed)}"] = members
+        else:
+            themed.setdefault(theme, []).extend(m for m in members if all(m[0] != u for u, _ in themed.get(theme, [])))
+    pool = sorted(themed.items(), key=lambda kv: -len(kv[1]))
+    chosen: list[tuple[str, list[tuple[str, str]]]] = []
     heard: set[str] = set()
-    while groups and len(chosen) < limit:  # most units first; among equals, units not yet heard
-        best = max(groups, key=lambda g: (len(g[0]), not heard & set(g[0])))
-        groups.remove(best)
+    while pool and len(chosen) < limit:  # most units first; among equals, units not yet heard
+        best = max(pool, key=lambda g: (len(g[1]), not heard & {u for u, _ in g[1]}))
+        pool.remove(best)
         chosen.append(best)
-        heard |= set(best[0])
+        heard |= {u for u, _ in best[1]}
     out = []
-    everyone = {unit for unit, _ in items}
-    for units, text in chosen:
-        if len(units) > 2 and set(units) == everyone:  # every unit: said once, not 14 names
-            out.append(f"{len(units)}个单位{common}，{first_sentence(text)}")
-            continue
-        told = first_sentence(third_person(text, units[0], ""))
-        out.append(told + (f"；{named(units[1:])}{alike}" if len(units) > 1 else ""))
+    for theme, members in chosen:
+        told: list[tuple[str, str]] = []
+        for unit, text in members:  # one unit of each type, at most three
+            if len(told) < 3 and all(kinds.get(unit) != kinds.get(u) for u, _ in told):
+                told.append((unit, text))
+        said = "；".join(first_sentence(third_person(text, unit, "")).replace("；", "，") for unit, text in told)
+        units = [u for u, _ in members]
+        if len(units) == len(kinds) > 2:
+            said += f"（{len(units)}个单位均有反映）"
+        elif len(units) > len(told):
+            said += f"（{named(units)}）" if len(units) > int(words()["named"]) else f"（{'、'.join(units)}）"
+        out.append(said if theme.startswith("\0") else f"{theme}。{said}")
     return out
+
+
+def _plans(items: Sequence[tuple[str, str]], kinds: dict[str, str], limit: int) -> list[str]:
+    """The units' plans as steps the district office pushes (``推动官塘社区、桃源村……``), the most
+    widely shared first, in the first unit's words without its own subject."""
+    out: list[str] = []
+    kinds_told: set[str] = set()
+    for members in drawn_members(items, 0.5):
+        unit, text = members[0]
+        if len(out) >= limit or kinds.get(unit) in kinds_told:
+            continue  # one plan a type of unit: the villages' three plans are not the district's three steps
+        kinds_told.add(kinds.get(unit, ""))
+        plan = third_person(first_sentence(text), unit, "").removeprefix(unit)
+        plan = plan.removeprefix("将").removeprefix("要").lstrip("，")
+        out.append(f"推动{named([u for u, _ in members])}{plan}")
+    return out
+
+
+def _next_steps(district: District | None, plans: list[str], chase: str, below: int, system: str) -> list[str]:
+    """下一步: the units still to come first, then the district file's steps, else the office's own
+    (a self-check against the 测评体系, the units below the volunteer bar) and the units' plans."""
+    steps = [chase] if chase else []
+    if district and district.next_steps:
+        return steps + list(district.next_steps)
+    steps.append(str(words()["self_check"]).format(system=system))
+    if below:
+        bar = format((district.indicators.volunteer_share if district else Decimal(8)).normalize(), "f")
+        steps.append(str(words()["volunteer_step"]).format(bar=bar, units=f"{below}个单位"))
+    return steps + plans[: max(0, int(words()["next_points"]) - len(steps) + bool(chase))]
 
 
 def build_district_view(result: BatchResult, district: District | None, today: dt.date | None = None,
@@ -293,6 +402,7 @@ def build_district_view(result: BatchResult, district: District | None, today: d
     """Compute the roll-up from the units' summaries (fresh or cached), their verdicts and the district file;
     ``names``: the district's item names, when the caller reads the units' items too (the workbook)."""
     units = result.summaries
+    today = today or dt.date.today()
     verdicts = result.validation.verdicts if result.validation else Verdicts([], 0)
     judged = verdicts.of_file()
     order = {u.name: i for i, u in enumerate(verdicts.units)}
@@ -327,22 +437,25 @@ def build_district_view(result: BatchResult, district: District | None, today: d
     everyone = len(accepted) == verdicts.roster or not verdicts.roster  # 全区N个单位, or 审核通过的N个
     summaries = {s.file: s for s in units}
     problems = [(called(s), p) for s in ordered for p in s.problems]
-    steps = list(district.next_steps) if district and district.next_steps else \
-        _shared([(called(s), p) for s in ordered for p in s.next_steps], int(words()["next_points"]), 0.5,
-                "也有类似打算", "都提出")
 
     def listed(verdict_set: set[str]) -> str:  # every unit up to ten, else the first few and 等N个
         found = [u.name for u in verdicts.units if u.entry is not None and u.verdict in verdict_set]
         return named(found, cap=len(found) if len(found) <= 10 else None) if found else ""
 
     missing, twice = listed({MISSING}), listed({DUPLICATE})
-    back = listed(set(SENT_BACK - {DUPLICATE}))
-    chase = ([f"督促{missing}尽快补报"] if missing else []) + ([f"请{twice}确认以哪一份为准"] if twice else []) + (
-        [f"{back}按审核意见修改后重新报送"] if back else [])
-    if chase:  # the district's own first step: the units still to come
-        steps.insert(0, "，".join(chase) + "，确保全区总结按要求报齐")
+    back, unread = listed(set(SENT_BACK - {DUPLICATE, UNREADABLE})), listed({UNREADABLE})
+    chase = "，".join([f"督促{missing}尽快补报"] * bool(missing) + [f"通知{twice}确认报送版本"] * bool(twice)
+                     + [f"指导{back}按审核意见修改"] * bool(back) + [f"要求{unread}按规定格式重新报送"] * bool(unread))
+    system = f"《{goal}测评体系》"
+    types = _types(units)
+    bars = _bars(accepted, summaries, district)
+    below = sum(1 for s in units if s.volunteer_share is not None and Decimal(s.volunteer_share) <
+                (district.indicators.volunteer_share if district else Decimal(8)))
+    plans = _plans([(called(s), p) for s in ordered for p in s.next_steps], {called(s): s.type for s in ordered},
+                   int(words()["next_points"]))
+    steps = _next_steps(district, plans, chase + "，报齐后及时补报汇总情况" if chase else "", below, system)
     signer = signer_of(district, name)
-    signed = district.signoff.date if district and district.signoff.date else (today or dt.date.today())
+    signed = district.signoff.date if district and district.signoff.date else today
     opening = str(words()["opening"]).format(period=period, goal=goal)
     return DistrictView(
         title=f"{name}{period}创建{goal}工作情况汇总报告",
@@ -352,15 +465,18 @@ def build_district_view(result: BatchResult, district: District | None, today: d
         expected=verdicts.roster,
         submitted=verdicts.roster - counts[MISSING] if verdicts.roster else len(verdicts.units),
         valid=len(units), counts=counts, opening=opening,
-        submission=_submission(verdicts, period),
+        submission=_submission(verdicts, period, overdue=bool(district and today > district.deadline)),
         results=_results(units, names, indicators, everyone)
         if units else [],
-        types=_types(units),
-        bars=_bars(accepted, summaries, district),
+        types=types,
+        types_lead=_types_lead(types),
+        bars=bars,
         highlights=_highlights([(called(s), s) for s in ordered]),
-        problems=numbered(_shared(problems, int(words()["problem_points"]), 0.12, "也反映了类似问题", "普遍反映"))
+        problems=numbered(_problems(problems, {called(s): s.type for s in ordered}, int(words()["problem_points"])))
         if problems else [],
-        next_steps=numbered([clause(s) for s in steps]) if steps else [],
+        next_steps=(numbered([clause(s) for s in steps]) if len(steps) > 1 else
+                    [f"{words()['next_one']}{clause(steps[0])}。"] if steps else []),
+        next_lead=str(words()["next_lead"]) if len(steps) > 1 else "",
         main_items=[f"{i.item}（{_shown(i)}）" for i in main],
         units=rows, total=total, indicators=indicators,
         everyone=everyone,

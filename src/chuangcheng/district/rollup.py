@@ -136,7 +136,11 @@ def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str],
     judged = "|".join(f"{u.name}:{u.verdict}:{'、'.join(f.path for f in u.files)}" for u in verdicts.units) \
         if verdicts else ""  # a unit that fails for a passing reason, or comes back
     judged += "|".join(s.file for s in batch.summaries)  # the units summed
-    state = hashlib.sha256((batch.state + judged + ",".join(formats) + repr(layout)).encode()).hexdigest()
+    digest = hashlib.sha256((batch.state + judged + ",".join(formats) + repr(layout)).encode())
+    for part in sorted(Path(__file__).parent.iterdir()):  # the roll-up's own code and word lists
+        if part.suffix in {".py", ".yaml"}:
+            digest.update(part.name.encode() + b"\0" + part.read_bytes())
+    state = digest.hexdigest()
     cache = batch.cache
     outcome = DistrictResult(batch, problems, expected, rollup_unchanged=True)
     if force or cache is None or cache.rollup != state or not all(p.is_file() for p in expected):

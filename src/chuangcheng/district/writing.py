@@ -82,6 +82,11 @@ def drawn_together(items: Sequence[tuple[str, str]], threshold: float = 0.12) ->
     rare they are among all the texts (IDF), as a share of the shorter text, at least ``threshold``
     with the group's first text. The groups, most units first, each with its units (in order,
     once) and its first text."""
+    return [([unit for unit, _ in members], members[0][1]) for members in drawn_members(items, threshold)]
+
+
+def drawn_members(items: Sequence[tuple[str, str]], threshold: float = 0.12) -> list[list[tuple[str, str]]]:
+    """As :func:`drawn_together`, each group as its members: every unit once, with its first text."""
     grammed = [(unit, text, grams(text)) for unit, text in items]
     seen: dict[str, int] = {}
     for _, _, mine in grammed:
@@ -93,20 +98,33 @@ def drawn_together(items: Sequence[tuple[str, str]], threshold: float = 0.12) ->
     def mass(found: frozenset[str]) -> float:
         return sum(map(weight.__getitem__, found))
 
-    groups: list[tuple[frozenset[str], float, list[str], str]] = []
+    groups: list[tuple[frozenset[str], float, list[tuple[str, str]]]] = []
     for unit, text, mine in grammed:
         if not mine:
             continue
         own = mass(mine)
-        for first, first_mass, units, _ in groups:
+        for first, first_mass, members in groups:
             if mass(mine & first) >= threshold * min(own, first_mass):
-                if unit not in units:
-                    units.append(unit)
+                if all(unit != u for u, _ in members):
+                    members.append((unit, text))
                 break
         else:
-            groups.append((mine, own, [unit], text))
+            groups.append((mine, own, [(unit, text)]))
     ranked = sorted(range(len(groups)), key=lambda i: (-len(groups[i][2]), i))
-    return [(groups[i][2], groups[i][3]) for i in ranked]
+    return [groups[i][2] for i in ranked]
+
+
+def theme_of(texts: Sequence[str]) -> str:
+    """What a group of problems is about (``群众参与的主动性还不够强``), from the words' themes:
+    the theme whose words the group's texts use most, if its first text uses one; else ``""``."""
+    best, hits = "", 0
+    for label, keys in words()["problem_themes"].items():
+        if not any(k in texts[0] for k in keys):
+            continue
+        found = sum(any(k in t for k in keys) for t in texts)
+        if found > hits:
+            best, hits = label, found
+    return best
 
 
 def first_sentence(text: str) -> str:
