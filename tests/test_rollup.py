@@ -136,6 +136,7 @@ def test_a_shared_problem_is_credited_to_the_unit_that_wrote_it(rollup: tuple[st
     assert "；江城区人民医院个别职工对创城工作重视不够" in part  # each in its own words, never “类似问题”
     assert "类似" not in part and "官塘社区社区" not in part and "官塘社区办公和活动用房面积不足" in part
     assert third_person("村集体经济收入有限", "桃源村", "") == "桃源村集体经济收入有限"
+    assert third_person("学校功能室面积不足", "江城区实验小学", "") == "江城区实验小学功能室面积不足"
     assert third_person("落实环境卫生“红黑榜”月评比，将……", "桃源村", "") == "桃源村落实环境卫生“红黑榜”月评比，将……"
 
 

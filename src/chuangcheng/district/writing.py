@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 _PUNCT = re.compile(r"[\s\W\d_a-zA-Z]+")
 _OPENING = re.compile(r"^([^，。；]{2,24}?)，")
 _WHEN = re.compile(r"(?:日|月|旬|节|前夕|期间|以来|年|季度|当天)$")  # an opening that says when
-_KINDS = ("社区", "街道", "村", "学校", "医院", "公司")
+# A unit's word for itself at the start of its text, and the endings of names it stands for:
+# 江城区实验小学 + 学校功能室 → 江城区实验小学功能室
+_KINDS = {"社区": ("社区",), "街道": ("街道", "街道办事处"), "村": ("村",), "学校": ("学校", "小学", "中学", "学院"),
+          "医院": ("医院", "卫生院"), "公司": ("公司",)}
 
 
 @functools.cache
@@ -55,8 +58,8 @@ def third_person(text: str, unit: str, subject: str) -> str:
         if rest.startswith(own):
             rest = rest[len(own):]
             break
-    for kind in _KINDS:  # 官塘社区 + 社区办公用房 → 官塘社区办公用房, 桃源村 + 村集体 → 桃源村集体
-        if unit.endswith(kind) and rest.startswith(kind):
+    for kind, endings in _KINDS.items():  # 官塘社区 + 社区办公用房 → 官塘社区办公用房, 桃源村 + 村集体 → 桃源村集体
+        if unit.endswith(endings) and rest.startswith(kind):
             rest = rest[len(kind):]
             break
     if not rest.startswith(unit):
