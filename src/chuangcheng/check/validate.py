@@ -206,6 +206,13 @@ def _name_anyway(path: Path, display: str, result: FileResult) -> None:
     from ..read.source import read_source
     from ..read.yamltree import parse_yaml
 
+    if path.suffix.lower() == ".xlsx":
+        from ..read.ledger import unit_name
+
+        found = unit_name(path)
+        if found:
+            result.unit, result.name_at = found
+        return
     try:
         tree = parse_yaml(read_source(path, display))
     except ChuangchengError:

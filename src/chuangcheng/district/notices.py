@@ -37,6 +37,7 @@ from ..errors import Diagnostic, Severity
 from ..load.dates import cn_date
 from ..office.docx_package import Properties, xml_clean
 from ..output import safe_filename, write_all
+from ..read.discover import MARK
 from .writing import signer_of
 
 WORKBOOK = "报送情况.xlsx"
@@ -137,6 +138,7 @@ def status_workbook(table: Sequence[Row], title: str) -> bytes:
     sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     sheet.set_footer("&C第 &P 页，共 &N 页")
     book.set_properties({"title": xml_clean(title)})
+    book.set_custom_property("生成", MARK)  # not a unit's ledger, when it lies in the district folder
     book.close()
     return out.getvalue()
 

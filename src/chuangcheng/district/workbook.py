@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..check.verdicts import Verdicts
 from ..office.docx_package import xml_clean, xml_text
+from ..read.discover import MARK
 from .batch import UnitSummary
 from .indicators import Indicator, Names, items_of, number
 
@@ -135,6 +136,7 @@ def build_workbook(units: list[UnitSummary], verdicts: Verdicts, names: Names, t
     detail.autofilter(0, 0, max(len(rows), 1), 5)
     _print_setup(detail, header_row=0)
     book.set_properties({"title": xml_clean(title)})
+    book.set_custom_property("生成", MARK)  # not a unit's ledger, when it lies in the district folder
     book.close()
     return _with_rows(out.getvalue(), DETAIL_SHEET, rows)
 

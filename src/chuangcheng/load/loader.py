@@ -379,20 +379,24 @@ def _period_context(data: object, walker: _Walker) -> dict[str, Any]:
 
 def load_model(path: FsPath, model: type[M], display: str | None = None) -> Loaded[M]:
     """Read, parse and validate one file; raise :class:`InputError` with every problem."""
-    source = read_source(path, display)
-    tree = parse_yaml(source)
-    walker = _Walker(tree, source.path)
+    if path.suffix.lower() == ".xlsx":  # an Excel ledger: the same tree, placed at cells
+        from ..read.ledger import read_ledger
+
+        tree, file, lines, read_warnings = read_ledger(path, display), display or str(path), [], []
+    else:
+        source = read_source(path, display)
+        tree, file, lines, read_warnings = parse_yaml(source), source.path, source.text.split("\n"), source.warnings
+    walker = _Walker(tree, file)
     data = walker.walk(tree.data, model, (), ())
     context = _period_context(data, walker)
     if walker.limits:  # not worth validating thousands of activities, or dates across centuries
         raise InputError(sorted([*walker.errors, *walker.limits], key=lambda d: d.order))
-    lines = source.text.split("\n")
     result = _validate(walker, data, lines, model, context)
-    return Loaded(result, path, Places(source.path, tree, walker.raw_of, lines), [*source.warnings, *tree.warnings])
+    return Loaded(result, path, Places(file, tree, walker.raw_of, lines), [*read_warnings, *tree.warnings])
 
 
 def load_unit(path: FsPath, display: str | None = None) -> Loaded[Report]:
-    """Load a unit file (``官塘社区.yaml``)."""
+    """Load a unit file (``官塘社区.yaml``) or ledger (``官塘社区.xlsx``)."""
     return load_model(path, Report, display)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 DISTRICT_FILES = ("district.yaml", "区.yaml", "district.yml", "区.yml")
+UNIT_SUFFIXES = (".yaml", ".yml", ".xlsx")  # a unit file, or its Excel ledger
 _SKIP_DIRS = {".git", ".venv", "venv", "__pycache__", "node_modules"}
 
 
@@ -18,9 +19,9 @@ def find_unit_files(folder: Path) -> list[Path]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
         for name in sorted(files):
-            if name.endswith((".yaml", ".yml")) and not name.startswith((".", "~$")):
+            if name.lower().endswith(UNIT_SUFFIXES) and not name.startswith((".", "~$")):
                 path = Path(root) / name
-                if not (path.parent == folder and name in DISTRICT_FILES):
+                if not (path.parent == folder and name in DISTRICT_FILES) and not written_by_us(path):
                     found.append(path)
     return found
 
@@ -58,13 +59,20 @@ def stem_of(name: str) -> str:
     return Path(name).stem
 
 
+MARK = "chuangcheng"  # the generator a workbook this program writes names (custom property 生成)
+
+
 def written_by_us(path: Path) -> bool:
-    """A Word file this program wrote (a report rendered beside its unit file), not a submission."""
-    if path.suffix.lower() != ".docx":
+    """A Word file or workbook this program wrote (a report rendered beside its unit file, 汇总表.xlsx,
+    报送情况.xlsx), not a submission; a ledger from ``init --xlsx`` is the unit's own."""
+    suffix = path.suffix.lower()
+    if suffix not in {".docx", ".xlsx"}:
         return False
+    part, mark = ("docProps/app.xml", b"<Application>chuangcheng</Application>") if suffix == ".docx" else \
+        ("docProps/custom.xml", MARK.encode())
     try:
         with zipfile.ZipFile(path) as package:
-            return b"<Application>chuangcheng</Application>" in package.read("docProps/app.xml")[:4096]
+            return mark in package.read(part)[:4096]
     except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
         return False
 

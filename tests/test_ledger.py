@@ -1,0 +1,124 @@
+"""The Excel ledger as a unit file: read as people fill it in (Excel dates, a title row above a
+merged header, a date merged over a day's rows, item columns, extra columns, hidden sheets), every
+problem at its cell, and found in a district folder beside YAML units."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from chuangcheng.cli import app
+from chuangcheng.errors import InputError
+from chuangcheng.load.loader import load_unit
+from chuangcheng.read.discover import find_unit_files
+
+
+def ledger(path: Path, *, quantity: object = "发放宣传单3000余份、张贴海报20张") -> Path:
+    """A ledger as a community's staff would make it in Excel, without the tool's template."""
+    book = openpyxl.Workbook()
+    unit = book.active
+    unit.title = "单位"
+    for row in [("项目", "内容"), ("名称", "测试社区"), ("类型", "社区"), ("报告期开始", dt.datetime(2026, 1, 1)),
+                ("报告期结束", "2026年6月30日"), ("工作机制", "周调度、月总结\n网格员包楼栋"), ("负责人", "张三"),
+                ("基本情况", None), ("常住人口", "35000人")]:
+        unit.append(row)
+    sheet = book.create_sheet("宣传发动")
+    sheet.append(["测试社区宣传发动台账"])
+    sheet.merge_cells("A1:F1")
+    sheet.append(["序号", "日期", "名称", "数量", "参与", "负责人", "悬挂横幅（条）"])
+    sheet.append([1, dt.datetime(2026, 3, 5), "学雷锋宣传", quantity, 680, "李四", 10])
+    sheet.append([2, None, "文明交通劝导", None, "2万余人次"])
+    sheet.merge_cells("B3:B4")  # one day, two activities
+    sheet.append(["序号", "日期", "名称", "数量", "参与", "负责人", "悬挂横幅（条）"])  # the header again
+    sheet.append([3, 20260412, "清理小广告", "清理小广告1,200条"])
+    hidden = book.create_sheet("草稿")
+    hidden.append(["名称", "不该读到"])
+    hidden.sheet_state = "hidden"
+    book.create_sheet("存在问题").append(["内容"])
+    book["存在问题"].append(["部分居民参与度不高。"])
+    texts = book.create_sheet("做法成效")
+    texts.append(["部分", "类别", "内容"])
+    texts.append(["宣传发动", "做法", "每月开展一次主题宣传。"])
+    texts.append(["窗口服务", "做法", "设立便民服务窗口。"])
+    book.save(path)
+    return path
+
+
+def test_a_ledger_as_people_fill_it_in_loads_like_a_unit_file(tmp_path: Path) -> None:
+    loaded = load_unit(ledger(tmp_path / "测试社区.xlsx"))
+    report = loaded.model
+    assert (report.unit.name, report.unit.type, report.unit.profile) == ("测试社区", "社区", {"常住人口": "35000人"})
+    assert (report.period.start, report.period.end) == (dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+    assert report.leadership is not None and report.leadership.mechanisms == ["周调度、月总结", "网格员包楼栋"]
+    publicity = report.publicity
+    assert publicity is not None and publicity.measures == ["每月开展一次主题宣传。"]
+    first, second, third = publicity.activities
+    assert first.date is not None and first.date.first == second.date.first == dt.date(2026, 3, 5)  # merged
+    assert {k: str(v) for k, v in first.quantities.items()} == {"发放宣传单": "3000余份", "张贴海报": "20张",
+                                                               "悬挂横幅": "10条"}
+    assert str(first.participants) == "680人次" and str(second.participants) == "2万余人次"
+    assert third.date is not None and third.date.first == dt.date(2026, 4, 12)  # typed as 20260412
+    assert str(third.quantities["清理小广告"]) == "1200条"
+    assert [o.title for o in report.other] == ["窗口服务"] and report.problems == ["部分居民参与度不高。"]
+    assert loaded.places.at(("publicity", "activities", 1, "title")).pos == (4, 3, "宣传发动")
+    warned = sorted(str(w).split(": CC113", 1)[0] for w in loaded.warnings)
+    assert warned == [f"{tmp_path / '测试社区.xlsx'}:单位!A7", f"{tmp_path / '测试社区.xlsx'}:宣传发动!F2"]
+
+
+@pytest.mark.parametrize(("quantity", "message"), [
+    (12, "只写了数字“12”"),  # a bare number: no item, no measure word
+    ("横幅若干", "“横幅若干”应写成“事项+数量”"),
+])
+def test_a_bad_quantity_is_reported_at_its_cell(tmp_path: Path, quantity: object, message: str) -> None:
+    path = ledger(tmp_path / "台账.xlsx", quantity=quantity)
+    with pytest.raises(InputError) as caught:
+        load_unit(path)
+    (only,) = caught.value.diagnostics
+    assert str(only).startswith(f"{path}:宣传发动!D3: CC105 数量: {message}")
+
+
+def test_a_date_typed_as_a_decimal_is_an_error_not_a_guess(tmp_path: Path) -> None:
+    path = ledger(tmp_path / "台账.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["宣传发动"]["B6"] = 3.1  # 3.10, as Excel keeps it
+    book.save(path)
+    with pytest.raises(InputError) as caught:
+        load_unit(path)
+    assert [(d.sheet, d.line, d.col, d.code) for d in caught.value.diagnostics] == [("宣传发动", 6, 2, "CC105")]
+    assert "日期写成了数字“3.1”" in caught.value.diagnostics[0].message
+
+
+def test_a_workbook_that_is_no_ledger_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "统计.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["随便", "什么"])
+    book.save(path)
+    with pytest.raises(InputError) as caught:
+        load_unit(path)
+    assert "不是单位台账：没有“单位”表" in caught.value.diagnostics[0].message
+    (tmp_path / "坏.xlsx").write_bytes(b"PK\x03\x04 not a zip")
+    with pytest.raises(InputError) as caught:
+        load_unit(tmp_path / "坏.xlsx")
+    assert caught.value.diagnostics[0].code == "CC101"
+
+
+def test_a_district_folder_takes_ledgers_beside_yaml_units(tmp_path: Path) -> None:
+    folder = tmp_path / "区"
+    folder.mkdir()
+    ledger(folder / "测试社区.xlsx")
+    (folder / "~$测试社区.xlsx").write_bytes(b"")  # Excel's lock file while it is open
+    result = CliRunner().invoke(app, ["validate", str(folder), "--format", "json"])
+    data = json.loads(result.stdout)
+    (unit,) = data["files"]
+    assert unit["unit"] == "测试社区" and unit["path"].endswith("测试社区.xlsx")
+    cells = {(d["sheet"], d["cell"]) for d in unit["diagnostics"] if d["code"] == "CC113"}
+    assert cells == {("单位", "A7"), ("宣传发动", "F2")}
+    out = tmp_path / "out"
+    CliRunner().invoke(app, ["render", str(folder), "-o", str(folder), "-f", "md"])
+    assert (folder / "汇总表.xlsx").is_file() and find_unit_files(folder) == [folder / "测试社区.xlsx"]
+    assert not out.exists()
