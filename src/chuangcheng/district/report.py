@@ -358,7 +358,8 @@ def _problems(items: Sequence[tuple[str, str]], kinds: dict[str, str], limit: in
         for unit, text in members:  # one unit of each type, at most three
             if len(told) < 3 and all(kinds.get(unit) != kinds.get(u) for u, _ in told):
                 told.append((unit, text))
-        said = "；".join(first_sentence(third_person(text, unit, "")).replace("；", "，") for unit, text in told)
+        said = "；".join(first_sentence(third_person(text, _place(unit), "")).replace("；", "，")
+                        for unit, text in told)
         units = [u for u, _ in members]
         if len(units) == len(kinds) > 2:
             said += f"（{len(units)}个单位均有反映）"
@@ -366,6 +367,11 @@ def _problems(items: Sequence[tuple[str, str]], kinds: dict[str, str], limit: in
             said += f"（{named(units)}）" if len(units) > int(words()["named"]) else f"（{'、'.join(units)}）"
         out.append(said if theme.startswith("\0") else f"{theme}。{said}")
     return out
+
+
+def _place(unit: str) -> str:
+    """A unit as the place its problems are in: 石城街道办事处 → 石城街道 (the office is not the territory)."""
+    return unit.removesuffix("办事处") if len(unit) > 5 else unit
 
 
 def _plans(items: Sequence[tuple[str, str]], kinds: dict[str, str], limit: int) -> list[str]:
