@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -15,7 +17,11 @@ from typer.testing import CliRunner
 from chuangcheng.cli import app
 from chuangcheng.errors import InputError
 from chuangcheng.load.loader import load_unit
+from chuangcheng.office.render import render_markdown
 from chuangcheng.read.discover import find_unit_files
+from chuangcheng.read.ledger import sheet_names
+
+from .conftest import EXAMPLES
 
 
 def ledger(path: Path, *, quantity: object = "发放宣传单3000余份、张贴海报20张") -> Path:
@@ -122,3 +128,57 @@ def test_a_district_folder_takes_ledgers_beside_yaml_units(tmp_path: Path) -> No
     CliRunner().invoke(app, ["render", str(folder), "-o", str(folder), "-f", "md"])
     assert (folder / "汇总表.xlsx").is_file() and find_unit_files(folder) == [folder / "测试社区.xlsx"]
     assert not out.exists()
+
+
+def _yaml_units() -> list[Path]:
+    return sorted(p for p in EXAMPLES.parent.rglob("*.yaml") if p.name != "district.yaml")
+
+
+@pytest.mark.parametrize("unit", _yaml_units(), ids=lambda p: p.stem)
+def test_each_example_has_a_ledger_twin_that_renders_to_its_text(unit: Path) -> None:
+    twin = EXAMPLES.parent / "台账" / f"{unit.stem}.xlsx"
+    mine, theirs = load_unit(unit), load_unit(twin)
+    assert theirs.model == mine.model
+    assert render_markdown(theirs.model) == render_markdown(mine.model)
+
+
+@pytest.mark.parametrize("unit", _yaml_units(), ids=lambda p: p.stem)
+def test_convert_there_and_back_keeps_the_unit(unit: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    folder = tmp_path / "单位"
+    shutil.copytree(unit.parent, folder)  # photos stay beside the file
+    ledger_file, back = folder / f"{unit.stem}.xlsx", folder / f"{unit.stem}-转回.yaml"
+    assert runner.invoke(app, ["convert", str(folder / unit.name), str(ledger_file)]).exit_code == 0
+    assert runner.invoke(app, ["convert", str(ledger_file), str(back)]).exit_code == 0
+    assert load_unit(back).model == load_unit(ledger_file).model == load_unit(unit).model
+    again = runner.invoke(app, ["convert", str(ledger_file), str(back)])
+    assert again.exit_code == 2 and "已存在" in again.output  # never overwritten unasked
+
+
+def test_init_xlsx_writes_an_empty_ledger_people_fill_in(tmp_path: Path) -> None:
+    path = tmp_path / "台账.xlsx"
+    result = CliRunner().invoke(app, ["init", "--xlsx", str(path), "--type", "村"])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(path) as package:
+        names = package.namelist()
+        unit_sheet = package.read("xl/worksheets/sheet1.xml").decode()
+        activity_sheet = package.read("xl/worksheets/sheet3.xml").decode()
+    assert "<dataValidation" in unit_sheet and "社区,街道,村" in unit_sheet.replace('"', "")  # 类型 as a list
+    assert 'state="frozen"' in activity_sheet and any(n.startswith("xl/comments") for n in names)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == list(sheet_names())
+    assert book["宣传发动"]["A1"].comment is not None  # each column says how it is filled in
+    with pytest.raises(InputError) as caught:
+        load_unit(path)
+    assert {str(d.pos) for d in caught.value.diagnostics} == {"单位!B2", "单位!B8"}  # 名称, 报告期: the cells to fill
+    unit = book["单位"]
+    unit["B2"], unit["B8"], unit["B9"] = "桃源村", dt.datetime(2026, 1, 1), dt.datetime(2026, 6, 30)
+    sheet = book["环境整治"]
+    sheet.append([dt.datetime(2026, 2, 3), None, "村庄清洁行动", "村道两侧", None, "村民", "清运垃圾150吨", None, 800])
+    book["存在问题"].append(["部分村民卫生习惯改变较慢。"])
+    book.save(path)
+    out = tmp_path / "out"
+    rendered = CliRunner().invoke(app, ["render", str(path), "-o", str(out), "-f", "md"])
+    assert rendered.exit_code == 0, rendered.output
+    text = (out / "桃源村.md").read_text(encoding="utf-8")
+    assert "清运垃圾150吨" in text and "桃源村" in text.splitlines()[0]

@@ -451,13 +451,20 @@ class UnitTypeOption(str, Enum):
 把其中的 XX 换成实际内容、0 换成实际数量后，用 chuangcheng validate 检查（没填完的地方会被指出）。
 同时在旁边写一个 chuangcheng-unit.schema.json，编辑器（如装了 YAML 插件的 VS Code）据此补全键名、标出错误。
 
+加 --xlsx（或文件名以 .xlsx 结尾）写一个空白的 Excel 台账：“单位”表一项一行，每个板块一张表、一项活动一行，
+另有“其他工作”“做法成效”“存在问题”“下一步”“荣誉”表；列名上有批注说明怎么填。用 Excel 或 WPS 填写后，
+与单位文件一样可以 validate、render。
+
 示例：
 
   chuangcheng init 官塘社区.yaml --type 社区
+  chuangcheng init --xlsx 官塘社区.xlsx --type 社区
 """)
 def init(
-    path: Annotated[Path, typer.Argument(help="要写的单位文件", metavar="[单位文件.yaml]")] = Path("单位.yaml"),
+    path: Annotated[Path, typer.Argument(help="要写的单位文件或台账", metavar="[单位文件.yaml|台账.xlsx]")] = Path(
+        "单位.yaml"),
     unit_type: Annotated[UnitTypeOption, typer.Option("--type", "-t", help="单位类型。")] = UnitTypeOption.社区,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="写 Excel 台账（.xlsx）而不是单位文件。")] = False,
     force: Annotated[bool, typer.Option("--force", help="文件已存在时覆盖。")] = False,
 ) -> None:
     import datetime as dt
@@ -468,8 +475,21 @@ def init(
     from .output import write_all
 
     with _guard():
+        if xlsx and path == Path("单位.yaml"):
+            path = Path("台账.xlsx")
+        if xlsx or path.suffix.lower() == ".xlsx":
+            from .office.ledger import build_ledger
+
+            if path.suffix.lower() != ".xlsx":
+                raise UsageError(f"{path}: 台账的扩展名应为 .xlsx")
+            if path.exists() and not force:
+                raise UsageError(f"{path}: 文件已存在；换一个文件名，或加 --force 覆盖")
+            (ledger,) = write_all({path: build_ledger(None, unit_type.value)})
+            typer.echo(f"已生成 {ledger}（空白台账：用 Excel 或 WPS 填写，列名上的批注说明怎么填）")
+            typer.echo(f"下一步：填好后运行 chuangcheng validate {path}")
+            return
         if path.suffix not in {".yaml", ".yml"}:
-            raise UsageError(f"{path}: 单位文件的扩展名应为 .yaml")
+            raise UsageError(f"{path}: 单位文件的扩展名应为 .yaml（Excel 台账用 .xlsx）")
         if path.exists() and not force:
             raise UsageError(f"{path}: 文件已存在；换一个文件名，或加 --force 覆盖")
         schema = json.dumps(unit_schema(), ensure_ascii=False, indent=2) + "\n"
@@ -477,6 +497,34 @@ def init(
                              path.parent / SCHEMA_FILE: schema.encode("utf-8")})
     typer.echo(f"已生成 {written[0]}（编辑器用的 {written[1].name} 在同一文件夹）")
     typer.echo(f"下一步：把 XX 和 0 换成实际内容，然后运行 chuangcheng validate {path}")
+
+
+@app.command("convert", help="""把单位文件（.yaml）转成 Excel 台账（.xlsx），或反过来（按扩展名）。
+
+格式能记下的内容都原样转过去：转换后再 render，报告的文字不变。YAML 里的注释不会带到台账里。
+照片路径相对于文件所在的文件夹：请把转换结果放在原文件旁边（或把照片一起移过去）。
+
+示例：
+
+  chuangcheng convert 官塘社区.yaml 官塘社区.xlsx
+  chuangcheng convert 官塘社区.xlsx 官塘社区.yaml
+""")
+def convert(
+    source: Annotated[Path, typer.Argument(help="单位文件或台账", metavar="原文件")],
+    target: Annotated[Path, typer.Argument(help="要写的台账或单位文件", metavar="新文件")],
+    force: Annotated[bool, typer.Option("--force", help="文件已存在时覆盖。")] = False,
+) -> None:
+    from .office.convert import convert as run
+    from .output import write_all
+
+    with _guard():
+        if target.exists() and not force:
+            raise UsageError(f"{target}: 文件已存在；换一个文件名，或加 --force 覆盖")
+        loaded, data = run(source, target)
+        (written,) = write_all({target: data})
+    for warning in loaded.warnings:
+        err().print(str(warning), markup=False, highlight=False)
+    typer.echo(f"已生成 {written}")
 
 
 @app.command("reference", help="""写一份参考文档（Word 信笺，.docx）：在 Word 或 WPS 中改它的样式、页眉页脚、页面设置，

@@ -90,6 +90,11 @@ def _plain(value: Decimal) -> str:
     return text
 
 
+def exact_text(amount: Amount) -> str:
+    """An amount written so that it reads back the same (``6958余人次``, not the report's ``6900余人次``)."""
+    return f"{_plain(amount.value)}{amount.approx}{amount.unit}"
+
+
 def _one_decimal(value: Decimal) -> bool:
     return (value * 10) == (value * 10).to_integral_value()
 

@@ -308,7 +308,7 @@ class _Translator:
         raw, rest = self.raw(canon)
         tree = self.walker.tree
         label, description, target = self.field_at(canon)
-        pos = tree.pos(raw, key=err["type"] == "missing")
+        pos = tree.pos((*raw, label) if len(rest) == 1 else raw, key=err["type"] == "missing")  # a ledger's empty cell
         shown = display_path((*raw, label) if rest else raw) or "文件"
         message = _message(err, label, description)
         is_section = isinstance(target, type) and issubclass(target, Section) and target.list_field

@@ -28,6 +28,7 @@ _SPACES = re.compile(r"[\s\u3000]+")
 _REQUIRED_MARK = re.compile(r"[（(]必填[）)]|[*＊]")
 _ITEM_COLUMN = re.compile(r"^(.+?)[（(]([^（）()]+)[）)]$")  # 悬挂横幅（条）
 _ITEM = re.compile(r"^(?P<item>.*?)[:：\s]*(?P<amount>\d.*)$")
+_ITEM_COLON = re.compile(r"^(?P<item>.+)[:：]\s*(?P<amount>\d.*)$")  # 5G基站：3个
 _SPLIT_AMOUNTS = re.compile(r"[、，；;\n]|,(?!\d{3})")
 _LINES = re.compile(r"\s*\n\s*")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -98,12 +99,14 @@ def lines_of(value: object) -> list[str]:
 
 def amounts_of(text: str) -> tuple[dict[str, str], str]:
     """``悬挂横幅10条、发放宣传单3000余份`` → {悬挂横幅: 10条, 发放宣传单: 3000余份}, and the part that
-    is not ``事项+数量`` (``""`` when all are)."""
+    is not ``事项+数量`` (``""`` when all are). Items one a line are split at line ends only (an
+    item's name may hold a 、: ``分发灭鼠药、粘鼠板：500份``)."""
     found: dict[str, str] = {}
-    for part in (p.strip() for p in _SPLIT_AMOUNTS.split(text)):
+    parts = text.split("\n") if "\n" in text else _SPLIT_AMOUNTS.split(text)  # one a line, else 、，；
+    for part in (p.strip() for p in parts):
         if not part:
             continue
-        match = _ITEM.match(part)
+        match = _ITEM_COLON.match(part) or _ITEM.match(part)
         if not match or not match["item"].strip():
             return found, part
         found[match["item"].strip()] = match["amount"].strip()
@@ -224,9 +227,11 @@ class _Reader:
                 self.warn(grid.pos(r, 0), key, f"“单位”表不认识的项目“{key}”，已忽略；可以写的项目：{'、'.join(rows)}；"
                           f"基本情况的项目请写在“{layout()['profile_row']}”一行之后")
                 continue
-            if value in ("", None):
-                continue
             path, kind, _ = rows[key]
+            if value in ("", None):  # left empty: a missing item is reported at the cell to fill in
+                for cut in range(1, len(path) + 1):
+                    self.tree.keys.setdefault(tuple(path[:cut]), grid.pos(r, 1))
+                continue
             self.value(tuple(path), kind, value, grid.pos(r, 1), grid.pos(r, 0), key)
 
     def value(self, path: Path, kind: str, value: object, pos: Pos, key_pos: Pos, field: str) -> None:
