@@ -182,3 +182,24 @@ def test_init_xlsx_writes_an_empty_ledger_people_fill_in(tmp_path: Path) -> None
     assert rendered.exit_code == 0, rendered.output
     text = (out / "桃源村.md").read_text(encoding="utf-8")
     assert "清运垃圾150吨" in text and "桃源村" in text.splitlines()[0]
+
+
+def test_a_cell_far_out_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """One cell at XFD1048000 in a 6 KB file would make the reader ask for hundreds of gigabytes."""
+    import xlsxwriter
+
+    path = tmp_path / "远.xlsx"
+    book = xlsxwriter.Workbook(path)
+    unit = book.add_worksheet("单位")
+    unit.write_column(0, 0, ["项目", "名称"])
+    unit.write(1, 1, "远方社区")
+    far = book.add_worksheet("宣传发动")
+    far.write(0, 0, "名称")
+    far.write(1047999, 16383, "x")
+    book.close()
+    with pytest.raises(InputError) as caught:
+        load_unit(path)
+    (only,) = caught.value.diagnostics
+    assert only.code == "CC110" and "“宣传发动”表有内容或格式一直延伸到 XFD1048000 单元格" in only.message
+    result = CliRunner().invoke(app, ["validate", str(path), "--format", "json"])
+    assert result.exit_code == 1 and json.loads(result.stdout)["files"][0]["unit"] == "远方社区"

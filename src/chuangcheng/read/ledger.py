@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path as FsPath
 from typing import Any
 
-from ..errors import Diagnostic, InputError, Pos, Severity
-from ..limits import MAX_FILE_BYTES
+from ..errors import Diagnostic, InputError, Pos, Severity, column_name
+from ..limits import MAX_FILE_BYTES, MAX_LEDGER_COLUMNS, MAX_LEDGER_ROWS, MAX_LEDGER_XML_BYTES
 from .yamltree import Path, Tree
 
 CODE_UNKNOWN = "CC113"  # a sheet or column the ledger does not know: ignored, with a warning
@@ -119,9 +119,11 @@ class _Grid:
     def __init__(self, sheet: Any) -> None:
         self.name = str(sheet.name)
         self.rows: list[list[object]] = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+        width = max((len(r) for r in self.rows), default=0)
         for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
             if r0 >= len(self.rows) or c0 >= len(self.rows[r0]):
                 continue
+            c1 = min(c1, width - 1)  # a range merged across the whole sheet: only as far as the cells go
             first = self.rows[r0][c0]
             for r in range(r0, min(r1 + 1, len(self.rows))):
                 row = self.rows[r]
@@ -395,6 +397,74 @@ class _Reader:
             index += 1
 
 
+_CELL_REF = re.compile(rb'<(?:c|row)\b[^>]*?\sr="([A-Z]{0,3})(\d+)"')
+_SHEET = re.compile(r'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
+_TARGET = re.compile(r'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|'
+                     r'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _extent(path: FsPath, file: str, only: str | None = None) -> None:
+    """Refuse, before calamine reads it, a sheet whose cells reach too far: calamine holds a
+    sheet as one grid, and one cell at XFD1048576 in a 6 KB file asks it for hundreds of gigabytes
+    (it aborts the process). Every cell's reference is read from the sheets' XML as it streams out
+    of the archive, within :data:`MAX_LEDGER_XML_BYTES`; ``only``: that sheet alone."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = {}
+            try:
+                rels = package.read("xl/_rels/workbook.xml.rels")[:1_000_000].decode("utf-8", "replace")
+                workbook = package.read("xl/workbook.xml")[:1_000_000].decode("utf-8", "replace")
+                targets = {m[1] or m[4]: (m[2] or m[3]) for m in _TARGET.finditer(rels)}
+                names = {"xl/" + targets[rid].lstrip("/").removeprefix("xl/"): name
+                         for name, rid in _SHEET.findall(workbook) if rid in targets}
+            except KeyError:
+                pass
+            declared = sum(info.file_size for info in package.infolist())
+            if declared > 2 * MAX_LEDGER_XML_BYTES:  # shared strings and the rest, as calamine reads them whole
+                raise _TooLarge("", "")
+            total = 0
+            for info in package.infolist():
+                if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                    continue
+                if only is not None and name_of(names.get(info.filename, "")) != only:
+                    continue
+                rows = cols = 0
+                tail = b""
+                with package.open(info) as stream:
+                    while chunk := stream.read(1 << 20):
+                        total += len(chunk)
+                        if total > MAX_LEDGER_XML_BYTES:
+                            raise _TooLarge(names.get(info.filename, info.filename), "")
+                        text = tail + chunk
+                        for letters, number in _CELL_REF.findall(text):
+                            rows, cols = max(rows, int(number)), max(cols, _column_number(letters))
+                        tail = text[-200:]
+                if rows > MAX_LEDGER_ROWS or cols > MAX_LEDGER_COLUMNS:
+                    raise _TooLarge(names.get(info.filename, info.filename), f"{column_name(cols)}{rows}")
+    except _TooLarge as exc:
+        sheet, cell = exc.args
+        where = f"“{sheet}”表有内容或格式一直延伸到 {cell} 单元格" if cell else \
+            f"“{sheet}”等表的内容太多" if sheet else "解压后的内容太多"
+        raise InputError([Diagnostic(file, 1, 1, "文件", f"{where}，超出限制：一张表最多 {MAX_LEDGER_ROWS} 行、"
+                                                        f"{MAX_LEDGER_COLUMNS} 列；请删除多余的行和列（选中后“删除”，"
+                                                        "不是“清除内容”）后另存", code="CC110")]) from None
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError, NotImplementedError):
+        return  # not a workbook: calamine says so in its own words
+
+
+class _TooLarge(Exception):
+    pass
+
+
 def read_ledger(path: FsPath, display: str | None = None) -> Tree:
     """Read a ledger; raise :class:`InputError` with every problem found, each at its cell."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
@@ -405,6 +475,7 @@ def read_ledger(path: FsPath, display: str | None = None) -> Tree:
         if size > MAX_FILE_BYTES:
             why = f"文件有 {size // 1024} KB，超出限制：一个台账最多 {MAX_FILE_BYTES // 1024} KB；照片不要放进表格"
             raise InputError([Diagnostic(file, 1, 1, "文件", why, code="CC110")])
+        _extent(path, file)
         book = CalamineWorkbook.from_path(str(path))
         sheets = [(m.name, book.get_sheet_by_name(m.name)) for m in book.sheets_metadata
                   if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet]
@@ -459,6 +530,7 @@ def unit_name(path: FsPath) -> tuple[str, Pos] | None:
     from python_calamine import CalamineWorkbook
 
     try:
+        _extent(path, str(path), only=layout()["unit_sheet"])
         book = CalamineWorkbook.from_path(str(path))
         name = next((n for n in book.sheet_names if name_of(n) == layout()["unit_sheet"]), None)
         grid = _Grid(book.get_sheet_by_name(name)) if name is not None else None
