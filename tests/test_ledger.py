@@ -203,3 +203,10 @@ def test_a_cell_far_out_is_refused_before_it_is_read(tmp_path: Path) -> None:
     assert only.code == "CC110" and "“宣传发动”表有内容或格式一直延伸到 XFD1048000 单元格" in only.message
     result = CliRunner().invoke(app, ["validate", str(path), "--format", "json"])
     assert result.exit_code == 1 and json.loads(result.stdout)["files"][0]["unit"] == "远方社区"
+
+
+def test_advice_on_a_ledger_names_its_sheets(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["validate", str(ledger(tmp_path / "测试社区.xlsx"))])
+    assert "请在“环境整治”表里填写活动，或在“做法成效”表里写做法" in result.stdout
+    assert "（写在“下一步”表里，一条一行）" in result.stdout and "文件末尾" not in result.stdout
+    assert "之后补上" not in result.stdout

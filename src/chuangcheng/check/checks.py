@@ -70,6 +70,7 @@ class _Checker:
         self.report = loaded.model
         self.places = loaded.places
         self.folder = FsPath(loaded.path).parent
+        self.ledger = FsPath(loaded.path).suffix.lower() == ".xlsx"  # advice names its sheets, not the file's end
         self.context = context
         self.out: list[Diagnostic] = []
         self.population = resident_population(self.report)  # used by CC209 and CC301
@@ -100,8 +101,9 @@ class _Checker:
                 label = Report.model_fields[name].title
                 given = name in self.report.model_fields_set
                 where: Path = (name,) if given else ("signoff",) if "signoff" in self.report.model_fields_set else ()
-                self.add("CC214", where, f"没有写“{label}”：总结会略去这一部分，区里一般要求写，请至少写一条"
-                         + ("" if given else "（写在文件末尾）"), key=True, shown=label)
+                hint = f"（写在“{label}”表里，一条一行）" if self.ledger else "" if given else "（写在文件末尾）"
+                self.add("CC214", where, f"没有写“{label}”：总结会略去这一部分，区里一般要求写，请至少写一条{hint}",
+                         key=True, shown=label)
 
     # CC215
     def previous(self) -> None:
@@ -228,7 +230,8 @@ class _Checker:
                 continue
             near, after = _neighbour(report, key)
             goes = f"在“{Report.model_fields[near].title}”{'之后' if after else '之前'}" if near else ""
-            self.add("CC303", (near,) if near else (), f"没有“{title}”部分：{_CORE_BAR}；请{goes}补上",
+            fix = f"请在“{title}”表里填写活动，或在“做法成效”表里写做法" if self.ledger else f"请{goes}补上"
+            self.add("CC303", (near,) if near else (), f"没有“{title}”部分：{_CORE_BAR}；{fix}",
                      severity=severity, shown=title, key=True)
 
     # CC404
