@@ -210,3 +210,14 @@ def test_advice_on_a_ledger_names_its_sheets(tmp_path: Path) -> None:
     assert "请在“环境整治”表里填写活动，或在“做法成效”表里写做法" in result.stdout
     assert "（写在“下一步”表里，一条一行）" in result.stdout and "文件末尾" not in result.stdout
     assert "之后补上" not in result.stdout
+
+
+def test_a_ledgers_problems_come_sheet_by_sheet_in_its_order(tmp_path: Path) -> None:
+    path = ledger(tmp_path / "测试社区.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["做法成效"]["C2"] = "每月开展XX次主题宣传。"  # a placeholder, on the sheet whose name sorts first
+    book.save(path)
+    result = CliRunner().invoke(app, ["validate", str(path), "--format", "json"])
+    sheets = [d.get("sheet", "") for d in json.loads(result.stdout)["files"][0]["diagnostics"]]
+    ranks = [list(sheet_names()).index(s) if s in sheet_names() else -1 for s in sheets]
+    assert {"宣传发动", "做法成效"} <= set(sheets) and ranks == sorted(ranks)  # 单位, 宣传发动 … 做法成效

@@ -47,6 +47,7 @@ class Pos(NamedTuple):
 
 
 FIRST = Pos(1, 1)  # a file's start: where a problem of the whole file is shown
+SHEET_ORDER: dict[str, int] = {}  # a ledger's sheets in the order it has them (filled by read/ledger.py)
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,10 @@ class Diagnostic:
         return Pos(self.line, self.col, self.sheet)
 
     @property
-    def order(self) -> tuple[str, int, int, str]:
+    def order(self) -> tuple[int, str, int, int, str]:
         """Diagnostics of one file in the order of its places (a ledger's, sheet by sheet)."""
-        return self.sheet, self.line, self.col, self.code
+        return SHEET_ORDER.get(self.sheet, len(SHEET_ORDER)) if self.sheet else -1, self.sheet, self.line, \
+            self.col, self.code
 
     def __str__(self) -> str:
         head = f"{self.path}:{self.pos}:"

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path as FsPath
 from typing import Any
 
-from ..errors import Diagnostic, InputError, Pos, Severity, column_name
+from ..errors import SHEET_ORDER, Diagnostic, InputError, Pos, Severity, column_name
 from ..limits import MAX_FILE_BYTES, MAX_LEDGER_COLUMNS, MAX_LEDGER_ROWS, MAX_LEDGER_XML_BYTES
 from .yamltree import Path, Tree
 
@@ -548,3 +548,6 @@ def sheet_names() -> Sequence[str]:
     shape = layout()
     return [shape["unit_sheet"], *shape["activity_sheets"], shape["other_sheet"], shape["text_sheet"],
             *shape["list_sheets"], shape["honours_sheet"]]
+
+
+SHEET_ORDER.update({name: i for i, name in enumerate(sheet_names())})  # messages sorted sheet by sheet
