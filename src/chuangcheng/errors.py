@@ -37,13 +37,18 @@ class Pos(NamedTuple):
     col: int
     sheet: str = ""
 
+    @property
+    def cell(self) -> str:
+        """The cell's name, ``C5`` (in a ledger)."""
+        return f"{column_name(self.col)}{self.line}"
+
     def __str__(self) -> str:
         """``12:5`` in a text file, ``宣传发动!C5`` in a ledger."""
-        return f"{self.sheet}!{column_name(self.col)}{self.line}" if self.sheet else f"{self.line}:{self.col}"
+        return f"{self.sheet}!{self.cell}" if self.sheet else f"{self.line}:{self.col}"
 
     def words(self) -> str:
         """``第 3 行``, or ``“宣传发动”表 C5 单元格``: for a message that names another place."""
-        return f"“{self.sheet}”表 {column_name(self.col)}{self.line} 单元格" if self.sheet else f"第 {self.line} 行"
+        return f"“{self.sheet}”表 {self.cell} 单元格" if self.sheet else f"第 {self.line} 行"
 
 
 FIRST = Pos(1, 1)  # a file's start: where a problem of the whole file is shown

@@ -146,7 +146,7 @@ def _diag_json(d: Diagnostic) -> dict[str, Any]:
     found = {"path": d.path, "line": d.line, "column": d.col, "code": d.code, "severity": d.severity.value,
              "rule": rule.name if rule else "", "field": d.field, "message": d.message}
     if d.sheet:  # an Excel ledger: line and column are the cell's row and column
-        found |= {"sheet": d.sheet, "cell": str(d.pos).split("!", 1)[1]}
+        found |= {"sheet": d.sheet, "cell": d.pos.cell}
     return found
 
 

@@ -196,9 +196,7 @@ def fingerprint(template_dir: Path | None, formats: Sequence[str], layout: Layou
     from ..write.templating import builtin_template_dir, hash_folder
 
     digest = hashlib.sha256(f"{__version__}|{','.join(sorted(formats))}|{layout!r}".encode())
-    for part in sorted((Path(__file__).resolve().parents[1] / "write").iterdir()):
-        if part.suffix in {".py", ".yaml"}:
-            digest.update(part.name.encode() + b"\0" + part.read_bytes())
+    hash_sources(digest, Path(__file__).resolve().parents[1] / "write")
     if layout is not None and layout.reference:
         with contextlib.suppress(OSError):
             digest.update(Path(layout.reference).read_bytes())
@@ -206,6 +204,13 @@ def fingerprint(template_dir: Path | None, formats: Sequence[str], layout: Layou
         if folder is not None:
             hash_folder(digest, folder)  # every file, in sub-folders too (for {% include %})
     return digest.hexdigest()
+
+
+def hash_sources(digest: Any, folder: Path) -> None:
+    """Add the code and word lists of one package (``folder``'s .py and .yaml files) to ``digest``."""
+    for part in sorted(folder.iterdir()):
+        if part.suffix in {".py", ".yaml"}:
+            digest.update(part.name.encode() + b"\0" + part.read_bytes())
 
 
 def _file_data(found: FileResult) -> dict[str, object]:

@@ -13,7 +13,7 @@ from ..load.layout import Layout
 from ..load.models import District
 from ..office.render import DEFAULT_FORMATS, PdfJob, report_files
 from ..output import safe_filename
-from .batch import BatchResult, Progress, district_file, render_folder
+from .batch import BatchResult, Progress, district_file, hash_sources, render_folder
 from .indicators import Names
 from .report import build_district_view
 
@@ -137,9 +137,7 @@ def _render_district(folder: Path, out_dir: Path | None, formats: Sequence[str],
         if verdicts else ""  # a unit that fails for a passing reason, or comes back
     judged += "|".join(s.file for s in batch.summaries)  # the units summed
     digest = hashlib.sha256((batch.state + judged + ",".join(formats) + repr(layout)).encode())
-    for part in sorted(Path(__file__).parent.iterdir()):  # the roll-up's own code and word lists
-        if part.suffix in {".py", ".yaml"}:
-            digest.update(part.name.encode() + b"\0" + part.read_bytes())
+    hash_sources(digest, Path(__file__).parent)  # the roll-up's own code and word lists
     state = digest.hexdigest()
     cache = batch.cache
     outcome = DistrictResult(batch, problems, expected, rollup_unchanged=True)
