@@ -221,3 +221,14 @@ def test_a_ledgers_problems_come_sheet_by_sheet_in_its_order(tmp_path: Path) -> 
     sheets = [d.get("sheet", "") for d in json.loads(result.stdout)["files"][0]["diagnostics"]]
     ranks = [list(sheet_names()).index(s) if s in sheet_names() else -1 for s in sheets]
     assert {"宣传发动", "做法成效"} <= set(sheets) and ranks == sorted(ranks)  # 单位, 宣传发动 … 做法成效
+
+
+def test_an_honours_sheet_without_its_header_is_an_error_not_dropped(tmp_path: Path) -> None:
+    path = ledger(tmp_path / "台账.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("荣誉").append(["市级文明社区", "市文明委"])
+    book.save(path)
+    with pytest.raises(InputError) as caught:
+        load_unit(path)
+    (only,) = caught.value.diagnostics
+    assert (str(only.pos), only.code) == ("荣誉!A1", "CC104") and "“名称”“授予”" in only.message

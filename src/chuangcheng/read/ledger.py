@@ -7,7 +7,7 @@ blank rows above the header, merged cells (a date merged over the rows of one da
 blank rows, repeated header rows, Excel dates, dates typed as text or as 20260305, a numbering or
 remarks column; other columns and sheets are ignored with a warning, hidden sheets silently.
 Read with python-calamine: 0.8 ms for a 30-activity ledger against 13 ms for openpyxl in
-read-only mode, and 3 ms to import against 110 ms (``python benchmarks/ledger.py``).
+read-only mode, and 1 ms to import against 107 ms (``python benchmarks/ledger.py``).
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def text_of(value: object) -> str:
         return "是" if value else "否"
     if isinstance(value, (int, float)):
         return number_text(value)
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, dt.date):  # a datetime too
         return date_text(value) or ""
     if isinstance(value, (dt.time, dt.timedelta)):
         return str(value)
@@ -164,15 +164,14 @@ class _Reader:
         """``value`` at ``path`` of the data, every container on the way made as needed."""
         node: Any = self.tree.data
         for depth, part in enumerate(path[:-1]):
-            following = path[depth + 1]
-            empty: object = [] if isinstance(following, int) else {}
+            make = list if isinstance(path[depth + 1], int) else dict  # what the next part indexes
             if isinstance(node, list):
                 assert isinstance(part, int)
                 while len(node) <= part:
-                    node.append(type(empty)())
+                    node.append(make())
                 node = node[part]
             else:
-                node = node.setdefault(part, empty)
+                node = node.setdefault(part, make())
             self.tree.values.setdefault(path[:depth + 1], pos)
         last = path[-1]
         if isinstance(node, list):
@@ -272,34 +271,46 @@ class _Reader:
                 self.warn(grid.pos(header, c), field, f"“{name}”：{why}")
         return found
 
-    def activities(self, grid: _Grid, prefix: Path, titled: bool = False) -> None:
-        known: dict[str, Any] = layout()["activity_columns"]
-        other = layout()["other_title"]
+    def table(self, grid: _Grid, known: dict[str, Any], shown: str
+              ) -> tuple[int, dict[int, tuple[str, str]], list[tuple[int, dict[int, object]]]] | None:
+        """A sheet of one row a record: its header row, its columns (:meth:`columns`) and its records
+        (row, the known columns' cells that hold something), repeated header rows and empty rows left
+        out. A sheet with content but no header is an error (``shown``: column names it names)."""
         header = grid.header("名称", set(known))
         if header is None:
             if not grid.empty():
-                self.error(grid.pos(0, 0), grid.name, "找不到表头：表的前几行里要有一行写着“日期”“名称”等列名",
-                           "CC104")
-            return
+                self.error(grid.pos(0, 0), grid.name, f"找不到表头：表的前几行里要有一行写着{shown}等列名", "CC104")
+            return None
         names = [name_of(c) for c in grid.rows[header]]
-        columns = self.columns(grid, header, {**({other: ["text"]} if titled else {}), **known}, grid.name)
-        counts: dict[str, int] = {}
+        columns = self.columns(grid, header, known, grid.name)
+        records = []
         for r in range(header + 1, len(grid.rows)):
             row = grid.rows[r]
             if [name_of(c) for c in row] == names:
                 continue  # the header again (a printed sheet's, or a two-row header merged)
             cells = {c: row[c] for c in columns if c < len(row) and row[c] not in ("", None)}
-            if not cells:
-                continue
+            if cells:
+                records.append((r, cells))
+        return header, columns, records
+
+    def activities(self, grid: _Grid, prefix: Path, titled: bool = False) -> None:
+        other = layout()["other_title"]
+        known = {**({other: ["text"]} if titled else {}), **layout()["activity_columns"]}
+        found = self.table(grid, known, "“日期”“名称”")
+        if found is None:
+            return
+        header, columns, records = found
+        title_at = next((c for c, (n, _) in columns.items() if n == other), None) if titled else None
+        counts: dict[Path, int] = {}  # activities so far, by section
+        for r, cells in records:
             section = prefix
             if titled:
-                title_at = next((c for c, (n, _) in columns.items() if n == other), None)
                 title = text_of(cells.pop(title_at)) if title_at in cells else ""
                 section = self.other(title, grid.pos(r, title_at if title_at is not None else 0))
                 if not cells:
                     continue  # a title alone: a part with no activities (its 做法 are on 做法成效)
-            index = counts.get(repr(section), 0)
-            counts[repr(section)] = index + 1
+            index = counts.get(section, 0)
+            counts[section] = index + 1
             at = (*section, "活动", index)
             self.put(at, {}, grid.pos(r, min(cells)))
             for c, value in cells.items():
@@ -379,22 +390,16 @@ class _Reader:
                 self.add((key,), text, grid.pos(r, col))
 
     def honours(self, grid: _Grid) -> None:
-        known: dict[str, Any] = layout()["honours_columns"]
-        header = grid.header("名称", set(known))
-        if header is None:
+        found = self.table(grid, layout()["honours_columns"], "“名称”“授予”")
+        if found is None:
             return
-        columns = self.columns(grid, header, known, grid.name)
-        index = 0
-        for r in range(header + 1, len(grid.rows)):
-            cells = {c: grid.cell(r, c) for c in columns if grid.cell(r, c) not in ("", None)}
-            if not cells:
-                continue
+        header, columns, records = found
+        for index, (r, cells) in enumerate(records):
             at = ("荣誉", index)
             self.put(at, {}, grid.pos(r, min(cells)))
             for c, value in cells.items():
                 name, kind = columns[c]
                 self.value((*at, name), kind, value, grid.pos(r, c), grid.pos(header, c), name)
-            index += 1
 
 
 _CELL_REF = re.compile(rb'<(?:c|row)\b[^>]*?\sr="([A-Z]{0,3})(\d+)"')
@@ -513,12 +518,10 @@ def _read(file: str, grids: dict[str, _Grid]) -> Tree:
     for name, key in shape["list_sheets"].items():
         if name in grids:
             reader.items(grids[name], key)
-    known = {shape["unit_sheet"], *shape["activity_sheets"], shape["other_sheet"], shape["text_sheet"],
-             shape["honours_sheet"], *shape["list_sheets"], *shape["ignored_sheets"]}
     for name, grid in grids.items():
-        if name not in known and not grid.empty():
+        if name not in {*sheet_names(), *shape["ignored_sheets"]} and not grid.empty():
             reader.warn(Pos(1, 1, grid.name), grid.name, f"不认识的表“{grid.name}”，已忽略；台账可以有的表："
-                        f"{'、'.join(n for n in known if n not in shape['ignored_sheets'])}")
+                        f"{'、'.join(sheet_names())}")
     if reader.errors:
         raise InputError(sorted(reader.errors, key=lambda d: d.order))
     return reader.tree
@@ -533,11 +536,12 @@ def unit_name(path: FsPath) -> tuple[str, Pos] | None:
         _extent(path, str(path), only=layout()["unit_sheet"])
         book = CalamineWorkbook.from_path(str(path))
         name = next((n for n in book.sheet_names if name_of(n) == layout()["unit_sheet"]), None)
-        grid = _Grid(book.get_sheet_by_name(name)) if name is not None else None
+        if name is None:
+            return None
+        grid = _Grid(book.get_sheet_by_name(name))
     except Exception:  # not a workbook at all: nothing to name
         return None
-    for r in range(len(grid.rows) if grid else 0):
-        assert grid is not None
+    for r in range(len(grid.rows)):
         if name_of(grid.cell(r, 0)) == "名称" and text_of(grid.cell(r, 1)):
             return text_of(grid.cell(r, 1)), grid.pos(r, 1)
     return None
