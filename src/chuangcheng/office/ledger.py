@@ -12,8 +12,11 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
 from ..load.amounts import Amount, exact_text
 from ..load.dates import When
+from ..load.loader import key_table
 from ..load.models import UNIT_TYPES, Activity, Report, Section
 from ..office.docx_package import xml_clean
 from ..read.ledger import layout
@@ -39,11 +42,14 @@ class _Book:
         self.date = book.add_format({**base, "num_format": "yyyy-mm-dd", "align": "left"})
         self.note = book.add_format({**base, "font_color": "#808080", "text_wrap": True})
 
-    def sheet(self, name: str, columns: Sequence[str], comments: dict[str, str]) -> Worksheet:
+    def sheet(self, name: str, columns: Sequence[str], comments: dict[str, str],
+              kinds: dict[str, list[str]] | None = None) -> Worksheet:
+        """A sheet with its header; ``kinds``: the layout's column specs (date columns get a date format)."""
         sheet = self.book.add_worksheet(name)
         for c, column in enumerate(columns):
             sheet.write_string(0, c, column, self.head)
-            sheet.set_column(c, c, WIDTHS.get(column, 14), self.text)
+            dated = kinds is not None and column in kinds and kinds[column][0] == "date"
+            sheet.set_column(c, c, WIDTHS.get(column, 14), self.date if dated else self.text)
             if comments.get(column):
                 sheet.write_comment(0, c, comments[column], {"x_scale": 2, "y_scale": 1.2})
         sheet.freeze_panes(1, 0)
@@ -67,12 +73,9 @@ class _Book:
             sheet.write_string(row, col, xml_clean(str(value)), self.text)
 
 
-def _field(model: Any, title: str) -> Any:
+def _field(model: BaseModel, title: str) -> Any:
     """The value of the field of ``model`` whose Chinese key is ``title``."""
-    for name, info in type(model).model_fields.items():
-        if info.title == title:
-            return getattr(model, name)
-    raise KeyError(title)
+    return getattr(model, key_table(type(model))[title])
 
 
 def _at(report: Report, path: Sequence[str]) -> object:
@@ -103,19 +106,14 @@ def build_ledger(report: Report | None, unit_type: str = "社区") -> bytes:
     book.formats[0].set_font_name("宋体")
     ours = _Book(book)
     _unit_sheet(ours, report, unit_type)
-    comments = {name: str(spec[1]) for name, spec in shape["activity_columns"].items()}
-    columns = list(shape["activity_columns"])
-    date_columns = [i for i, (_, spec) in enumerate(shape["activity_columns"].items()) if spec[0] == "date"]
+    kinds = shape["activity_columns"]
+    comments = {name: str(spec[1]) for name, spec in kinds.items()}
     for name in shape["activity_sheets"]:
-        sheet = ours.sheet(name, columns, comments)
-        for c in date_columns:
-            sheet.set_column(c, c, WIDTHS["日期"], ours.date)
+        sheet = ours.sheet(name, list(kinds), comments, kinds)
         section = _at(report, [name]) if report else None
         _activities(ours, sheet, section.activities if isinstance(section, Section) else [], 0)
-    other = ours.sheet(shape["other_sheet"], [shape["other_title"], *columns],
-                       {shape["other_title"]: "本单位自设工作的小标题；没有活动的部分，只写一行标题", **comments})
-    for c in date_columns:
-        other.set_column(c + 1, c + 1, WIDTHS["日期"], ours.date)
+    titles = {shape["other_title"]: "本单位自设工作的小标题；没有活动的部分，只写一行标题"}
+    other = ours.sheet(shape["other_sheet"], [shape["other_title"], *kinds], {**titles, **comments}, kinds)
     row = 1
     for part in report.other if report else []:
         if not part.activities:  # a title alone: the part's place in the order (its 做法 on 做法成效)
@@ -130,8 +128,7 @@ def build_ledger(report: Report | None, unit_type: str = "社区") -> bytes:
         for r, text in enumerate(_field(report, key) if report else [], 1):
             ours.cell(sheet, r, 0, text)
     honours = shape["honours_columns"]
-    sheet = ours.sheet(shape["honours_sheet"], list(honours), {k: str(v[1]) for k, v in honours.items()})
-    sheet.set_column(2, 2, WIDTHS["日期"], ours.date)
+    sheet = ours.sheet(shape["honours_sheet"], list(honours), {k: str(v[1]) for k, v in honours.items()}, honours)
     for r, honour in enumerate(report.honours if report else [], 1):
         for c, title in enumerate(honours):
             ours.cell(sheet, r, c, _field(honour, title))
@@ -167,12 +164,9 @@ def _activities(ours: _Book, sheet: Worksheet, activities: Sequence[Activity], f
     """One row an activity from ``row``, columns from ``first``; the next free row."""
     columns = list(layout()["activity_columns"])
     for act in activities:
-        values = {"日期": act.date, "结束日期": act.end_date, "名称": act.title, "地点": act.place,
-                  "组织": act.organiser, "对象": act.audience, "数量": quantities_text(act.quantities),
-                  "次数": str(act.times) if act.times != 1 else None, "参与": act.participants,
-                  "志愿者": act.volunteers, "说明": act.description, "照片": act.photos}
+        written = {"数量": quantities_text(act.quantities), "次数": str(act.times) if act.times != 1 else None}
         for c, name in enumerate(columns, first):
-            ours.cell(sheet, row, c, values[name])
+            ours.cell(sheet, row, c, written[name] if name in written else _field(act, name))
         row += 1
     return row
 
