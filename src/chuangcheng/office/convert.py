@@ -10,7 +10,6 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel
-from pydantic_core import PydanticUndefined
 
 from ..errors import UsageError
 from ..load.amounts import Amount, exact_text
@@ -51,10 +50,8 @@ def _plain(value: Any) -> Any:
         out: dict[str, Any] = {}
         for name in names:
             item, info = getattr(value, name), fields[name]
-            default = info.get_default(call_default_factory=True) if info.default is not PydanticUndefined or \
-                info.default_factory is not None else PydanticUndefined
-            if item is None or item == [] or item == {} or (default is not PydanticUndefined and item == default
-                                                            and name != "goal"):
+            if item is None or item == [] or item == {} or (
+                    item == info.get_default(call_default_factory=True) and name != "goal"):  # 创建目标: always said
                 continue
             out[info.title or name] = _plain(item)
         return out
@@ -62,7 +59,7 @@ def _plain(value: Any) -> Any:
         return value.day.isoformat() if value.day is not None else value.text()
     if isinstance(value, Amount):
         return exact_text(value)
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, dt.date):  # a datetime too
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
