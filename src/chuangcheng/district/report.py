@@ -26,7 +26,7 @@ from ..check.verdicts import (
 )
 from ..load.amounts import Amount, sum_amounts
 from ..load.dates import cn_date, period_label
-from ..load.models import District
+from ..load.models import District, Indicators
 from ..write.prose import item_list, people_times
 from ..write.typography import clause
 from .batch import BatchResult, UnitSummary
@@ -69,8 +69,12 @@ class TypeRow:
     activities: int
     participants: str  # in digits, the measure word in the header
     volunteers: str
-    said: str = ""  # the participants as the prose says them
-    people: list[Amount] = field(default_factory=list)
+    people: list[Amount] = field(default_factory=list)  # the participants, summed per measure word
+
+    @property
+    def said(self) -> str:
+        """The participants as the prose says them."""
+        return "、".join(_about(a) for a in self.people)
 
 
 @dataclass
@@ -235,17 +239,24 @@ def _results(units: Sequence[UnitSummary], names: Names, indicators: list[Indica
     return out
 
 
+def _type_rank(kind: str) -> int:
+    """Where a unit type stands in the roll-up's lists (words.yaml's ``types``)."""
+    order: list[str] = words()["types"]
+    return order.index(kind) if kind in order else len(order)
+
+
 def _types(units: Sequence[UnitSummary]) -> list[TypeRow]:
     by_type: dict[str, list[UnitSummary]] = defaultdict(list)
     for summary in units:
         by_type[summary.type].append(summary)
-    order = {t: i for i, t in enumerate(words()["types"])}
-    return [TypeRow(kind, len(group), sum(s.activities for s in group),
-                    _cell(_person_times([p for s in group for p in s.participants]), "人次"),
-                    _cell(_person_times([v for s in group for v in s.volunteers]), "人次"),
-                    _people([p for s in group for p in s.participants]),
-                    list(sum_amounts(("", a) for s in group for a in _person_times(s.participants)).values()))
-            for kind, group in sorted(by_type.items(), key=lambda kv: order.get(kv[0], len(order)))]
+    rows = []
+    for kind in sorted(by_type, key=_type_rank):
+        group = by_type[kind]
+        people = _person_times([p for s in group for p in s.participants])
+        rows.append(TypeRow(kind, len(group), sum(s.activities for s in group), _cell(people, "人次"),
+                            _cell(_person_times([v for s in group for v in s.volunteers]), "人次"),
+                            list(sum_amounts(("", a) for a in people).values())))
+    return rows
 
 
 def _types_lead(types: Sequence[TypeRow]) -> str:
@@ -258,20 +269,18 @@ def _types_lead(types: Sequence[TypeRow]) -> str:
 
 
 
-def _bars(accepted: Sequence[UnitVerdict], summaries: dict[str, UnitSummary], district: District | None) -> list[str]:
-    """The 测评体系 across units: each bar with the units it applies to, those below it named."""
-    bar = district.indicators.volunteer_share if district else Decimal(8)
+def _bars(accepted: Sequence[UnitVerdict], summaries: dict[str, UnitSummary], district: District | None,
+          system: str) -> tuple[list[str], int]:
+    """The 测评体系 across units: each bar with the units it applies to, those below it named; and
+    how many units are below the volunteer bar."""
+    bar = (district.indicators if district else Indicators()).volunteer_share
     shown = format(bar.normalize(), "f")
-    system = f"《{district.goal if district else '全国文明城市'}测评体系》"
     out = []
     counted = [(u, s) for u in accepted for f in u.files if (s := summaries.get(f.path)) is not None]
     shares = [(u.name, Decimal(s.volunteer_share)) for u, s in counted if s.volunteer_share is not None]
     below = [n for n, value in shares if value < bar]
-    order = {t: i for i, t in enumerate(words()["types"])}
-    kinds = sorted({s.type for _, s in counted if s.volunteer_share is not None},
-                   key=lambda t: order.get(t, len(order)))
-    others = sorted({s.type for _, s in counted if s.volunteer_share is None} - set(kinds),
-                    key=lambda t: order.get(t, len(order)))
+    kinds = sorted({s.type for _, s in counted if s.volunteer_share is not None}, key=_type_rank)
+    others = sorted({s.type for _, s in counted if s.volunteer_share is None} - set(kinds), key=_type_rank)
     aside = f"（{'、'.join(others)}不适用此项指标）" if others else ""
     if shares and len(shares) <= int(words()["named"]):
         values = "、".join(f"{format(v.normalize(), 'f')}%" for _, v in shares)
@@ -292,7 +301,7 @@ def _bars(accepted: Sequence[UnitVerdict], summaries: dict[str, UnitSummary], di
     gaps = [n for n, c in codes.items() if "CC303" in c]
     if gaps:
         out.append(f"{named(gaps)}的总结缺少组织领导、宣传发动、环境整治、志愿服务、基础设施、道德建设中的某些方面。")
-    return out
+    return out, len(below)
 
 
 def _all(n: int) -> str:
@@ -337,14 +346,18 @@ def _problems(items: Sequence[tuple[str, str]], kinds: dict[str, str], limit: in
     one unit of each type (every unit is credited only with what it wrote), the others named in a
     bracket."""
     groups = drawn_members(items, 0.2)
-    themed: dict[str, list[tuple[str, str]]] = {}  # groups of one theme told as one
+    pool: list[tuple[str, list[tuple[str, str]]]] = []  # (theme or "", members): groups of one theme told as one
+    of_theme: dict[str, list[tuple[str, str]]] = {}
     for members in groups:
         theme = theme_of([t for _, t in members])
-        if not theme:
-            themed[f"\0{len(themed)}"] = members
-        else:
-            themed.setdefault(theme, []).extend(m for m in members if all(m[0] != u for u, _ in themed.get(theme, [])))
-    pool = sorted(themed.items(), key=lambda kv: -len(kv[1]))
+        if theme in of_theme:
+            heard_here = {u for u, _ in of_theme[theme]}
+            of_theme[theme] += [m for m in members if m[0] not in heard_here]
+            continue
+        pool.append((theme, members))
+        if theme:
+            of_theme[theme] = members
+    pool.sort(key=lambda kv: -len(kv[1]))
     chosen: list[tuple[str, list[tuple[str, str]]]] = []
     heard: set[str] = set()
     while pool and len(chosen) < limit:  # most units first; among equals, units not yet heard
@@ -365,7 +378,7 @@ def _problems(items: Sequence[tuple[str, str]], kinds: dict[str, str], limit: in
             said += f"（{len(units)}个单位均有反映）"
         elif len(units) > len(told):
             said += f"（{named(units)}）" if len(units) > int(words()["named"]) else f"（{'、'.join(units)}）"
-        out.append(said if theme.startswith("\0") else f"{theme}。{said}")
+        out.append(f"{theme}。{said}" if theme else said)
     return out
 
 
@@ -380,8 +393,10 @@ def _plans(items: Sequence[tuple[str, str]], kinds: dict[str, str], limit: int) 
     out: list[str] = []
     kinds_told: set[str] = set()
     for members in drawn_members(items, 0.5):
+        if len(out) >= limit:
+            break
         unit, text = members[0]
-        if len(out) >= limit or kinds.get(unit) in kinds_told:
+        if kinds.get(unit, "") in kinds_told:
             continue  # one plan a type of unit: the villages' three plans are not the district's three steps
         kinds_told.add(kinds.get(unit, ""))
         plan = third_person(first_sentence(text), unit, "").removeprefix(unit)
@@ -398,7 +413,7 @@ def _next_steps(district: District | None, plans: list[str], chase: str, below: 
         return steps + list(district.next_steps)
     steps.append(str(words()["self_check"]).format(system=system))
     if below:
-        bar = format((district.indicators.volunteer_share if district else Decimal(8)).normalize(), "f")
+        bar = format((district.indicators if district else Indicators()).volunteer_share.normalize(), "f")
         steps.append(str(words()["volunteer_step"]).format(bar=bar, units=f"{below}个单位"))
     return steps + plans[: max(0, int(words()["next_points"]) - len(steps) + bool(chase))]
 
@@ -454,11 +469,9 @@ def build_district_view(result: BatchResult, district: District | None, today: d
                      + [f"指导{back}按审核意见修改"] * bool(back) + [f"要求{unread}按规定格式重新报送"] * bool(unread))
     system = f"《{goal}测评体系》"
     types = _types(units)
-    bars = _bars(accepted, summaries, district)
-    below = sum(1 for s in units if s.volunteer_share is not None and Decimal(s.volunteer_share) <
-                (district.indicators.volunteer_share if district else Decimal(8)))
-    plans = _plans([(called(s), p) for s in ordered for p in s.next_steps], {called(s): s.type for s in ordered},
-                   int(words()["next_points"]))
+    bars, below = _bars(accepted, summaries, district, system)
+    kinds = {called(s): s.type for s in ordered}
+    plans = _plans([(called(s), p) for s in ordered for p in s.next_steps], kinds, int(words()["next_points"]))
     steps = _next_steps(district, plans, chase + "，报齐后及时补报汇总情况" if chase else "", below, system)
     signer = signer_of(district, name)
     signed = district.signoff.date if district and district.signoff.date else today
@@ -478,7 +491,7 @@ def build_district_view(result: BatchResult, district: District | None, today: d
         types_lead=_types_lead(types),
         bars=bars,
         highlights=_highlights([(called(s), s) for s in ordered]),
-        problems=numbered(_problems(problems, {called(s): s.type for s in ordered}, int(words()["problem_points"])))
+        problems=numbered(_problems(problems, kinds, int(words()["problem_points"])))
         if problems else [],
         next_steps=(numbered([clause(s) for s in steps]) if len(steps) > 1 else
                     [f"{words()['next_one']}{clause(steps[0])}。"] if steps else []),
