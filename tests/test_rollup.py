@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from chuangcheng.district.rollup import render_district
-from chuangcheng.district.writing import drawn_together, named, third_person
+from chuangcheng.district.writing import drawn_members, named, third_person
 from chuangcheng.write.typography import text_width
 
 from .conftest import EXAMPLES, ROOT
@@ -78,8 +78,8 @@ def test_problems_several_units_share_are_drawn_together_with_the_units_named() 
              ("桂花社区", "校门口交通秩序在上下学高峰时段较为混乱。"),
              ("石城街道", "部分居民参与创建的积极性不高，志愿者队伍老龄化。"),
              ("桃源村", "部分村民参与创建的积极性不高。")]
-    groups = drawn_together(items)
-    assert groups[0][0] == ["官塘社区", "石城街道", "桃源村"] and groups[1][0] == ["桂花社区"]
+    groups = [[unit for unit, _ in members] for members in drawn_members(items)]
+    assert groups[0] == ["官塘社区", "石城街道", "桃源村"] and groups[1] == ["桂花社区"]
     assert named(["甲", "乙", "丙"], cap=2) == "甲、乙等3个单位"
 
 

@@ -80,16 +80,11 @@ def grams(text: str) -> frozenset[str]:
     return frozenset(plain[i:i + 2] for i in range(len(plain) - 1))
 
 
-def drawn_together(items: Sequence[tuple[str, str]], threshold: float = 0.12) -> list[tuple[list[str], str]]:
+def drawn_members(items: Sequence[tuple[str, str]], threshold: float = 0.12) -> list[list[tuple[str, str]]]:
     """(unit, text) pairs drawn together by the words they share: character pairs weighted by how
     rare they are among all the texts (IDF), as a share of the shorter text, at least ``threshold``
-    with the group's first text. The groups, most units first, each with its units (in order,
-    once) and its first text."""
-    return [([unit for unit, _ in members], members[0][1]) for members in drawn_members(items, threshold)]
-
-
-def drawn_members(items: Sequence[tuple[str, str]], threshold: float = 0.12) -> list[list[tuple[str, str]]]:
-    """As :func:`drawn_together`, each group as its members: every unit once, with its first text."""
+    with the group's first text. The groups, most units first, each as its members in order:
+    every unit once, with its first text."""
     grammed = [(unit, text, grams(text)) for unit, text in items]
     seen: dict[str, int] = {}
     for _, _, mine in grammed:
