@@ -446,6 +446,12 @@ class UnitTypeOption(str, Enum):
     其他 = "其他"
 
 
+def _not_over(path: Path, force: bool) -> None:
+    """A file that is there is written over only with --force."""
+    if path.exists() and not force:
+        raise UsageError(f"{path}: 文件已存在；换一个文件名，或加 --force 覆盖")
+
+
 @app.command("init", help="""写一个新的单位文件：各个部分齐全，每个键都有中文注释。
 
 把其中的 XX 换成实际内容、0 换成实际数量后，用 chuangcheng validate 检查（没填完的地方会被指出）。
@@ -482,16 +488,14 @@ def init(
 
             if path.suffix.lower() != ".xlsx":
                 raise UsageError(f"{path}: 台账的扩展名应为 .xlsx")
-            if path.exists() and not force:
-                raise UsageError(f"{path}: 文件已存在；换一个文件名，或加 --force 覆盖")
+            _not_over(path, force)
             (ledger,) = write_all({path: build_ledger(None, unit_type.value)})
             typer.echo(f"已生成 {ledger}（空白台账：用 Excel 或 WPS 填写，列名上的批注说明怎么填）")
             typer.echo(f"下一步：填好后运行 chuangcheng validate {path}")
             return
         if path.suffix not in {".yaml", ".yml"}:
             raise UsageError(f"{path}: 单位文件的扩展名应为 .yaml（Excel 台账用 .xlsx）")
-        if path.exists() and not force:
-            raise UsageError(f"{path}: 文件已存在；换一个文件名，或加 --force 覆盖")
+        _not_over(path, force)
         schema = json.dumps(unit_schema(), ensure_ascii=False, indent=2) + "\n"
         written = write_all({path: starter(unit_type.value, dt.date.today()).encode("utf-8"),
                              path.parent / SCHEMA_FILE: schema.encode("utf-8")})
@@ -518,8 +522,7 @@ def convert(
     from .output import write_all
 
     with _guard():
-        if target.exists() and not force:
-            raise UsageError(f"{target}: 文件已存在；换一个文件名，或加 --force 覆盖")
+        _not_over(target, force)
         loaded, data = run(source, target)
         (written,) = write_all({target: data})
     for warning in loaded.warnings:
@@ -548,8 +551,7 @@ def reference(
     with _guard():
         if path.suffix.lower() != ".docx":
             raise UsageError(f"{path}: 参考文档的扩展名应为 .docx")
-        if path.exists() and not force:
-            raise UsageError(f"{path}: 文件已存在；换一个文件名，或加 --force 覆盖")
+        _not_over(path, force)
         layout, _ = unit_layout(path.absolute(), with_reference=False)  # it may be the one to write
         written = write_all({path: reference_docx(layout)})
     typer.echo(f"已生成 {written[0]}：在 Word 或 WPS 中修改样式和页眉页脚后，用 --reference-docx {path} 生成总结")
