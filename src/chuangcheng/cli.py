@@ -55,6 +55,7 @@ class Format(str, Enum):
     docx = "docx"
     md = "md"
     pdf = "pdf"
+    photos = "photos"
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...], *, stdout: bool = False) -> None:
@@ -120,7 +121,8 @@ def render(
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="输出文件夹；默认与单位文件在同一文件夹。", show_default=False)] = None,
     formats: Annotated[list[Format] | None, typer.Option(
-        "--format", "-f", help="输出格式：docx、md、pdf（需要 LibreOffice），可写多次；默认生成 docx 和 md。",
+        "--format", "-f", help="输出格式：docx、md、pdf（需要 LibreOffice）、photos（照片台账，Word 文件），"
+        "可写多次；默认生成 docx 和 md。",
         show_default=False)] = None,
     template_dir: Annotated[Path | None, typer.Option(
         "--template-dir", help="自定义模板文件夹：其中的同名模板替换内置模板。", show_default=False)] = None,

@@ -226,12 +226,15 @@ def validate_case(case: Case) -> Outcome:
         return _verdict_from_lines(case, "validate", lines, folder, seconds, verdict)
 
 
+FORMATS = ("docx", "md", "photos")  # the photo ledger too: hostile titles and captions on its pages
+
+
 def _render(folder: Folder) -> tuple[list[Path], list[str], list[str]]:
     """Render the unit or the district: (files said written, warning lines, failure lines)."""
     if folder.source.is_dir():
         from chuangcheng import render_district
 
-        district = render_district(folder.source, folder.out, jobs=1)
+        district = render_district(folder.source, folder.out, FORMATS, jobs=1)
         written = [Path(p) for s in district.batch.summaries for p in s.outputs] + list(district.rollup)
         warnings = [str(d) for d in district.district_problems]
         warnings += [w for s in district.batch.summaries for w in s.warnings]
@@ -239,12 +242,12 @@ def _render(folder: Folder) -> tuple[list[Path], list[str], list[str]]:
         return written, warnings, failures
     from chuangcheng import render_unit
 
-    result = render_unit(folder.source, folder.out)
+    result = render_unit(folder.source, folder.out, FORMATS)
     return list(result.outputs), [str(d) for d in result.warnings], []
 
 
 def render_case(case: Case) -> Outcome:
-    """render (docx and md) through the public API; every .docx written is checked."""
+    """render (docx, md and the photo ledger) through the public API; every .docx written is checked."""
     from chuangcheng import ChuangchengError
 
     with folder_for(case) as folder:

@@ -415,7 +415,7 @@ def render_folder(
     folders = {root_out, *(target(p) or p.parent for p in files)}  # every folder a report may be written in
 
     def extra(path: Path) -> Extra:  # a unit to check and render: before the workers start
-        if jobs != 1 and "docx" in formats:
+        if jobs != 1 and {"docx", "photos"} & set(formats):
             from ..office import word  # noqa: F401  # imported once here, inherited by forked workers
         return target(path), run
 

@@ -27,9 +27,10 @@ from ..write.report import ActivityStyle, PhotoView, ReportView, build_view
 from ..write.templating import render_template
 from .docx_package import Properties, for_libreoffice
 
-FORMATS = ("docx", "md", "pdf")
+FORMATS = ("docx", "md", "pdf", "photos")
 DEFAULT_FORMATS = ("docx", "md")
 REPORT_TEMPLATE = "report.md.j2"
+PHOTO_LEDGER = "照片台账"  # after the unit's name: the photo ledger's file (官塘社区照片台账.docx)
 
 
 @dataclass
@@ -126,7 +127,7 @@ def render_unit(
     if not copies:  # the Markdown's links go to the photos themselves
         for photo in view.photos:
             photo.src = _link(path.parent / photo.path, folder)
-    _check_photos(loaded, pictures, decode=bool({"docx", "pdf"} & set(formats)))
+    _check_photos(loaded, pictures, decode=bool({"docx", "pdf", "photos"} & set(formats)))
     markdown = render_markdown(loaded.model, template_dir, view)
     name_at = loaded.places.at(("unit", "name"))
     warnings = list(loaded.warnings)
@@ -136,11 +137,33 @@ def render_unit(
     properties = Properties(view.title, view.signer, loaded.model.signed_on)
     files, job = report_files(markdown, folder, stem, formats, layout=layout, pictures=pictures, pdf_stage=pdf_stage,
                               properties=properties)
+    if "photos" in formats:
+        ledger = _photo_ledger(view, layout, pictures, loaded)
+        if isinstance(ledger, Diagnostic):
+            warnings.append(ledger)
+        else:
+            files[folder / f"{stem}{PHOTO_LEDGER}.docx"] = ledger
     staged = stage({**files, **copies}, owner, [next(iter(copies)).parent] if copies else [])
     if not owner:
         staged.commit()
     outputs = list(files) + ([job[1]] if job else [])  # PDF: with the folder's
     return RenderResult(path, loaded.model, view, outputs, warnings, job, staged if owner else None, name_at.pos)
+
+
+def _photo_ledger(view: ReportView, layout: Layout | None, pictures: Pictures,
+                  loaded: Loaded[Report]) -> bytes | Diagnostic:
+    """The unit's 照片台账 as a Word file, or the warning that it has no photos to file."""
+    from ..write.photo_ledger import photo_ledger_view
+
+    ledger = photo_ledger_view(view)
+    if ledger is None:
+        at = loaded.places.at(("unit", "name"))
+        return Diagnostic.at(loaded.places.file, at.pos, "照片台账", "没有一项活动附了照片，未生成照片台账"
+                             "（在活动的“照片”里写上照片文件，如 照片/0305-1.jpg）", Severity.INFO)
+    from .photo_ledger import build_photo_ledger
+
+    properties = Properties(ledger.title, ledger.compiler, loaded.model.signed_on)
+    return build_photo_ledger(ledger, layout or Layout(), pictures, properties)
 
 
 def layout_for(district: Loaded[District] | None, reference: Path | None = None, script: str = "hans",

@@ -30,6 +30,8 @@ import io
 import itertools
 import re
 import zipfile
+from collections.abc import Sequence
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -75,7 +77,7 @@ _PARSER = MarkdownIt("zero", {"html": True}).enable(
 
 
 def _inline_outside_tables(state: StateCore) -> None:
-    """markdown-it's core ``inline`` rule, less the table cells: :meth:`_Builder.table` takes
+    """markdown-it's core ``inline`` rule, less the table cells: :meth:`Builder.table` takes
     a cell's source text, and parsing 附件1's cells was a tenth of building a unit's Word file."""
     in_table = False
     for token in state.tokens:
@@ -146,13 +148,13 @@ def signoff_indents(signer: str, date: str, chars: float = 2) -> tuple[float, fl
     return chars + wd + chars - ws, chars
 
 
-def _run(text: str, bold: bool = False, italic: bool = False) -> str:
+def text_run(text: str, bold: bool = False, italic: bool = False) -> str:
     props = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
     return f'<w:r>{rpr}<w:t xml:space="preserve">{xml_text(text)}</w:t></w:r>'
 
 
-_BREAK = "<w:r><w:br/></w:r>"
+LINE_BREAK = "<w:r><w:br/></w:r>"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 _ALIGNS = {"text-align:center": "center", "text-align:right": "right", "text-align:left": "left"}
@@ -180,7 +182,7 @@ def landscape(section: str) -> str:
     return section[:match.start()] + turned + section[match.end():]
 
 
-class _Builder:
+class Builder:
     """Writes the body's XML straight from the Markdown tokens, over the layout's fixed parts
     (python-docx's object API costs tens of milliseconds a page; strings almost nothing)."""
 
@@ -199,6 +201,7 @@ class _Builder:
         self.ends: dict[int, str] = {}  # token index → "signoff" or "note": see :func:`_ends`
         self.caption_next = False  # the next paragraph is a picture's caption
         self.landscape_at: int | None = None  # where a landscape section starts (``<!-- 横向 -->``)
+        self.section = self.package.section  # the last section's properties
 
     def paragraph(self, style: str, runs: str = "", extra: str = "") -> None:
         ppr = f'<w:pStyle w:val="{xml_attr(self.package.style(style))}"/>'
@@ -213,13 +216,13 @@ class _Builder:
         for child in token.children or []:
             kind = child.type
             if kind in {"text", "code_inline"} and child.content:
-                runs.append(_run(child.content, bold, italic))
+                runs.append(text_run(child.content, bold, italic))
             elif kind in {"strong_open", "strong_close"}:
                 bold = kind == "strong_open"
             elif kind in {"em_open", "em_close"}:
                 italic = kind == "em_open"
             elif kind == "hardbreak" or (kind == "html_inline" and child.content.startswith("<br")):
-                runs.append(_BREAK)
+                runs.append(LINE_BREAK)
         return "".join(runs)
 
     def build(self, markdown: str) -> bytes:
@@ -269,7 +272,7 @@ class _Builder:
 
     def save(self) -> bytes:
         package = self.package
-        section, body = package.section, self.out
+        section, body = self.section, self.out
         if self.landscape_at is not None:  # the portrait part ends with its section, the rest is landscape
             at = self.landscape_at
             body = [*body[:at], f"<w:p><w:pPr>{section}</w:pPr></w:p>", *body[at:]]
@@ -295,15 +298,18 @@ class _Builder:
             picture = self.pictures.get(src)
         except PhotoError as exc:
             raise OutputError(f"{self.pictures.base / src}: 照片: {exc}") from None
+        line_mm = self.layout.line_spacing * 25.4 / 72
+        self.drawing(picture, (self.package.text_mm[1] - 2 * line_mm) / 2 - 3)
+
+    def drawing(self, picture: Picture, max_height_mm: float, extra: str = "") -> None:
+        """``picture`` in a paragraph of its own (``extra``: more of its properties), as wide as
+        the text block allows and no taller than ``max_height_mm``."""
         name = self.media.setdefault(picture, f"media/image{len(self.media) + 1}.{picture.ext}")
         number = int(name[11:].split(".")[0])  # media/image{number}.{ext}
-        width_mm, height_mm = self.package.text_mm
-        line_mm = self.layout.line_spacing * 25.4 / 72
-        max_h = (height_mm - 2 * line_mm) / 2 - 3
-        w = width_mm
+        w = self.package.text_mm[0]
         h = w * picture.height / picture.width
-        if h > max_h:
-            w, h = max_h * picture.width / picture.height, max_h
+        if h > max_height_mm:
+            w, h = max_height_mm * picture.width / picture.height, max_height_mm
         cx, cy = round(w * _EMU_PER_MM), round(h * _EMU_PER_MM)
         shape = len(self.out) + 1
         drawing = (
@@ -316,7 +322,7 @@ class _Builder:
             f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
             '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
             "</wp:inline></w:drawing></w:r>")
-        self.paragraph(PICTURE, drawing)
+        self.paragraph(PICTURE, drawing, extra)
 
     def heading(self, level: int, inline: Token) -> None:
         attachment, self.attachment_title_next = self.attachment_title_next, False
@@ -328,7 +334,7 @@ class _Builder:
                 self.properties = dataclasses.replace(self.properties, title=text)
             if attachment:
                 self.paragraph(BODY)  # the label on line 1, the title on line 3 (GB/T 9704 §8)
-            self.paragraph(TITLE, _BREAK.join(_run(line) for line in title_lines(text, self.layout)))
+            self.paragraph(TITLE, LINE_BREAK.join(text_run(line) for line in title_lines(text, self.layout)))
             if self.titles == 1 or attachment:
                 self.paragraph(BODY)  # one blank line between title and body
         else:
@@ -351,9 +357,9 @@ class _Builder:
             or (len(children) == 1 and _LABEL.fullmatch(children[0].content.strip()) is not None))
         self.label_next, self.attachment_title_next = False, label
         if label:
-            self.paragraph(LABEL, _run("".join(c.content for c in children).strip()))
+            self.paragraph(LABEL, text_run("".join(c.content for c in children).strip()))
             return
-        self.paragraph(BODY, (_run(prefix) if prefix else "") + self.inline(inline))
+        self.paragraph(BODY, (text_run(prefix) if prefix else "") + self.inline(inline))
 
     def html(self, content: str) -> None:
         self.caption_next = False
@@ -374,7 +380,7 @@ class _Builder:
         indents = signoff_indents(lines[-2], lines[-1]) if len(lines) >= 2 else (2.0, 2.0)
         for n, line in enumerate(lines):
             right = twips(indents[0 if n < len(lines) - 1 else 1] * self.layout.body_size)
-            self.paragraph(SIGNOFF, _run(line), f'<w:ind w:right="{right}"/>')
+            self.paragraph(SIGNOFF, text_run(line), f'<w:ind w:right="{right}"/>')
 
     def note(self, lines: list[str]) -> None:
         """附件说明 (GB/T 9704 §7.3.3), one blank line below the body: 附件 2 characters from the
@@ -389,16 +395,19 @@ class _Builder:
             hanging = left - 2 if n == 0 else left - 2 - head
             ind = (f'<w:ind w:leftChars="{round(left * 100)}" w:left="{twips(left * self.layout.body_size)}" '
                    f'w:hangingChars="{round(hanging * 100)}" w:hanging="{twips(hanging * self.layout.body_size)}"/>')
-            self.paragraph(BODY, _run(line), ind)
+            self.paragraph(BODY, text_run(line), ind)
 
-    def table(self, rows: list[list[tuple[str, str]]]) -> None:
-        """A table from its rows of (text, alignment style); the first row is the header."""
+    def table(self, rows: Sequence[Sequence[Cell | tuple[str, str]]], *, header: bool = True,
+              widths: Sequence[float] | None = None) -> None:
+        """A table of ``rows`` of cells (or (text, alignment style) pairs); the first row is its
+        header, repeated on each page, unless ``header`` is False. Columns are as wide as their
+        values (a long header may wrap onto two lines), or in the proportions of ``widths``."""
         if not rows:
             return
         cols = len(rows[0])
-        # Columns as wide as their values; a long header may wrap onto two lines.
-        widths = [max([min(text_width(rows[0][c][0]), 4.0), *(text_width(r[c][0]) for r in rows[1:] if c < len(r))])
-                  + 1.5 for c in range(cols)]
+        if widths is None:
+            widths = [max([min(text_width(rows[0][c][0]), 4.0),
+                           *(text_width(r[c][0]) for r in rows[1:] if c < len(r))]) + 1.5 for c in range(cols)]
         total = self.package.text_mm[0] / 25.4 * 1440  # twips
         if self.landscape_at is not None:  # on its side, the text is as much wider as the page is taller
             page = _page_twips(self.package.section)
@@ -409,16 +418,37 @@ class _Builder:
                '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>',
                *(f'<w:gridCol w:w="{w}"/>' for w in twips), "</w:tblGrid>"]
         for r, row in enumerate(rows):
-            xml.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if r == 0 else "") + "</w:trPr>")
-            for c, (text, style) in enumerate(row[:cols]):
-                align = f'<w:jc w:val="{_ALIGNS[style]}"/>' if r and style in _ALIGNS else ""
-                head = xml_attr(self.package.style(TABLE_HEAD if r == 0 else TABLE))
-                xml.append(f'<w:tc><w:tcPr><w:tcW w:w="{twips[c]}" w:type="dxa"/><w:vAlign w:val="center"/>'
-                           f'</w:tcPr><w:p><w:pPr><w:pStyle w:val="{head}"/>{align}</w:pPr>{_run(text)}</w:p></w:tc>')
+            first = header and r == 0
+            xml.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if first else "") + "</w:trPr>")
+            c = 0
+            for given in row:
+                if c >= cols:
+                    break
+                cell = given if isinstance(given, Cell) else Cell(*given)
+                span = min(max(cell.span, 1), cols - c)
+                align = f'<w:jc w:val="{_ALIGNS[cell.align]}"/>' if not first and cell.align in _ALIGNS else ""
+                head = xml_attr(self.package.style(TABLE_HEAD if first or cell.head else TABLE))
+                merged = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+                xml.append(f'<w:tc><w:tcPr><w:tcW w:w="{sum(twips[c:c + span])}" w:type="dxa"/>{merged}'
+                           f'<w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="{head}"/>{align}</w:pPr>'
+                           f'{cell.runs or text_run(cell.text)}</w:p></w:tc>')
+                c += span
             xml.append("</w:tr>")
         xml.append("</w:tbl>")
         self.out.append("".join(xml))
         self.label_next = False
+
+
+class Cell(NamedTuple):
+    """A table cell: its text, its alignment (``text-align:left``…), its runs when they are not
+    plain text (a field), whether it is set in the header's face (a row's label), and how many
+    columns it spans."""
+
+    text: str
+    align: str = ""
+    runs: str = ""
+    head: bool = False
+    span: int = 1
 
 
 def _table_rows(tokens: list[Token]) -> list[list[tuple[str, str]]]:
@@ -486,4 +516,4 @@ def build_docx(markdown: str, layout: Layout | None = None, pictures: Pictures |
     """Build the Word file (as bytes) of a report written in the templates' Markdown; its
     images (``![说明](照片/0305.jpg)``) come from ``pictures``; its document properties from
     ``properties`` (the title, when not given, from the first ``#``)."""
-    return _Builder(layout or Layout(), pictures, properties).build(markdown)
+    return Builder(layout or Layout(), pictures, properties).build(markdown)

@@ -237,7 +237,7 @@ def _volunteers_led(act: Activity, doing: str, desc: str) -> str:
     title that already leads with 组织, a count the description gives, 人次)."""
     count = act.volunteers
     if (count is None or count.unit not in {"人", "名"} or not single_day(act) or act.times > 1 or act.organiser
-            or doing.startswith((*_LEADING, "分别")) or not leading_verb(doing) or _said_in(str(count), desc)):
+            or doing.startswith((*_LEADING, "分别")) or not leading_verb(doing) or said_in(str(count), desc)):
         return ""
     return str(count).removesuffix(count.unit) + "名"
 
@@ -249,11 +249,11 @@ def _people(act: Activity, voice: Voice, desc: str, volunteers: bool = True) -> 
     many = act.times > 1 or not single_day(act)
     if act.volunteers and volunteers:
         count = str(people_times(act.volunteers) if many else one_event(act.volunteers))
-        if not _said_in(count, desc):
+        if not said_in(count, desc):
             out.append(f"{voice.volunteers}{count}")
     if act.participants:
         count = str(people_times(act.participants) if many else one_event(act.participants))
-        if not _said_in(count, desc):
+        if not said_in(count, desc):
             who = people_noun(act, voice)
             served = act.volunteers and any(w in act.title for w in words().data["served_by_volunteers"])
             if who == "参会人员" and count.endswith("人") and not many:  # 86人参加会议, 参会人员62人 in turn
@@ -357,7 +357,7 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
         desc = desc.removeprefix(actor).lstrip("，")
     title, desc = _partner_in(title, desc)
     pairs = [(tidy(item), str(amount)) for item, amount in act.quantities.items()
-             if not _said_in(str(amount), desc)]
+             if not said_in(str(amount), desc)]
     desc, pairs = _figures_into(desc, pairs)
     doing = action(title)
     doing, pairs = _merge_echo(title, doing, pairs)
@@ -530,7 +530,7 @@ def _figures_into(desc: str, pairs: list[tuple[str, str]]) -> tuple[str, list[tu
     return desc, kept
 
 
-def _said_in(figure: str, text: str) -> bool:
+def said_in(figure: str, text: str) -> bool:
     """True when the number of ``figure`` is already written in ``text`` (从……的52名干部职工)."""
     digits = _LEADING_NUMBER.match(figure)
     if not (digits and text):
