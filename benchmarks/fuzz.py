@@ -1,6 +1,7 @@
-"""Fuzz, long mode: mutated and generated unit files through validate, render and the CLI.
+"""Fuzz, long mode: mutated and generated unit files and mutated Excel ledgers through validate, render
+and the CLI.
 
-    python benchmarks/fuzz.py --mutated 20000 --generated 5000 --render 5000 [--seed N] [--jobs 2]
+    python benchmarks/fuzz.py --mutated 20000 --generated 5000 --ledgers 2000 --render 5000 [--seed N] [--jobs 2]
                               [--cli-every 100] [--out findings/]
     python benchmarks/fuzz.py --replay findings/internal-error/m0-42.validate.yaml
     python benchmarks/fuzz.py --minimize --out findings/   # one cut-down reproducer per group
@@ -28,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mutated", type=int, default=20000)
     parser.add_argument("--generated", type=int, default=5000)
+    parser.add_argument("--ledgers", type=int, default=2000, help="mutated Excel ledgers (examples/台账/)")
     parser.add_argument("--render", type=int, default=5000, help="how many of the inputs are also rendered")
     parser.add_argument("--cli-every", type=int, default=100, help="every N-th input also through the CLI; 0: never")
     parser.add_argument("--seed", type=int, default=0)
@@ -48,10 +50,10 @@ def main(argv: list[str] | None = None) -> int:
             for outcome in replay(path):
                 print(f"{path}: {outcome.mode}: {outcome.verdict}: {outcome.detail}")
         return 0
-    plan = Plan(args.seed, args.mutated, args.generated, args.render, args.cli_every, args.jobs)
+    plan = Plan(args.seed, args.mutated, args.generated, args.render, args.cli_every, args.jobs, args.ledgers)
     start = time.perf_counter()
     tally = Tally()
-    total = plan.mutated + plan.generated
+    total = plan.mutated + plan.generated + plan.ledgers
     for done, (case, outcomes) in enumerate(run(tasks(plan), plan.jobs), 1):
         tally.add(case, outcomes)
         if done % 1000 == 0:

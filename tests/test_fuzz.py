@@ -5,7 +5,8 @@ validate and render (and a few through the real CLI), every outcome classified b
 Nothing a user feeds the tool may end in an internal error, a message without ``path:line:col``
 or in English, a run over the harness's time bound, a file written for a failed unit or an
 invalid .docx. The long mode (``python benchmarks/fuzz.py``, or ``pytest -m fuzz`` with
-FUZZ_MUTATED / FUZZ_GENERATED / FUZZ_RENDER / FUZZ_JOBS / FUZZ_SEED) is not part of the default run.
+FUZZ_MUTATED / FUZZ_GENERATED / FUZZ_LEDGERS / FUZZ_RENDER / FUZZ_JOBS / FUZZ_SEED) is not part of the
+default run.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ MUTANTS = 1000  # through validate
 RENDERED = 150  # of those, also rendered
 GENERATED = 120  # hypothesis examples, each through validate and render
 CLI_MUTANTS = 2  # through `chuangcheng validate` and `chuangcheng render`
+LEDGERS = 150  # mutated Excel ledgers through validate
+LEDGERS_RENDERED = 30  # of those, also rendered
 
 
 def _report(tally: Tally, folder: Path) -> str:
@@ -40,6 +43,16 @@ def test_mutated_examples_through_validate_and_render(tmp_path: Path) -> None:
     for task in tasks(Plan(seed=0, mutated=MUTANTS, render=RENDERED)):
         tally.add(task[0], run_task(task))
     assert tally.counts["render", "ok"] + tally.counts["render", "warnings"] > 0  # the writers were reached
+    if tally.failures:
+        pytest.fail(_report(tally, tmp_path / "findings"), pytrace=False)
+
+
+def test_mutated_ledgers_through_validate_and_render(tmp_path: Path) -> None:
+    tally = Tally()
+    for task in tasks(Plan(seed=0, ledgers=LEDGERS, render=LEDGERS_RENDERED)):
+        tally.add(task[0], run_task(task))
+    assert tally.counts["validate", "rejected"] > 0 and tally.counts["render", "ok"] + tally.counts[
+        "render", "warnings"] > 0  # the checks and the writers were reached
     if tally.failures:
         pytest.fail(_report(tally, tmp_path / "findings"), pytrace=False)
 
@@ -79,7 +92,8 @@ def test_long_mode(tmp_path: Path) -> None:
     env = os.environ.get
     plan = Plan(seed=int(env("FUZZ_SEED", "0")), mutated=int(env("FUZZ_MUTATED", "2000")),
                 generated=int(env("FUZZ_GENERATED", "500")), render=int(env("FUZZ_RENDER", "500")),
-                cli_every=int(env("FUZZ_CLI_EVERY", "100")), jobs=int(env("FUZZ_JOBS", "2")))
+                cli_every=int(env("FUZZ_CLI_EVERY", "100")), jobs=int(env("FUZZ_JOBS", "2")),
+                ledgers=int(env("FUZZ_LEDGERS", "300")))
     tally = Tally()
     for case, outcomes in run(tasks(plan), plan.jobs):
         tally.add(case, outcomes)

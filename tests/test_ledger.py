@@ -232,3 +232,50 @@ def test_an_honours_sheet_without_its_header_is_an_error_not_dropped(tmp_path: P
         load_unit(path)
     (only,) = caught.value.diagnostics
     assert (str(only.pos), only.code) == ("荣誉!A1", "CC104") and "“名称”“授予”" in only.message
+
+
+def _rezipped(source: Path, target: Path, edit: dict[str, tuple[bytes, bytes]]) -> Path:
+    """``source`` with ``old`` replaced by ``new`` in the named parts, as a damaged save would leave it."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename in edit:
+                assert edit[item.filename][0] in data
+                data = data.replace(*edit[item.filename], 1)
+            new.writestr(item, data)
+    return target
+
+
+def test_a_date_cell_past_the_year_9999_is_reported_at_its_cell_not_a_crash(tmp_path: Path,
+                                                                             capfd: pytest.CaptureFixture[str]) -> None:
+    """The reader panics on such a cell (in Rust, past ``except Exception``); the ledger's own
+    message names the cell, and the panic's English never reaches the screen."""
+    source = EXAMPLES.parent / "台账" / "桃源村.xlsx"
+    path = _rezipped(source, tmp_path / "桃源村.xlsx",  # A2 has a date format
+                     {"xl/worksheets/sheet3.xml": (b'<c r="A2" s="4"><v>46037</v>', b'<c r="A2" s="4"><v>-1e308</v>')})
+    capfd.readouterr()
+    with pytest.raises(InputError) as caught:
+        load_unit(path)
+    (only,) = caught.value.diagnostics
+    assert str(only.pos) == "宣传发动!A2" and only.code == "CC105" and "-1e308 却不是日期" in only.message
+    assert capfd.readouterr().err == ""
+    result = CliRunner().invoke(app, ["validate", str(path), "--format", "json"])
+    assert result.exit_code == 1 and json.loads(result.stdout)["files"][0]["unit"] == "桃源村"
+
+
+def test_a_cell_past_the_last_column_is_refused_like_a_far_one(tmp_path: Path) -> None:
+    source = EXAMPLES.parent / "台账" / "桃源村.xlsx"
+    path = _rezipped(source, tmp_path / "桃源村.xlsx", {"xl/worksheets/sheet3.xml": (b' r="A2"', b' r="AAAA900"')})
+    with pytest.raises(InputError) as caught:
+        load_unit(path)
+    assert [d.code for d in caught.value.diagnostics] == ["CC110"]
+    assert "AAAA900" in caught.value.diagnostics[0].message
+
+
+def test_a_damaged_sheet_name_is_shown_on_one_line(tmp_path: Path) -> None:
+    source = EXAMPLES.parent / "台账" / "桃源村.xlsx"
+    path = _rezipped(source, tmp_path / "桃源村.xlsx",
+                     {"xl/workbook.xml": ('name="组织领导"'.encode(), 'name="草稿&#10;http://x!"'.encode())})
+    warnings = load_unit(path).warnings
+    (unknown,) = [d for d in warnings if "不认识的表" in d.message]
+    assert str(unknown.pos) == "草稿 http：//x！!A1" and "\n" not in str(unknown)

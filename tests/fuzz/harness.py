@@ -59,7 +59,9 @@ _ENGLISH = re.compile(
     r"\bmapping\b|\bscalar\b|\bdocument\b|\bsequence\b|\bunexpected\b|\bno such\b"
 )
 _QUOTED = re.compile(r"“[^”]*”|‘[^’]*’|「[^」]*」|『[^』]*』|《[^》]*》")
-_POSITION = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<rest>.+)$", re.S)
+# path:line:col, or for a ledger path:sheet!cell (Excel allows neither : nor ! in a sheet's name)
+_POSITION = re.compile(r"^(?P<path>.+?):(?:(?P<line>\d+):(?P<col>\d+)|(?P<sheet>[^:!\n]+)!(?P<col_name>[A-Z]{1,3})"
+                       r"(?P<row>\d+)): (?P<rest>.+)$", re.S)
 
 
 class FuzzTimeout(BaseException):
@@ -157,7 +159,8 @@ def check_lines(lines: list[str], root: Path) -> tuple[str, str] | None:
     for line in lines:
         m = _POSITION.match(line)
         path = m and Path(m["path"])
-        if not m or int(m["line"]) < 1 or int(m["col"]) < 1 or not (
+        numbers = (m["line"], m["col"]) if m and m["line"] else (m["row"], "1") if m else ("0", "0")
+        if not m or min(int(n) for n in numbers) < 1 or not (
                 path and (path.is_file() or (root / "in" / m["path"]).is_file())):
             return NO_POSITION, line
         said = m["rest"].split(": ", 1)[-1]

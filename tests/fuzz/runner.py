@@ -39,6 +39,7 @@ class Plan:
     render: int = 0  # of all inputs, this many also rendered (spread evenly)
     cli_every: int = 0  # every N-th input also through the real CLI (0: never)
     jobs: int = 1
+    ledgers: int = 0  # mutated Excel ledgers (tests/fuzz/ledgers.py), also through validate and render
 
 
 def generated_files(seed: int, count: int) -> list[bytes]:
@@ -73,21 +74,32 @@ def _modes(n: int, total: int, plan: Plan) -> tuple[str, ...]:
 
 
 def tasks(plan: Plan) -> Iterator[Task]:
-    """Mutants and generated files interleaved (so a partial run samples both), each with its modes."""
-    total = plan.mutated + plan.generated
+    """Mutants, generated files and mutated ledgers interleaved (so a partial run samples each
+    kind), each with its modes."""
+    from .ledgers import ledger_mutant
+
+    wanted = {"m": plan.mutated, "g": plan.generated, "l": plan.ledgers}
+    total = sum(wanted.values())
     generated = generated_files(plan.seed, plan.generated)
-    m = g = 0
+    done = dict.fromkeys(wanted, 0)
     for n in range(total):
-        take_generated = g < len(generated) and (m >= plan.mutated or g * plan.mutated <= m * plan.generated)
-        if take_generated:
-            case = Case(f"g{plan.seed}-{g}", f"generated: seed {plan.seed}, example {g}", generated[g])
-            g += 1
+        kind = min((k for k in wanted if done[k] < wanted[k] and (k != "g" or done[k] < len(generated))),
+                   key=lambda k: (done[k] / wanted[k], k), default=None)
+        if kind is None:
+            return
+        i = done[kind]
+        done[kind] += 1
+        if kind == "g":
+            case = Case(f"g{plan.seed}-{i}", f"generated: seed {plan.seed}, example {i}", generated[i])
+        elif kind == "l":
+            mu = ledger_mutant(plan.seed, i)
+            case = Case(f"l{plan.seed}-{i}", f"ledger: seed {plan.seed}, index {i}, {mu.base.name} "
+                        f"{'+'.join(mu.operations)}", mu.data, False, mu.base.name)
         else:
-            mu = mutant(plan.seed, m)
-            case = Case(f"m{plan.seed}-{m}", f"mutated: seed {plan.seed}, index {m}, {mu.base.name} "
+            mu = mutant(plan.seed, i)
+            case = Case(f"m{plan.seed}-{i}", f"mutated: seed {plan.seed}, index {i}, {mu.base.name} "
                         f"{'+'.join(mu.operations)}", mu.data, mu.is_district,
                         mu.base.name if not mu.is_district else harness.UNIT_NAME)
-            m += 1
         yield case, _modes(n, total, plan)
 
 
@@ -203,6 +215,11 @@ class Tally:
         return len(self.failures)
 
 
+def _suffix(case: Case) -> str:
+    """The extension a saved input gets: a district file, a ledger or a unit file."""
+    return "district.yaml" if case.district else "xlsx" if case.name.endswith(".xlsx") else "yaml"
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^\w.-]+", "_", text)[:60].strip("_") or "x"
 
@@ -219,7 +236,7 @@ def save_findings(tally: Tally, out: Path, header: str = "",
         folder = out / o.verdict
         folder.mkdir(exist_ok=True)
         stem = f"{case.id}.{o.mode}"
-        (folder / f"{stem}.{'district.' if case.district else ''}yaml").write_bytes(case.data)
+        (folder / f"{stem}.{_suffix(case)}").write_bytes(case.data)
         (folder / f"{stem}.json").write_text(json.dumps(
             {**asdict(o), "origin": case.origin, "district": case.district, "file_name": case.name},
             ensure_ascii=False, indent=1), encoding="utf-8")
@@ -233,7 +250,7 @@ def save_findings(tally: Tally, out: Path, header: str = "",
         lines += ["", f"## {verdict}", "", "| group | count | reproducer | modes |", "|---|---|---|---|"]
         for group, items in sorted(groups[verdict].items(), key=lambda kv: -len(kv[1])):
             case, o = min(items, key=lambda co: (len(co[0].data), co[0].id))
-            rel = f"{verdict}/{case.id}.{o.mode}.{'district.' if case.district else ''}yaml"
+            rel = f"{verdict}/{case.id}.{o.mode}.{_suffix(case)}"
             link = f"[{rel}]({rel}) ({len(case.data)} B)"
             small = (minimal or {}).get((verdict, group))
             if small is not None:
@@ -250,8 +267,8 @@ def load_findings(out: Path) -> Tally:
     fields = Outcome.__dataclass_fields__
     for meta_path in sorted(out.glob("*/*.json")):
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        data = meta_path.with_name(f"{meta_path.stem}.{'district.' if meta['district'] else ''}yaml")
-        case = Case(meta["case_id"], meta["origin"], data.read_bytes(), meta["district"], meta["file_name"])
+        case = Case(meta["case_id"], meta["origin"], b"", meta["district"], meta["file_name"])
+        case.data = meta_path.with_name(f"{meta_path.stem}.{_suffix(case)}").read_bytes()
         tally.failures.append((case, Outcome(**{k: meta[k] for k in fields})))
     return tally
 
@@ -313,8 +330,8 @@ def minimize_findings(out: Path, header: str) -> Path:
         groups[o.verdict, o.group or o.verdict].append((case, o))
     minimal: dict[tuple[str, str], Path] = {}
     for n, (key, items) in enumerate(sorted(groups.items())):
-        if key[0] in (harness.TIMEOUT, CRASH):
-            continue
+        if key[0] in (harness.TIMEOUT, CRASH) or items[0][0].name.endswith(".xlsx"):
+            continue  # each trial would cost seconds; a ledger is no text to cut line by line
         case, o = min(items, key=lambda co: (len(co[0].data), co[0].id))
         budget = 60 if o.mode.startswith("cli-") else 1500
         small = minimize(case, o, budget) if _same(case, o, case.data) else case.data
@@ -345,8 +362,9 @@ def summary(tally: Tally, seconds: float) -> str:
 def replay(path: Path, modes: Iterable[str] = ("validate", "render")) -> list[Outcome]:
     """A saved input run again (``benchmarks/fuzz.py --replay FILE``); a district file when its
     name ends in ``.district.yaml`` or its saved ``.json`` says so."""
-    meta_path = path.with_name(re.sub(r"(\.district)?\.yaml$", ".json", path.name))
+    meta_path = path.with_name(re.sub(r"(\.district)?\.(yaml|xlsx)$", ".json", path.name))
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
     district = bool(meta.get("district")) or path.name.endswith(".district.yaml")
-    case = Case(path.stem, str(path), path.read_bytes(), district, meta.get("file_name", harness.UNIT_NAME))
+    default_name = "台账.xlsx" if path.suffix == ".xlsx" else harness.UNIT_NAME
+    case = Case(path.stem, str(path), path.read_bytes(), district, meta.get("file_name", default_name))
     return run_task((case, tuple(modes)))

@@ -12,10 +12,13 @@ read-only mode, and 1 ms to import against 107 ms (``python benchmarks/ledger.py
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import os
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -45,13 +48,24 @@ def layout() -> dict[str, Any]:
     return data
 
 
+_UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def shown_sheet(name: str) -> str:
+    """A sheet's name as messages print it: on one line, without the : and ! that end a place (a
+    damaged file's names may hold anything; Excel's own never hold these)."""
+    return _UNSHOWABLE.sub(" ", name).replace(":", "：").replace("!", "！").strip() or "（无名表）"
+
+
 def name_of(cell: object) -> str:
     """A header or 项目 cell as a name: spaces, line breaks and （必填） marks left out."""
     return _REQUIRED_MARK.sub("", _SPACES.sub("", str(cell))) if cell not in (None, "") else ""
 
 
 def number_text(value: float | int) -> str:
-    """A number as it was typed: ``680`` (not ``680.0``), ``2.5``."""
+    """A number as it was typed: ``680`` (not ``680.0``), ``2.5``; past 15 digits as Excel shows it (``1E+308``)."""
+    if isinstance(value, float) and not 1e-6 <= abs(value) < 1e15 and value != 0:
+        return format(value, "G").replace("INF", "∞").replace("NAN", "非数")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return format(value, "f").rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
@@ -117,7 +131,7 @@ class _Grid:
     """One sheet's cells, merged ranges filled with their first cell's value."""
 
     def __init__(self, sheet: Any) -> None:
-        self.name = str(sheet.name)
+        self.name = shown_sheet(str(sheet.name))
         self.rows: list[list[object]] = [list(r) for r in sheet.to_python(skip_empty_area=False)]
         width = max((len(r) for r in self.rows), default=0)
         for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
@@ -402,7 +416,7 @@ class _Reader:
                 self.value((*at, name), kind, value, grid.pos(r, c), grid.pos(header, c), name)
 
 
-_CELL_REF = re.compile(rb'<(?:c|row)\b[^>]*?\sr="([A-Z]{0,3})(\d+)"')
+_CELL_REF = re.compile(rb'<(?:c|row)\b[^>]*?\sr="([A-Za-z]{0,12})(\d+)"')  # past XFD too: calamine reads it
 _SHEET = re.compile(r'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
 _TARGET = re.compile(r'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|'
                      r'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
@@ -410,7 +424,7 @@ _TARGET = re.compile(r'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"|'
 
 def _column_number(letters: bytes) -> int:
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + ch - 64
     return n
 
@@ -424,15 +438,7 @@ def _extent(path: FsPath, file: str, only: str | None = None) -> None:
 
     try:
         with zipfile.ZipFile(path) as package:
-            names = {}
-            try:
-                rels = package.read("xl/_rels/workbook.xml.rels")[:1_000_000].decode("utf-8", "replace")
-                workbook = package.read("xl/workbook.xml")[:1_000_000].decode("utf-8", "replace")
-                targets = {m[1] or m[4]: (m[2] or m[3]) for m in _TARGET.finditer(rels)}
-                names = {"xl/" + targets[rid].lstrip("/").removeprefix("xl/"): name
-                         for name, rid in _SHEET.findall(workbook) if rid in targets}
-            except KeyError:
-                pass
+            names = _sheet_parts(package)
             declared = sum(info.file_size for info in package.infolist())
             if declared > 2 * MAX_LEDGER_XML_BYTES:  # shared strings and the rest, as calamine reads them whole
                 raise _TooLarge("", "")
@@ -470,6 +476,72 @@ class _TooLarge(Exception):
     pass
 
 
+def _sheet_parts(package: Any) -> dict[str, str]:
+    """Each worksheet part of an open workbook archive (``xl/worksheets/sheet3.xml``) → its sheet's
+    name, as the workbook and its relationships say (empty when they cannot be read)."""
+    try:
+        rels = package.read("xl/_rels/workbook.xml.rels")[:1_000_000].decode("utf-8", "replace")
+        workbook = package.read("xl/workbook.xml")[:1_000_000].decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    targets = {m[1] or m[4]: (m[2] or m[3]) for m in _TARGET.finditer(rels)}
+    return {"xl/" + targets[rid].lstrip("/").removeprefix("xl/"): name
+            for name, rid in _SHEET.findall(workbook) if rid in targets}
+
+
+_NUMBER_CELL = re.compile(rb'<c\b[^>]*?\sr="([A-Za-z]{1,12})(\d+)"[^>]*>(?:<f\b[^>]*(?:/>|>[^<]*</f>))?<v>([^<]*)</v>')
+_LAST_DAY = 2958465  # 9999-12-31 as an Excel day number
+
+
+@contextlib.contextmanager
+def _calamine_quiet() -> Iterator[None]:
+    """While calamine reads: a Rust panic (a date-formatted cell past the year 9999, python-calamine
+    issue 139) prints its English to the process's standard error before it becomes a
+    PanicException; that output goes nowhere, and the panic is told in Chinese by the caller."""
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no standard error at all
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _panicked(exc: BaseException) -> bool:
+    return type(exc).__name__ == "PanicException"  # pyo3's: a BaseException, not importable
+
+
+def _out_of_range(path: FsPath, file: str, sheet: str) -> list[Diagnostic]:
+    """Where calamine gave up on ``sheet``: its numbers no date can be (negative, past 9999-12-31,
+    not finite), each at its cell; the sheet as a whole when none is found."""
+    import zipfile
+
+    found: list[Diagnostic] = []
+    with contextlib.suppress(OSError, zipfile.BadZipFile, KeyError, RuntimeError, ValueError, EOFError):
+        with zipfile.ZipFile(path) as package:
+            part = next((p for p, name in _sheet_parts(package).items() if name == sheet), None)
+            xml = package.read(part)[:MAX_LEDGER_XML_BYTES] if part else b""
+        for letters, row, value in _NUMBER_CELL.findall(xml):
+            try:
+                number = float(value)
+            except ValueError:
+                continue
+            if not 0 <= number <= _LAST_DAY:
+                shown = value.decode("ascii", "replace")[:30]
+                at = Pos(int(row), _column_number(letters), shown_sheet(sheet))
+                found.append(Diagnostic.at(file, at, "单元格", f"单元格设成了日期格式，里面的数 {shown} 却不是日期"
+                                           "（Excel 的日期在 1900—9999 年间）：请改成日期，如 2026-03-05，"
+                                           "或把单元格格式改为“常规”", code="CC105"))
+    why = "表里有无法读取的单元格（多半是日期超出范围）：请在 Excel 或 WPS 里检查日期列后另存"
+    return found[:20] or [Diagnostic.at(file, Pos(1, 1, shown_sheet(sheet)), "文件", why, code="CC101")]
+
+
 def read_ledger(path: FsPath, display: str | None = None) -> Tree:
     """Read a ledger; raise :class:`InputError` with every problem found, each at its cell."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
@@ -481,10 +553,18 @@ def read_ledger(path: FsPath, display: str | None = None) -> Tree:
             why = f"文件有 {size // 1024} KB，超出限制：一个台账最多 {MAX_FILE_BYTES // 1024} KB；照片不要放进表格"
             raise InputError([Diagnostic(file, 1, 1, "文件", why, code="CC110")])
         _extent(path, file)
-        book = CalamineWorkbook.from_path(str(path))
-        sheets = [(m.name, book.get_sheet_by_name(m.name)) for m in book.sheets_metadata
-                  if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet]
-        grids = {name_of(name): _Grid(sheet) for name, sheet in sheets}
+        grids = {}
+        with _calamine_quiet():
+            book = CalamineWorkbook.from_path(str(path))
+            for sheet in book.sheets_metadata:
+                if sheet.visible != SheetVisibleEnum.Visible or sheet.typ != SheetTypeEnum.WorkSheet:
+                    continue
+                try:
+                    grids[name_of(sheet.name)] = _Grid(book.get_sheet_by_name(sheet.name))
+                except BaseException as exc:
+                    if not _panicked(exc):
+                        raise
+                    raise InputError(_out_of_range(path, file, sheet.name)) from None
     except InputError:
         raise
     except OSError as exc:
@@ -501,7 +581,7 @@ def _read(file: str, grids: dict[str, _Grid]) -> Tree:
     shape = layout()
     reader = _Reader(file)
     if shape["unit_sheet"] not in grids:
-        shown = "、".join(grids) or "（没有可见的表）"
+        shown = "、".join(g.name for g in grids.values()) or "（没有可见的表）"
         raise InputError([Diagnostic(file, 1, 1, "文件", f"不是单位台账：没有“{shape['unit_sheet']}”表（这个文件的表："
                                                         f"{shown}）；空白台账可以用 chuangcheng init --xlsx 生成",
                                      code="CC104")])
@@ -534,12 +614,17 @@ def unit_name(path: FsPath) -> tuple[str, Pos] | None:
 
     try:
         _extent(path, str(path), only=layout()["unit_sheet"])
-        book = CalamineWorkbook.from_path(str(path))
-        name = next((n for n in book.sheet_names if name_of(n) == layout()["unit_sheet"]), None)
-        if name is None:
-            return None
-        grid = _Grid(book.get_sheet_by_name(name))
+        with _calamine_quiet():
+            book = CalamineWorkbook.from_path(str(path))
+            name = next((n for n in book.sheet_names if name_of(n) == layout()["unit_sheet"]), None)
+            if name is None:
+                return None
+            grid = _Grid(book.get_sheet_by_name(name))
     except Exception:  # not a workbook at all: nothing to name
+        return None
+    except BaseException as exc:  # a panic in calamine (see _calamine_quiet)
+        if not _panicked(exc):
+            raise
         return None
     for r in range(len(grid.rows)):
         if name_of(grid.cell(r, 0)) == "名称" and text_of(grid.cell(r, 1)):
