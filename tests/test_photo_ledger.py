@@ -193,3 +193,41 @@ def test_guantang_ledger_pages_as_libreoffice_lays_them_out(tmp_path: Path) -> N
     for page, title, number in ((pages[2], "学雷锋主题宣传活动", "1"), (pages[3], "春季全民大扫除行动", "2")):
         assert title in page and "活动内容" in page and "3000 余份。" in pages[2]
         assert re.search(rf"—\s*{number}\s*—$", page)
+
+
+def test_captions_say_each_thing_once_in_its_row(tmp_path: Path) -> None:
+    """The organiser in its own row, a meeting's people by its name, 次数 in the content, 人 where
+    the description counts people as 名, the report's sentence where there is no description."""
+    from chuangcheng.load.loader import load_unit
+    from chuangcheng.write.photo_ledger import photo_ledger_view
+    from chuangcheng.write.report import build_view
+
+    path = _unit(tmp_path, """组织领导:
+  - 日期: 2月24日
+    名称: 召开党员和村民代表大会
+    参与: 96人
+    照片: a.jpg
+  - 日期: 3月
+    名称: 开展环境卫生集中整治
+    组织: 局机关及下属各企业
+    参与: 52人
+    说明: 从局机关到各企业的52名干部职工全力以赴进行卫生大扫除。
+    照片: a.jpg
+  - 名称: 收购夏粮
+    次数: 3
+    数量:
+      夏粮: 148万斤
+    照片: a.jpg
+  - 名称: 每周文明劝导
+    次数: 26
+    说明: 志愿者在路口劝导行人遵守交通信号。
+    照片: a.jpg
+""")
+    entries = photo_ledger_view(build_view(load_unit(path).model)).entries  # type: ignore[union-attr]
+    rows = {entry.title: dict(entry.rows) for entry in entries}
+    assert list(rows) == ["收购夏粮", "每周文明劝导", "召开党员和村民代表大会", "开展环境卫生集中整治"]  # report order
+    assert rows["召开党员和村民代表大会"]["参与人员"] == "党员和村民代表96人"
+    assert rows["开展环境卫生集中整治"]["组织者"] == "局机关及下属各企业"
+    assert rows["开展环境卫生集中整治"]["参与人员"] == "居民52人"  # a month, but the description says 52名: not 人次
+    assert rows["收购夏粮"] == {"时间": "2026年上半年", "活动内容": "分3次收购夏粮148万斤。"}
+    assert rows["每周文明劝导"]["活动内容"] == "志愿者在路口劝导行人遵守交通信号。共开展每周文明劝导26次。"

@@ -5,17 +5,21 @@ activity's own fields. :mod:`chuangcheng.office.photo_ledger` sets it in Word.""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..load.amounts import Amount
 from ..load.dates import when_range
 from ..load.models import Activity
 from ..read.images import posix
-from .prose import Voice, action, item_list, one_event, people_noun, people_times, said_in, single_day
+from .prose import Voice, action, activity_text, item_list, one_event, people_noun, people_times, said_in, single_day
 from .report import ReportView
 from .typography import clause, sentence, tidy
+from .words import words
 
-CAPTIONS = ("时间", "地点", "参与人员", "活动内容")  # the rows of each page's caption, in this order
+# The rows of each page's caption, in this order (组织者 only when the activity names one).
+CAPTIONS = ("时间", "地点", "组织者", "参与人员", "活动内容")
 
 
 @dataclass(frozen=True)
@@ -72,37 +76,49 @@ def photo_ledger_view(view: ReportView) -> PhotoLedgerView | None:
 
 def _entry(section: str, act: Activity, voice: Voice, period: str) -> LedgerEntry:
     when = when_range(act.date, act.end_date, with_year=True) if act.date else period
-    if act.times > 1:
-        when += f"（共{act.times}次）"
-    rows = ((CAPTIONS[0], when), (CAPTIONS[1], clause(act.place or "")), (CAPTIONS[2], _people(act, voice)),
-            (CAPTIONS[3], _content(act)))
+    content = _content(act, voice)
+    texts = (when, clause(act.place or ""), clause(act.organiser or ""), _people(act, voice, content), content)
     short = when_range(act.date, act.end_date, with_year=False) if act.date else period
-    return LedgerEntry(section, clause(act.title), short, tuple((k, v) for k, v in rows if v),
-                       tuple(posix(p) for p in act.photos))
+    rows = tuple((label, text) for label, text in zip(CAPTIONS, texts, strict=True) if text)
+    return LedgerEntry(section, clause(act.title), short, rows, tuple(posix(p) for p in act.photos))
 
 
-def _people(act: Activity, voice: Voice) -> str:
-    """``街道团工委组织，志愿者45人，群众1500余人``: the organiser, the volunteers and the people
-    reached, as the activity gives them (people at one event counted in 人, over several in 人次)."""
+_MEETING = re.compile(r"召开(.+?)(?:大会|会议)")
+
+
+def _people(act: Activity, voice: Voice, content: str) -> str:
+    """``志愿者45人，群众1500余人``: the volunteers and the people reached, as the activity gives
+    them: at one event in 人, over several in 人次 (unless the content counts them as 名 or 人);
+    a meeting's people as its name calls them, else by their count alone (not 参会人员96人 under
+    参与人员)."""
     many = act.times > 1 or not single_day(act)
-    count = people_times if many else one_event
-    parts = [f"{clause(act.organiser)}组织"] if act.organiser else []
-    if act.volunteers:
-        parts.append(f"志愿者{count(act.volunteers)}")
+
+    def count(amount: Amount) -> str:
+        number = str(amount).removesuffix(amount.unit)
+        heads = re.search(re.escape(number) + r"(?:名|人(?!次))", content) is not None
+        return str(people_times(amount) if many and not heads else one_event(amount))
+
+    parts = [f"志愿者{count(act.volunteers)}"] if act.volunteers else []
     if act.participants:
-        parts.append(f"{people_noun(act, voice)}{count(act.participants)}")
+        noun = people_noun(act, voice)
+        if noun.startswith("参"):  # 参会人员: who met, when the meeting's name says (召开党员和村民代表大会)
+            met = _MEETING.fullmatch(clause(act.title))
+            noun = met[1] if met and met[1].endswith(tuple(words().data["meeting_people"])) else ""
+        parts.append(noun + count(act.participants))
     elif act.audience:
         parts.append(clause(act.audience))
     return "，".join(parts)
 
 
-def _content(act: Activity) -> str:
-    """What was done: the description, then the figures it does not already give; without a
-    description, the activity's action with its figures (开展……活动，悬挂横幅10条).
-    One cell holds it, so a description's own line breaks become sentence breaks."""
+def _content(act: Activity, voice: Voice) -> str:
+    """What was done, without what the other rows say (the day, the place, the organiser, the
+    people): the description, then the figures it does not give and how often (共开展……26次);
+    without a description, the report's own sentence for it (收购夏粮148万斤, not 收购夏粮，夏粮148万斤)."""
     desc = "".join(sentence(line) for line in (act.description or "").splitlines() if line.strip())
+    if not desc:
+        bare = act.model_copy(update={"date": None, "end_date": None, "place": None, "organiser": None,
+                                      "participants": None, "volunteers": None})
+        return activity_text(bare, voice, subject=False, with_year=True)
     pairs = [(tidy(item), str(amount)) for item, amount in act.quantities.items() if not said_in(str(amount), desc)]
-    figures = item_list(pairs)
-    if desc:
-        return desc + sentence(figures) if figures else desc
-    return sentence("，".join(p for p in (action(clause(act.title)), figures) if p))
+    often = f"共{action(clause(act.title))}{act.times}次" if act.times > 1 and f"{act.times}次" not in desc else ""
+    return desc + sentence("，".join(p for p in (often, item_list(pairs)) if p))

@@ -351,7 +351,8 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
             place, actor = place.removeprefix(own), voice.self
     desc = tidy(act.description or "")
     repeated = next((k for k in (4, 3, 2) if len(desc) > k and title.endswith(desc[:k])), 0)
-    if repeated and desc[repeated] not in "，、。":  # 召开村道德评议会，评议会对…… → ……，对……
+    if repeated and desc[repeated] not in "，、。" and desc[repeated] not in words().data["echo_noun_heads"]:
+        # 召开村道德评议会，评议会对…… → ……，对……; not 开展专项检查，检查组…… → ……，组……
         desc = desc[repeated:]
     if actor and desc.startswith(actor):
         desc = desc.removeprefix(actor).lstrip("，")
@@ -360,7 +361,9 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
              if not said_in(str(amount), desc)]
     desc, pairs = _figures_into(desc, pairs)
     doing = action(title)
+    figures_before = len(pairs)
     doing, pairs = _merge_echo(title, doing, pairs)
+    merged = len(pairs) < figures_before  # a figure now ends the action: 收购夏粮148万斤
     doing = _object_echo(doing, place)
     if doing.startswith(("评选出", "评出", "选出")):  # a selection's result: not 在阶梯教室评选出……
         place = ""
@@ -368,7 +371,8 @@ def activity_text(act: Activity, voice: Voice, *, subject: bool, with_year: bool
         doing = "分别" + _join_actions([doing, *doings])
     said = [f"{act.times}{unit}" for unit in "次场期"]  # not 进行教育培训6次，共召开培训会6次
     if act.times > 1 and not any(amount in said for _, amount in pairs) and not any(s in desc for s in said):
-        doing += f"{act.times}次"
+        # 分3次收购夏粮148万斤, not 收购夏粮148万斤3次
+        doing = f"分{act.times}次{doing}" if merged and not doings else f"{doing}{act.times}次"
     led = _volunteers_led(act, doing, desc)
     if led:  # 组织45名志愿者在民主东路开展……, not a tail 出动志愿者45人
         doing = f"组织{led}志愿者{doing}"
