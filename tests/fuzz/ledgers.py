@@ -66,24 +66,25 @@ def cell_value(rng: random.Random, parts: Parts) -> None:
     parts[name] = data[:match.start(3)] + value + data[match.end(3):]
 
 
-def cell_type(rng: random.Random, parts: Parts) -> None:
-    """A cell's type changed or dropped (a shared string read as a number, an error, a date)."""
+def _replace_one(rng: random.Random, parts: Parts, pattern: re.Pattern[bytes], options: tuple[bytes, ...]) -> None:
+    """In one sheet, one match of ``pattern`` replaced by one of ``options``."""
     name = rng.choice(_sheets(parts))
-    found = list(_TYPE.finditer(parts[name]))
+    found = list(pattern.finditer(parts[name]))
     if found:
         match = rng.choice(found)
-        kind = rng.choice((b"", b' t="n"', b' t="b"', b' t="e"', b' t="str"', b' t="d"', b' t="inlineStr"', b' t="x"'))
-        parts[name] = parts[name][:match.start()] + kind + parts[name][match.end():]
+        parts[name] = parts[name][:match.start()] + rng.choice(options) + parts[name][match.end():]
+
+
+def cell_type(rng: random.Random, parts: Parts) -> None:
+    """A cell's type changed or dropped (a shared string read as a number, an error, a date)."""
+    _replace_one(rng, parts, _TYPE, (b"", b' t="n"', b' t="b"', b' t="e"', b' t="str"', b' t="d"', b' t="inlineStr"',
+                                     b' t="x"'))
 
 
 def far_reference(rng: random.Random, parts: Parts) -> None:
     """A cell moved far away, before its neighbours, or to a reference that does not exist."""
-    name = rng.choice(_sheets(parts))
-    found = list(_REF.finditer(parts[name]))
-    if found:
-        match = rng.choice(found)
-        ref = rng.choice((b"XFD1048576", b"A5000", b"CV1", b"A1", b"ZZZ9", b"A0", b"AAAA1", b"A99999999"))
-        parts[name] = parts[name][:match.start()] + b' r="' + ref + b'"' + parts[name][match.end():]
+    _replace_one(rng, parts, _REF, tuple(b' r="%s"' % ref for ref in (
+        b"XFD1048576", b"A5000", b"CV1", b"A1", b"ZZZ9", b"A0", b"AAAA1", b"A99999999")))
 
 
 def rows(rng: random.Random, parts: Parts) -> None:
@@ -164,8 +165,8 @@ _PART_MUTATORS: dict[str, tuple[Callable[[random.Random, Parts], None], int]] = 
 def _zipped(parts: Parts) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
+        for name, data in parts.items():  # a fixed time: the same mutant, the same bytes
+            archive.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
