@@ -99,7 +99,8 @@ def _root(
     "render",
     help="""生成创城工作总结（Word 按 GB/T 9704-2012 公文格式排版，另附 Markdown）。
 
-给一个单位文件：生成这个单位的总结，以单位名称命名（如 官塘社区.docx），默认放在单位文件旁边。
+给一个单位文件（.yaml，或 Excel 台账 .xlsx）：生成这个单位的总结，以单位名称命名（如 官塘社区.docx），
+默认放在单位文件旁边。-f photos 另生成照片台账（官塘社区照片台账.docx：一项活动一页，附照片和说明）。
 
 给一个区的文件夹：并行生成其中所有单位的总结（遇到有问题的文件继续处理其余文件，最后列出），
 再生成区级汇总（江城区汇总.docx/.md）和 汇总表.xlsx。未改动的单位不会重复生成（--force 全部重新生成）。
@@ -112,12 +113,15 @@ def _root(
 
   chuangcheng render 官塘社区.yaml -f pdf      （PDF 需要安装 LibreOffice）
 
+  chuangcheng render 官塘社区.xlsx -f docx -f photos
+
   chuangcheng render 江城区/ -o 输出
 """,
 )
 def render(
     path: Annotated[Path, typer.Argument(
-        help="单位文件（.yaml），或一个区的文件夹", metavar="单位文件.yaml|文件夹", show_default=False)],
+        help="单位文件（.yaml）或 Excel 台账（.xlsx），或一个区的文件夹", metavar="单位文件.yaml|台账.xlsx|文件夹",
+        show_default=False)],
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="输出文件夹；默认与单位文件在同一文件夹。", show_default=False)] = None,
     formats: Annotated[list[Format] | None, typer.Option(
@@ -245,7 +249,8 @@ class OutputFormat(str, Enum):
 )
 def validate(
     paths: Annotated[list[Path], typer.Argument(
-        help="单位文件（可写多个），或一个区的文件夹", metavar="单位文件.yaml|文件夹...", show_default=False)],
+        help="单位文件或 Excel 台账（可写多个），或一个区的文件夹", metavar="单位文件.yaml|台账.xlsx|文件夹...",
+        show_default=False)],
     strict: Annotated[bool, typer.Option("--strict", help="有警告也算不通过（退出码 1）。")] = False,
     select: Annotated[list[str] | None, typer.Option(
         "--select", help="只检查这些规则：代码或前缀，如 CC2、CC301；可写多次或用逗号分隔。",
