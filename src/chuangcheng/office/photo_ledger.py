@@ -42,17 +42,18 @@ def build_photo_ledger(view: PhotoLedgerView, layout: Layout, pictures: Pictures
     """The photo ledger of ``view`` as a Word file; its photos come from ``pictures`` (the unit's
     folder), its text in the layout's script."""
     turn: Callable[[str], str] = str if layout.script == "hans" else (lambda t: to_traditional(t, layout.script))
-    return _Ledger(layout, pictures, properties, turn).build(view.translated(turn))
+    return _Ledger(layout, pictures, properties, turn).ledger(view.translated(turn))
 
 
 class _Ledger(Builder):
     def __init__(self, layout: Layout, pictures: Pictures, properties: Properties | None,
                  turn: Callable[[str], str]) -> None:
         super().__init__(layout, pictures, properties)
+        self.photos = pictures
         self.turn = turn
         self.line_mm = layout.line_spacing * _PT_MM
 
-    def build(self, view: PhotoLedgerView) -> bytes:  # type: ignore[override]
+    def ledger(self, view: PhotoLedgerView) -> bytes:
         pages = [(entry, chunk) for entry in view.entries for chunk in self.pages(entry)]
         self.cover(view)
         self.contents(view.entries, pages)
@@ -147,11 +148,10 @@ class _Ledger(Builder):
                    header=False, widths=[_LABEL_COLUMN, width - _LABEL_COLUMN])
 
     def load(self, photo: str) -> Picture:
-        assert self.pictures is not None
         try:
-            return self.pictures.load(self.pictures.root / photo)
+            return self.photos.load(self.photos.root / photo)
         except PhotoError as exc:  # checked before: only a file changed since
-            raise OutputError(f"{self.pictures.root / photo}: 照片: {exc}") from None
+            raise OutputError(f"{self.photos.root / photo}: 照片: {exc}") from None
 
 
 def _bookmark(n: int) -> str:
