@@ -98,8 +98,9 @@ def test_oversized_file_is_rejected(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_missing_file(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["render", str(tmp_path / "无此文件.yaml")])
-    assert result.exit_code == 1
-    assert result.stderr == f"{tmp_path / '无此文件.yaml'}:1:1: CC101 文件: 文件不存在，请检查路径\n"
+    assert result.exit_code == 2  # a path named on the command line: 命令用法有误, as in validate
+    assert result.stderr == (f"{tmp_path / '无此文件.yaml'}: 文件或文件夹不存在，请检查路径"
+                             "（在文件夹里按住 Shift 再右键点文件，可“复制为路径”）\n")
 
 
 def test_yaml_scalars_stay_text(runner: CliRunner, tmp_path: Path) -> None:

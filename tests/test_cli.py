@@ -6,10 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from chuangcheng import __version__
 from chuangcheng.cli import app
+
+from .conftest import MINIMAL
 
 
 def test_render_writes_both_formats_beside_the_input(runner: CliRunner, unit_file: Path) -> None:
@@ -84,3 +87,16 @@ def test_bad_file_from_a_real_process_has_no_traceback(tmp_path: Path) -> None:
                           capture_output=True, text=True, encoding="utf-8", check=False)
     assert done.returncode == 1
     assert done.stderr == f"{path}:2:1: CC102 YAML: 出现了制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格\n"
+
+
+@pytest.mark.parametrize("args", [["render", "{x}"], ["render", "{x}", "-f", "photos"], ["validate", "{x}"],
+                                  ["validate", "{y}", "{x}"], ["convert", "{x}", "{y}.xlsx"]])
+def test_a_path_that_is_not_there_is_a_usage_error_in_every_command(args: list[str], tmp_path: Path,
+                                                                    runner: CliRunner) -> None:
+    """One meaning for one mistake: exit 2 (命令用法有误), as the README's table says."""
+    (tmp_path / "有.yaml").write_text(MINIMAL, encoding="utf-8")
+    given = [a.format(x=tmp_path / "没有.yaml", y=tmp_path / "有.yaml") for a in args]
+    result = runner.invoke(app, given)
+    assert result.exit_code == 2, result.output
+    assert f"{tmp_path / '没有.yaml'}: 文件或文件夹不存在" in result.output
+    assert not list(tmp_path.glob("*.xlsx")) and not list(tmp_path.glob("*.docx"))

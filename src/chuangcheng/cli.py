@@ -81,6 +81,14 @@ def _guard() -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
+def _exist(*paths: Path) -> None:
+    """A path named on the command line that is not there is a usage error (exit 2), in every command."""
+    missing = next((p for p in paths if not p.exists()), None)
+    if missing is not None:
+        raise UsageError(f"{missing}: 文件或文件夹不存在，请检查路径"
+                         "（在文件夹里按住 Shift 再右键点文件，可“复制为路径”）")
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"chuangcheng {__version__}")
@@ -149,6 +157,7 @@ def render(
 
     chosen = [f.value for f in formats] if formats else list(DEFAULT_FORMATS)
     with _guard():
+        _exist(path)
         if template_dir is not None and not template_dir.is_dir():
             raise UsageError(f"{template_dir}: 模板文件夹不存在")
         if reference is not None and reference.suffix.lower() != ".docx":
@@ -275,9 +284,7 @@ def validate(
     from .load.dates import DateError, parse_date
 
     with _guard():
-        missing = [p for p in paths if not p.exists()]
-        if missing:
-            raise UsageError(f"{missing[0]}: 文件或文件夹不存在")
+        _exist(*paths)
         day = None
         if today is not None:
             try:
@@ -529,6 +536,7 @@ def convert(
     from .output import write_all
 
     with _guard():
+        _exist(source)
         _not_over(target, force)
         loaded, data = run(source, target)
         (written,) = write_all({target: data})
