@@ -6,6 +6,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 CORE = [p for p in (ROOT / "src" / "chuangcheng").rglob("*.py") if p.name not in {"cli.py", "__main__.py"}]
 
@@ -27,12 +29,20 @@ def test_core_imports_neither_typer_nor_rich() -> None:
         assert not _imports(path) & {"typer", "rich", "click"}, path.name
 
 
-def test_python_docx_is_imported_only_where_needed() -> None:
+def test_the_runtime_never_imports_python_docx_and_needs_opencc_only_for_traditional_script() -> None:
+    """python-docx is the tests' (they open the Word files as Word would); OpenCC is the ``hant``
+    extra (no wheel for 32-bit or ARM Windows), imported only inside read/script.py."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = [re.split(r"[<>=\[; ]", d)[0].lower() for d in project["dependencies"]]
+    assert "python-docx" not in names and "opencc" not in names
+    assert any(d.startswith("opencc>=") for d in project["optional-dependencies"]["hant"])
+    assert any(d.startswith("python-docx") for d in project["optional-dependencies"]["test"])
     for path in CORE:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        top = {n.names[0].name.split(".")[0] for n in tree.body if isinstance(n, ast.Import)}
-        top |= {n.module.split(".")[0] for n in tree.body if isinstance(n, ast.ImportFrom) and n.module}
-        assert "docx" not in top, f"{path.name} imports python-docx at module level"
+        found = _imports(path)
+        assert "docx" not in found, f"{path.name} imports python-docx"
+        assert "opencc" not in found or path.name == "script.py", f"{path.name} imports OpenCC"
 
 
 def test_readme_commands_are_the_ones_ci_runs() -> None:

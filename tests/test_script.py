@@ -264,3 +264,55 @@ def test_rare_ideographs_are_tried_once_each() -> None:
     assert list(_rare_ideographs("官塘" + "喆" * 1000 + "·堃" + "喆")) == ["喆", "堃"]
     assert list(_rare_ideographs("官塘社区·—😀")) == []
     assert to_simplified("喆" * 600_000 + "學") is not None
+
+
+@pytest.fixture
+def without_opencc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The base install (OpenCC is the ``hant`` extra): as on 32-bit or ARM Windows."""
+    from chuangcheng.read import script
+
+    monkeypatch.setattr(script, "has_opencc", lambda: False)
+    monkeypatch.setattr(script, "_converter", lambda config: pytest.fail("OpenCC used without OpenCC"))
+
+
+def test_without_opencc_traditional_output_says_what_to_install(without_opencc: None, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from chuangcheng.cli import app
+
+    unit = tmp_path / "官塘社区.yaml"
+    unit.write_text(MINIMAL, encoding="utf-8")
+    result = CliRunner().invoke(app, ["render", str(unit), "--script", "hant"])
+    assert result.exit_code == 2
+    assert result.stderr == '繁体输出（--script hant）需要 OpenCC，请先安装繁体支持：pip install "chuangcheng[hant]"\n'
+    assert not list(tmp_path.glob("*.docx"))
+
+
+def test_without_opencc_a_simplified_file_renders_and_a_traditional_one_says_why_it_fails(
+        without_opencc: None, tmp_path: Path) -> None:
+    from chuangcheng.errors import InputError
+    from chuangcheng.load.loader import load_unit
+    from chuangcheng.office.render import render_unit
+
+    unit = tmp_path / "官塘社区.yaml"
+    unit.write_text(MINIMAL, encoding="utf-8")
+    assert render_unit(unit, tmp_path / "out").outputs
+    with pytest.raises(InputError) as caught:
+        load_unit(EXAMPLES.parent / "范文转录" / "柳岸街道辦事處.yaml")
+    first, *rest = caught.value.diagnostics
+    assert first.code == "CC109" and 'pip install "chuangcheng[hant]"' in first.message
+    assert any("不认识的键“單位”" in d.message for d in rest)
+
+
+def test_the_readmes_traditional_keys_are_keys() -> None:
+    """The README promises that 單位, 名稱, 宣傳發動 … work: each is one of the format's keys once read."""
+    import re
+
+    from chuangcheng.load.loader import key_table
+    from chuangcheng.load.models import Activity, Report, Unit
+
+    readme = (EXAMPLES.parents[1] / "README.md").read_text(encoding="utf-8")
+    line = next(line for line in readme.splitlines() if line.startswith("- **输入**：单位文件用繁体字写"))
+    keys = [k for k in re.findall(r"`([^`]+)`", line) if not re.search(r"\d", k)]
+    known = {*key_table(Report), *key_table(Unit), *key_table(Activity)}
+    assert len(keys) >= 3 and all(to_simplified(key) in known for key in keys), keys

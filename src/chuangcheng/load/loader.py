@@ -20,6 +20,7 @@ from pydantic_core import ErrorDetails
 
 from ..errors import Diagnostic, InputError, Pos
 from ..limits import MAX_ACTIVITIES, MAX_PERIOD_DAYS, MAX_PHOTOS
+from ..read.script import UNCONVERTED_NOTE
 from ..read.source import read_source
 from ..read.yamltree import Path, Tree, as_written, display_path, fullwidth_colon_key, parse_yaml
 from .models import UNIT_TYPES, Activity, District, Period, Report, Section
@@ -387,11 +388,17 @@ def load_model(path: FsPath, model: type[M], display: str | None = None) -> Load
         source = read_source(path, display)
         tree, file, lines, read_warnings = parse_yaml(source), source.path, source.text.split("\n"), source.warnings
     walker = _Walker(tree, file)
-    data = walker.walk(tree.data, model, (), ())
-    context = _period_context(data, walker)
-    if walker.limits:  # not worth validating thousands of activities, or dates across centuries
-        raise InputError(sorted([*walker.errors, *walker.limits], key=lambda d: d.order))
-    result = _validate(walker, data, lines, model, context)
+    try:
+        data = walker.walk(tree.data, model, (), ())
+        context = _period_context(data, walker)
+        if walker.limits:  # not worth validating thousands of activities, or dates across centuries
+            raise InputError(sorted([*walker.errors, *walker.limits], key=lambda d: d.order))
+        result = _validate(walker, data, lines, model, context)
+    except InputError as exc:  # traditional keys (單位) without OpenCC: the way out first, not only 不认识的键
+        hint = [w for w in read_warnings if w.message == UNCONVERTED_NOTE]
+        if hint:
+            raise InputError([*hint, *exc.diagnostics]) from None
+        raise
     return Loaded(result, path, Places(file, tree, walker.raw_of, lines), [*read_warnings, *tree.warnings])
 
 

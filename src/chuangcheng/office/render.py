@@ -21,6 +21,7 @@ from ..load.layout import Layout, traditional_layout
 from ..load.loader import Loaded, load_unit
 from ..load.models import District, Report
 from ..output import Staged, name_is_cut, safe_filename, stage
+from ..read import script as scripts
 from ..read.images import PhotoError, Picture, Pictures, check_picture, posix
 from ..read.script import SCRIPTS, to_traditional
 from ..write.report import ActivityStyle, PhotoView, ReportView, build_view
@@ -188,6 +189,8 @@ def layout_for(district: Loaded[District] | None, reference: Path | None = None,
     if script not in SCRIPTS:
         raise UsageError(f"不支持的字形“{script}”（可选：{'、'.join(SCRIPTS)}）")
     if script != "hans":
+        if not scripts.has_opencc():
+            raise UsageError(f"繁体输出（--script {script}）需要 OpenCC，请先安装繁体支持：{scripts.HANT_EXTRA}")
         layout = dataclasses.replace(traditional_layout(layout), script=script)
     if activities is not None:
         layout = dataclasses.replace(layout, activities=activities)

@@ -12,12 +12,15 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any, Literal, Protocol
 
+HANT_EXTRA = 'pip install "chuangcheng[hant]"'  # OpenCC: no wheel for 32-bit or ARM Windows, so not in the base
 Script = Literal["hans", "hant", "hant-tw", "hant-hk"]
 SCRIPTS: tuple[Script, ...] = ("hans", "hant", "hant-tw", "hant-hk")
 # OpenCC's configurations: its standard traditional forms (羣衆, 裏), Taiwan's (群眾, 裡), Hong Kong's.
 _TRADITIONAL = {"hant": "s2t", "hant-tw": "s2tw", "hant-hk": "s2hk"}
 
 SIMPLIFIED_NOTE = "文件用繁体字书写，已按简体字读取；生成的总结使用规范汉字（要繁体输出请加 --script hant）"
+UNCONVERTED_NOTE = ("文件里有 GB2312 以外的汉字（可能是繁体字），已按原样读取；要把繁体字按简体读取，"
+                    f"请先安装繁体支持：{HANT_EXTRA}")
 
 # 规范汉字 outside GB2312 that OpenCC's t2s still rewrites (昇→升, 扞→捍…): the 通用规范汉字表 of 2013
 # admits them, mostly for names (毕昇), so one of them alone does not make a file traditional.
@@ -36,6 +39,13 @@ TRADITIONAL_FONTS = {
 
 class _Converter(Protocol):
     def convert(self, text: str) -> str: ...
+
+
+def has_opencc() -> bool:
+    """Whether OpenCC (the ``hant`` extra) is installed."""
+    import importlib.util
+
+    return importlib.util.find_spec("opencc") is not None
 
 
 @cache
@@ -112,6 +122,11 @@ def _in_gb2312(char: str) -> bool:
     return True
 
 
+def unconverted(text: str) -> bool:
+    """True when ``text`` may be in traditional characters but OpenCC is not installed to tell and turn it."""
+    return not has_opencc() and any(c not in STANDARD_VARIANTS for c in _rare_ideographs(text))
+
+
 def to_simplified(text: str) -> str | None:
     """``text`` in simplified characters when it is written in traditional ones, else None.
 
@@ -122,6 +137,8 @@ def to_simplified(text: str) -> str | None:
     for char in _rare_ideographs(text):
         if char in STANDARD_VARIANTS:
             continue
+        if not has_opencc():  # the base install: the text is read as written (see unconverted())
+            return None
         if _converter("t2s").convert(char) != char:
             simplified = _convert("t2s", text)
             return simplified if simplified != text else None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import Diagnostic, InputError, Severity
 from ..limits import MAX_FILE_BYTES
-from .script import SIMPLIFIED_NOTE, to_simplified
+from .script import SIMPLIFIED_NOTE, UNCONVERTED_NOTE, to_simplified, unconverted
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
@@ -142,6 +142,8 @@ def read_source(path: Path, display: str | None = None) -> Source:
     if simplified is not None:
         source.text = simplified
         source.warnings.append(Diagnostic(shown, 1, 1, "文字", SIMPLIFIED_NOTE, Severity.INFO, "CC109"))
+    elif unconverted(source.text):
+        source.warnings.append(Diagnostic(shown, 1, 1, "文字", UNCONVERTED_NOTE, Severity.INFO, "CC109"))
     return source
 
 
