@@ -100,3 +100,28 @@ def test_a_path_that_is_not_there_is_a_usage_error_in_every_command(args: list[s
     assert result.exit_code == 2, result.output
     assert f"{tmp_path / '没有.yaml'}: 文件或文件夹不存在" in result.output
     assert not list(tmp_path.glob("*.xlsx")) and not list(tmp_path.glob("*.docx"))
+
+
+def test_output_redirected_in_a_chinese_windows_code_page(tmp_path: Path) -> None:
+    """Python before 3.15 writes pipes and files in the ANSI code page (cp936 on Chinese Windows):
+    JSON stays UTF-8, and a name outside GBK (䶮, an emoji) is escaped in text, never an internal error."""
+    import json
+    import os
+
+    unit = tmp_path / "单位.yaml"
+    unit.write_text(MINIMAL.replace("名称: 官塘社区", "名称: 官塘社区䶮😀"), encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "cp936", "NO_COLOR": "1"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable, "-m", "chuangcheng", *args], capture_output=True, env=env,
+                              timeout=120, check=False)
+
+    as_json = run("validate", str(unit), "--format", "json")
+    assert as_json.returncode == 0, as_json.stderr.decode("cp936", "replace")
+    assert json.loads(as_json.stdout.decode("utf-8"))["files"][0]["unit"] == "官塘社区䶮😀"
+    as_text = run("validate", str(unit))
+    assert as_text.returncode == 0 and "通过" in as_text.stdout.decode("cp936")
+    rendered = run("render", str(unit), "-o", str(tmp_path / "out"), "-f", "md")
+    assert rendered.returncode == 0, rendered.stderr.decode("cp936", "replace")
+    assert "已生成" in rendered.stdout.decode("cp936") and "\\u4dae" in rendered.stdout.decode("cp936")
+    assert (tmp_path / "out" / "官塘社区䶮😀.md").is_file()

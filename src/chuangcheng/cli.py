@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from enum import Enum
 from functools import cache
@@ -79,6 +79,22 @@ def _guard() -> Iterator[None]:
     except KeyboardInterrupt:
         typer.secho("已中断；已写完的文件保留，没有留下写了一半的文件。", fg="yellow", err=True)
         raise typer.Exit(130) from None
+
+
+def _echo_json(data: object) -> None:
+    """JSON on stdout, always UTF-8 (as JSON must be), whatever the console or the redirection's
+    code page: ``validate --format json > 结果.json`` on Chinese Windows would otherwise be GBK."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None or (stream.encoding or "").lower().replace("-", "") in {"utf8", "utf8sig"}:
+        stream.write(text)
+        return
+    stream.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
 
 
 def _exist(*paths: Path) -> None:
@@ -278,7 +294,6 @@ def validate(
         "--notices", help="检查文件夹时，在这个文件夹里写报送情况.xlsx、每个要退回的单位一份退回修改通知（Word）"
                           "和与上次相比的变化情况.md。", show_default=False)] = None,
 ) -> None:
-    import json
 
     from .check.validate import validate_paths
     from .load.dates import DateError, parse_date
@@ -301,7 +316,7 @@ def validate(
 
             written = write_notices(result, notices, day)
     if output_format is OutputFormat.json:
-        typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        _echo_json(result.to_json())
     else:
         _print_validation(result, verbose)
         for path in written:
@@ -588,16 +603,17 @@ class SchemaKind(str, Enum):
 def schema(
     kind: Annotated[SchemaKind, typer.Argument(help="unit（单位文件，默认）或 district（区文件）")] = SchemaKind.unit,
 ) -> None:
-    import json
 
     from .load.schema import district_schema, unit_schema
 
-    data = unit_schema() if kind is SchemaKind.unit else district_schema()
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    _echo_json(unit_schema() if kind is SchemaKind.unit else district_schema())
 
 
 def main() -> None:
     """Entry point of the ``chuangcheng`` command."""
+    for stream in (sys.stdout, sys.stderr):  # a character the code page lacks (䶮 under GBK) is escaped, not fatal
+        with suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
         app()
     except Exception as exc:  # a bug, not a user error: say so briefly, details on request
