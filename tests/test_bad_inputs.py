@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from chuangcheng.cli import app
 
-from .conftest import MINIMAL
+from .conftest import EXAMPLES, MINIMAL
 
 BAD = Path(__file__).parent / "bad"
 CASES = sorted(p.stem for p in BAD.glob("*.yaml"))
@@ -59,10 +59,24 @@ def test_other_encodings_render_with_a_warning(encoded: bytes, label: str, runne
     path.write_bytes(encoded)
     code, stderr, written = _render(runner, path)
     assert code == 0
-    assert stderr == (f"{path}:1:1: CC107 警告 文件编码: 文件是 {label} 编码，已自动识别；"
-                      "建议在记事本中“另存为”时选择 UTF-8\n")
+    space = "" if label.endswith("）") else " "  # UTF-8（带 BOM）编码, GBK/GB18030 编码
+    assert stderr == (f"{path}:1:1: CC107 警告 文件编码: 文件是 {label}{space}编码，已自动识别；"
+                      "建议在记事本中“另存为”时选择 UTF-8（不要选“带有 BOM 的 UTF-8”）\n")
     assert written == ["官塘社区.docx", "官塘社区.md"]
     assert "官塘社区" in (tmp_path / "官塘社区.md").read_text(encoding="utf-8")
+
+
+def test_a_bom_is_a_warning_that_fails_strict(runner: CliRunner, tmp_path: Path) -> None:
+    """Notepad's 带有 BOM 的 UTF-8: read as it is, told to be saved as plain UTF-8, not passed by --strict."""
+    path = tmp_path / "官塘社区.yaml"
+    path.write_bytes(codecs.BOM_UTF8 + (EXAMPLES / "石城街道" / "官塘社区.yaml").read_bytes())
+    for photo in (EXAMPLES / "石城街道" / "照片").iterdir():
+        (tmp_path / "照片").mkdir(exist_ok=True)
+        (tmp_path / "照片" / photo.name).write_bytes(photo.read_bytes())
+    plain = runner.invoke(app, ["validate", str(path)])
+    strict = runner.invoke(app, ["validate", str(path), "--strict"])
+    assert plain.exit_code == 0 and strict.exit_code == 1
+    assert "CC107 警告 文件编码: 文件是 UTF-8（带 BOM）编码" in strict.stdout and "--strict：有警告" in strict.stdout
 
 
 def test_undecodable_file(runner: CliRunner, tmp_path: Path) -> None:

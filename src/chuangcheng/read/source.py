@@ -133,7 +133,8 @@ def read_source(path: Path, display: str | None = None) -> Source:
     if label:
         source.warnings.append(Diagnostic(
             shown, 1, 1, "文件编码",
-            f"文件是 {label} 编码，已自动识别；建议在记事本中“另存为”时选择 UTF-8",
+            f"文件是 {label}{'' if label.endswith('）') else ' '}编码，已自动识别；"
+            "建议在记事本中“另存为”时选择 UTF-8（不要选“带有 BOM 的 UTF-8”）",
             Severity.WARNING, "CC107"))
     if FORBIDDEN.search(text):
         source.text = _strip_controls(source)
