@@ -141,3 +141,18 @@ def test_every_import_points_down_the_data_flow() -> None:
             if stage not in STAGES or STAGES.index(stage) > mine:
                 wrong.append(f"{'/'.join(parts)} → {target}")
     assert wrong == []
+
+
+def test_readme_windows_commands_work_in_powershell_and_cmd() -> None:
+    """PowerShell 5.1 rejects ``&&``; ``.`` (source) and ``/`` paths are Unix shell: the Windows
+    section gives one command a line, run without activating the environment."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### 在 Windows 上", 1)[1].split("\n## ", 1)[0]
+    lines = [line.strip() for block in re.findall(r"```text\n(.*?)```", section, re.S)
+             for line in block.strip().splitlines()]
+    assert len(lines) >= 5
+    for line in lines:
+        assert "&&" not in line and not line.startswith((". ", "source ")) and "activate" not in line, line
+        assert "/" not in line.split(" ", 1)[0], line  # the program's path, if any, in Windows form
+    assert any(line.startswith("pipx install") for line in lines) and any(line.startswith("uv tool install")
+                                                                         for line in lines)

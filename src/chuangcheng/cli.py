@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import replace
 from enum import Enum
 from functools import cache
@@ -203,10 +203,14 @@ def _render_folder(folder: Path, output: Path | None, formats: list[str], *, for
     from .district.rollup import PDF_STEP, render_district
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err(), transient=True, disable=not err().is_terminal) as bar:
-        task = bar.add_task("生成", total=None)
+    console = err()
+    # No bar at all off a terminal: rich before 15 writes a blank line when even a disabled one stops.
+    with Progress(*columns, console=console, transient=True) if console.is_terminal else nullcontext() as bar:
+        task = bar.add_task("生成", total=None) if bar is not None else None
 
         def advance(done: int, total: int, file: str) -> None:
+            if bar is None or task is None:
+                return
             if file == PDF_STEP:
                 bar.update(task, description="LibreOffice 生成 PDF", completed=done, total=total)
             else:
