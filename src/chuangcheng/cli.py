@@ -615,6 +615,10 @@ def schema(
 
 def main() -> None:
     """Entry point of the ``chuangcheng`` command."""
+    if getattr(sys, "frozen", False):  # the PyInstaller build: worker processes start through this entry
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     for stream in (sys.stdout, sys.stderr):  # a character the code page lacks (䶮 under GBK) is escaped, not fatal
         with suppress(AttributeError, ValueError):
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
