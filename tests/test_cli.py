@@ -125,3 +125,15 @@ def test_output_redirected_in_a_chinese_windows_code_page(tmp_path: Path) -> Non
     assert rendered.returncode == 0, rendered.stderr.decode("cp936", "replace")
     assert "已生成" in rendered.stdout.decode("cp936") and "\\u4dae" in rendered.stdout.decode("cp936")
     assert (tmp_path / "out" / "官塘社区䶮😀.md").is_file()
+
+
+def test_no_color_leaves_diagnostics_plain(tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Even on a terminal (colour forced here), NO_COLOR (no-color.org) means no escape codes."""
+    unit = tmp_path / "单位.yaml"
+    unit.write_text(MINIMAL.replace("类型: 社区", "类型: 小区"), encoding="utf-8")
+    coloured = runner.invoke(app, ["validate", str(unit)], color=True)
+    assert "\x1b[" in coloured.stdout
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = runner.invoke(app, ["validate", str(unit)], color=True)
+    assert plain.exit_code == 1 and "单位.类型" in plain.stdout
+    assert "\x1b[" not in plain.stdout and "\x1b[" not in plain.stderr

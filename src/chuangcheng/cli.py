@@ -58,12 +58,20 @@ class Format(str, Enum):
     photos = "photos"
 
 
+def _secho(message: str, *, err: bool = False, fg: str | None = None, bold: bool | None = None) -> None:
+    """A line in colour or bold, plain when NO_COLOR is set (no-color.org; rich's own output honours it too)."""
+    if os.environ.get("NO_COLOR"):
+        typer.echo(message, err=err)  # not secho without a style: it still ends the line with a reset code
+        return
+    typer.secho(message, err=err, fg=fg, bold=bold)
+
+
 def _print_diagnostics(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...], *, stdout: bool = False) -> None:
     """Render's problems go to stderr; validate's findings are its output, on stdout. One
     ``secho`` a line (colour only on a terminal): thousands of lines print in milliseconds."""
     for diag in diagnostics:
         colour = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(diag.severity, "cyan")
-        typer.secho(str(diag), fg=colour, err=not stdout)
+        _secho(str(diag), fg=colour, err=not stdout)
 
 
 @contextmanager
@@ -74,10 +82,10 @@ def _guard() -> Iterator[None]:
     except ChuangchengError as exc:
         _print_diagnostics(exc.diagnostics)
         if not exc.diagnostics:
-            typer.secho(exc.message, fg="red", err=True)
+            _secho(exc.message, fg="red", err=True)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
-        typer.secho("已中断；已写完的文件保留，没有留下写了一半的文件。", fg="yellow", err=True)
+        _secho("已中断；已写完的文件保留，没有留下写了一半的文件。", fg="yellow", err=True)
         raise typer.Exit(130) from None
 
 
@@ -187,7 +195,7 @@ def render(
         broken = [d for d in problems if d.severity is Severity.ERROR]
         if broken:
             _print_diagnostics(broken)
-            typer.secho("区文件有以上问题，本次按默认版式生成。", fg="yellow", err=True)
+            _secho("区文件有以上问题，本次按默认版式生成。", fg="yellow", err=True)
         notes = docx_warnings(layout, chosen)  # the reference is read before the unit: said once
         result = render_unit(path, output, chosen, template_dir, layout)
         _print_diagnostics([*notes, *result.warnings])
@@ -223,21 +231,21 @@ def _render_folder(folder: Path, output: Path | None, formats: list[str], *, for
     _print_diagnostics(result.district_problems)
     for summary in batch.summaries:
         for warning in summary.warnings:
-            typer.secho(warning, fg="yellow", err=True)
+            _secho(warning, fg="yellow", err=True)
     typer.echo(_render_counts(batch))
     verb = "未改动" if result.rollup_unchanged else "已生成"
     for written in result.rollup:
         typer.echo(f"{verb} {written}")
     for failure in batch.failures:
-        typer.secho(failure.messages[0] if failure.messages else failure.file, fg="red", err=True)
+        _secho(failure.messages[0] if failure.messages else failure.file, fg="red", err=True)
     for pdf, why in result.pdf_failures:
-        typer.secho(f"{pdf}: 未生成 PDF：{why}", fg="red", err=True)
+        _secho(f"{pdf}: 未生成 PDF：{why}", fg="red", err=True)
     for line in result.rollup_failure:
-        typer.secho(f"未生成区级汇总：{line}", fg="red", err=True)
+        _secho(f"未生成区级汇总：{line}", fg="red", err=True)
     if batch.removed:
         typer.echo(f"已删除以前生成、这次不再生成的报告 {len(batch.removed)} 个（单位已删除、改名或未通过）")
     if batch.stopped:
-        typer.secho("遇到有问题的文件，已按 --fail-fast 停止；未生成区级汇总。", fg="red", err=True)
+        _secho("遇到有问题的文件，已按 --fail-fast 停止；未生成区级汇总。", fg="red", err=True)
     if batch.failures or result.pdf_failures or result.rollup_failure:
         raise typer.Exit(1)
 
@@ -344,7 +352,7 @@ def _print_validation(result: Validation, verbose: bool = False) -> None:
         _print_chase(result, verbose)
         if result.errors or result.warnings:
             typer.echo("")
-            typer.secho("问题明细", bold=True)
+            _secho("问题明细", bold=True)
             _print_details(result)
     verdict = "通过" if result.passed else "未通过" + ("（--strict：有警告）" if result.errors == 0 else "")
     typer.echo(f"共检查 {len(result.files)} 个文件：错误 {result.errors} 处，警告 {result.warnings} 处；{verdict}")
@@ -368,10 +376,10 @@ def _print_summary(result: Validation) -> None:
         head.append(f"应报送 {result.verdicts.roster} 个单位" if result.verdicts.roster else "")
         head.append(f"距截止日期（{_cn_date(district.deadline)}）还有 {days} 天" if days > 0 else
                     "今天是截止日期" if days == 0 else f"已过截止日期（{_cn_date(district.deadline)}）{-days} 天")
-        typer.secho(f"{district.name}{district.period.name}：{'，'.join(h for h in head if h)}", bold=True)
+        _secho(f"{district.name}{district.period.name}：{'，'.join(h for h in head if h)}", bold=True)
     else:
         found = len(result.verdicts.units)
-        typer.secho(f"{Path(result.folders[0]).name}：共 {found} 个单位（没有区文件，未核对名单和截止日期）", bold=True)
+        _secho(f"{Path(result.folders[0]).name}：共 {found} 个单位（没有区文件，未核对名单和截止日期）", bold=True)
     parts = [f"{verdict} {n} 个" for verdict, n in counts.items() if n and verdict != "不在名单"]
     unlisted = f"；另有不在名单的 {counts['不在名单']} 个" if counts["不在名单"] else ""
     if parts:
@@ -389,7 +397,7 @@ def _print_chase(result: Validation, verbose: bool) -> None:
     chase = sum(len(units) for _, units in groups)
     if chase:
         typer.echo("")
-        typer.secho(f"需要催办的单位（{chase} 个）", bold=True)
+        _secho(f"需要催办的单位（{chase} 个）", bold=True)
     for group, units in groups:
         if not units:
             continue
@@ -400,16 +408,16 @@ def _print_chase(result: Validation, verbose: bool) -> None:
     unlisted = [u for u in verdicts.units if u.verdict == "不在名单"]
     if unlisted:
         typer.echo("")
-        typer.secho(f"不在名单上（{len(unlisted)} 个，未汇总）", bold=True)
+        _secho(f"不在名单上（{len(unlisted)} 个，未汇总）", bold=True)
         for unit in unlisted:
             _print_unit(unit)
     accepted = [u for u in verdicts.units if u.verdict in ACCEPTED]
     if accepted:
         typer.echo("")
         if verbose:
-            typer.secho(f"可以汇总的单位（{len(accepted)} 个）", bold=True)
+            _secho(f"可以汇总的单位（{len(accepted)} 个）", bold=True)
             for unit in accepted:
-                typer.secho(f"  {unit.name}  {unit.verdict}  {'、'.join(f.path for f in unit.files)}",
+                _secho(f"  {unit.name}  {unit.verdict}  {'、'.join(f.path for f in unit.files)}",
                             fg=_VERDICT_COLOURS[unit.verdict])
         else:
             passed = sum(u.verdict == "通过" for u in accepted)
@@ -421,7 +429,7 @@ def _print_unit(unit: UnitVerdict) -> None:
     entry = unit.entry
     contact = "  ".join(x for x in (entry.contact, entry.phone) if x) if entry else ""
     files = "、".join(f.path for f in unit.files)
-    typer.secho("  " + "  ".join(x for x in (unit.name, unit.verdict, contact, files) if x),
+    _secho("  " + "  ".join(x for x in (unit.name, unit.verdict, contact, files) if x),
                 fg=_VERDICT_COLOURS[unit.verdict])
     problems = unit.problems()
     for d in problems[:FIRST_PROBLEMS]:  # the file is named above: its name and the place suffice
@@ -460,7 +468,7 @@ def rules(
     for rule in RULES.values():
         if rule.group != group:
             group = rule.group
-            typer.secho(f"{'' if rule.code == 'CC101' else chr(10)}{group}（{rule.code[:3]}xx）", bold=True)
+            _secho(f"{'' if rule.code == 'CC101' else chr(10)}{group}（{rule.code[:3]}xx）", bold=True)
         colour = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(rule.severity, "cyan")
         level = typer.style(LEVELS[rule.severity], fg=colour)
         typer.echo(f"  {rule.code}  {level}  {rule.name}：{rule.summary}")
