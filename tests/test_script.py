@@ -316,3 +316,12 @@ def test_the_readmes_traditional_keys_are_keys() -> None:
     keys = [k for k in re.findall(r"`([^`]+)`", line) if not re.search(r"\d", k)]
     known = {*key_table(Report), *key_table(Unit), *key_table(Activity)}
     assert len(keys) >= 3 and all(to_simplified(key) in known for key in keys), keys
+
+
+def test_a_traditional_title_breaks_where_the_simplified_one_does() -> None:
+    """Before 创建 in either script: not 「…2026年上半年創 / 建全國…」 inside the word."""
+    from chuangcheng.office.word import title_lines
+
+    simplified = "石城街道办事处2026年上半年创建全国文明城市工作总结"
+    assert title_lines(simplified, Layout())[1].startswith("创建")
+    assert title_lines(to_traditional(simplified), traditional_layout(Layout()))[1].startswith("創建")

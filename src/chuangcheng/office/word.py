@@ -469,7 +469,7 @@ def title_lines(title: str, layout: Layout) -> list[str]:
     if text_width(title) <= per_line:
         return [title]
     best: tuple[float, int] | None = None
-    for marker in ("创建", "关于", "工作总结", "的"):
+    for marker in ("创建", "創建", "关于", "關於", "工作总结", "工作總結", "的"):  # either script (--script hant)
         at = title.find(marker, 1)
         if at > 0:
             first, rest = title[:at], title[at:]
