@@ -22,7 +22,7 @@ from ..read.script import to_traditional
 from ..write.photo_ledger import LedgerEntry, PhotoLedgerView
 from ..write.typography import text_width
 from .docx_package import BODY, LABEL, TITLE, Properties, twips, xml_attr
-from .word import LINE_BREAK, Builder, Cell, text_run, title_lines
+from .word import Builder, Cell, text_run, title_lines
 
 PER_PAGE = 2  # photos on one page
 MIN_PHOTO_MM = 45  # below this a pair of photos goes onto two pages
@@ -53,27 +53,30 @@ class _Ledger(Builder):
         self.turn = turn
         self.line_mm = layout.line_spacing * _PT_MM
 
+    @property
+    def table_chars(self) -> float:
+        """The text block's width in characters of the table font."""
+        return self.package.text_mm[0] / (self.layout.table_size * _PT_MM)
+
     def ledger(self, view: PhotoLedgerView) -> bytes:
         pages = [(entry, chunk) for entry in view.entries for chunk in self.pages(entry)]
+        first_page: dict[int, int] = {}  # each entry's first page (its bookmark's number), by id
+        for n, (entry, _) in enumerate(pages, 1):
+            first_page.setdefault(id(entry), n)
         self.cover(view)
-        self.contents(view.entries, pages)
+        self.contents(view.entries, first_page)
         front = _FOOTERS.sub("", self.section)  # cover and contents: no page number
         self.out.append(f"<w:p><w:pPr>{front}</w:pPr></w:p>")
         self.section = numbered_from(self.section, 1)
-        previous: LedgerEntry | None = None
         for n, (entry, chunk) in enumerate(pages, 1):
-            self.page(entry, chunk, bookmark=n if entry is not previous else 0, first=n == 1)
-            previous = entry
+            self.page(entry, chunk, bookmark=n if first_page[id(entry)] == n else 0, first=n == 1)
         return self.save()
-
-    def centred(self, text: str, style: str = BODY) -> None:
-        self.paragraph(style, text_run(text), '<w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/>')
 
     def cover(self, view: PhotoLedgerView) -> None:
         """The title a third down the page, and under it who compiled the ledger, when, and what it holds."""
         for _ in range(4):
             self.paragraph(BODY)
-        self.paragraph(TITLE, LINE_BREAK.join(text_run(line) for line in title_lines(view.title, self.layout)))
+        self.paragraph(TITLE, self.title_runs(view.title))
         for _ in range(5):
             self.paragraph(BODY)
         turn = self.turn
@@ -87,14 +90,11 @@ class _Ledger(Builder):
         for line in lines:
             self.paragraph(BODY, text_run(line), indent)
 
-    def contents(self, entries: Sequence[LedgerEntry], pages: Sequence[tuple[LedgerEntry, tuple[str, ...]]]) -> None:
+    def contents(self, entries: Sequence[LedgerEntry], first_page: dict[int, int]) -> None:
         """目录: a table of the activities with their first pages (PAGEREF fields)."""
         self.after_break = True
-        self.centred(self.turn("目　　录"), TITLE)
+        self.paragraph(TITLE, text_run(self.turn("目　　录")))
         self.paragraph(BODY)
-        first_page: dict[int, int] = {}
-        for n, (entry, _) in enumerate(pages, 1):
-            first_page.setdefault(id(entry), n)
         rows: list[list[Cell]] = [[Cell(self.turn(text)) for text in ("序号", "活动名称", "时间", "页码")]]
         section = ""
         for i, entry in enumerate(entries, 1):
@@ -108,7 +108,7 @@ class _Ledger(Builder):
         # dates with room for the space LibreOffice puts between digits and characters.
         widths = [max(text_width(row[c].text) for row in rows if len(row) > 1) + pad
                   for c, pad in enumerate((2, 0, 3, 2))]
-        widths[1] = max(self.package.text_mm[0] / (self.layout.table_size * _PT_MM) - sum(widths) + widths[1], 8)
+        widths[1] = max(self.table_chars - sum(widths) + widths[1], 8)
         self.table(rows, widths=widths)
 
     def pages(self, entry: LedgerEntry) -> list[tuple[str, ...]]:
@@ -121,7 +121,7 @@ class _Ledger(Builder):
         block less the section label, the title (with a blank line) and the caption table."""
         width_mm, height_mm = self.package.text_mm
         size_mm = self.layout.table_size * _PT_MM
-        per_line = (width_mm * (1 - _LABEL_COLUMN / (width_mm / size_mm)) - _CELL_MARGINS_MM) / size_mm
+        per_line = (self.table_chars - _LABEL_COLUMN) - _CELL_MARGINS_MM / size_mm
         table = sum(max(1, math.ceil(text_width(text) / per_line)) for _, text in entry.rows)
         per_title_line = width_mm / (self.layout.title_size * _PT_MM)
         title = sum(math.ceil(text_width(line) / per_title_line)
@@ -134,7 +134,7 @@ class _Ledger(Builder):
         self.after_break = not first  # the first follows the section break
         self.paragraph(LABEL, text_run(entry.section))
         title = entry.title if bookmark else entry.title + self.turn("（续）")
-        runs = LINE_BREAK.join(text_run(line) for line in title_lines(title, self.layout))
+        runs = self.title_runs(title)
         if bookmark:
             runs = (f'<w:bookmarkStart w:id="{bookmark}" w:name="{_bookmark(bookmark)}"/>{runs}'
                     f'<w:bookmarkEnd w:id="{bookmark}"/>')
@@ -143,9 +143,8 @@ class _Ledger(Builder):
         room = max(self.photo_room(entry, len(photos)), MIN_PHOTO_MM / 2)  # a caption of pages: it spills over
         for photo in photos:
             self.drawing(self.load(photo), room, _PHOTO_GAP)
-        width = self.package.text_mm[0] / (self.layout.table_size * _PT_MM)
         self.table([[Cell(label, head=True), Cell(text, "text-align:left")] for label, text in entry.rows],
-                   header=False, widths=[_LABEL_COLUMN, width - _LABEL_COLUMN])
+                   header=False, widths=[_LABEL_COLUMN, self.table_chars - _LABEL_COLUMN])
 
     def load(self, photo: str) -> Picture:
         try:

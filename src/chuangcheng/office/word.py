@@ -334,11 +334,15 @@ class Builder:
                 self.properties = dataclasses.replace(self.properties, title=text)
             if attachment:
                 self.paragraph(BODY)  # the label on line 1, the title on line 3 (GB/T 9704 §8)
-            self.paragraph(TITLE, LINE_BREAK.join(text_run(line) for line in title_lines(text, self.layout)))
+            self.paragraph(TITLE, self.title_runs(text))
             if self.titles == 1 or attachment:
                 self.paragraph(BODY)  # one blank line between title and body
         else:
             self.paragraph(HEADINGS[min(level, 5) - 2], self.inline(inline))
+
+    def title_runs(self, title: str) -> str:
+        """A title's runs, broken into lines where its meaning allows (:func:`title_lines`)."""
+        return LINE_BREAK.join(text_run(line) for line in title_lines(title, self.layout))
 
     def body(self, inline: Token, prefix: str) -> None:
         children = [c for c in inline.children or [] if c.type != "text" or c.content]

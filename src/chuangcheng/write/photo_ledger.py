@@ -39,7 +39,6 @@ class PhotoLedgerView:
     """The cover's lines and the entries, in report order."""
 
     title: str
-    unit: str
     period: str
     compiler: str
     compiled_on: str
@@ -54,7 +53,7 @@ class PhotoLedgerView:
         entries = tuple(dataclasses.replace(
             e, section=turn(e.section), title=turn(e.title), when=turn(e.when),
             rows=tuple((turn(label), turn(text)) for label, text in e.rows)) for e in self.entries)
-        return PhotoLedgerView(turn(self.title), turn(self.unit), turn(self.period), turn(self.compiler),
+        return PhotoLedgerView(turn(self.title), turn(self.period), turn(self.compiler),
                                turn(self.compiled_on), entries)
 
 
@@ -68,9 +67,8 @@ def photo_ledger_view(view: ReportView) -> PhotoLedgerView | None:
         for act in sorted(section.section.activities, key=lambda a: a.sort_key) if act.photos)
     if not entries:
         return None
-    name = clause(report.unit.name)
     return PhotoLedgerView(
-        title=f"{name}{report.period.name}创建{clause(report.goal)}工作照片台账", unit=name,
+        title=f"{clause(report.unit.name)}{report.period.name}创建{clause(report.goal)}工作照片台账",
         period=report.period.name, compiler=view.signer, compiled_on=view.signed_on, entries=entries)
 
 
