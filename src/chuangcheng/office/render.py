@@ -18,12 +18,11 @@ from pathlib import Path
 
 from ..errors import FIRST, Diagnostic, InputError, Pos, Severity, UsageError
 from ..load.layout import Layout, traditional_layout
-from ..load.loader import Loaded, load_unit
+from ..load.loader import At, Loaded, load_unit
 from ..load.models import District, Report
 from ..output import Staged, name_is_cut, safe_filename, stage
-from ..read import script as scripts
 from ..read.images import PhotoError, Picture, Pictures, check_picture, posix
-from ..read.script import SCRIPTS, to_traditional
+from ..read.script import SCRIPTS, to_traditional, unavailable
 from ..write.report import ActivityStyle, PhotoView, ReportView, build_view
 from ..write.templating import render_template
 from .docx_package import Properties, for_libreoffice
@@ -129,7 +128,7 @@ def render_unit(
         for photo in view.photos:
             photo.src = _link(path.parent / photo.path, folder)
     _check_photos(loaded, pictures, decode=bool({"docx", "pdf", "photos"} & set(formats)))
-    markdown = render_markdown(loaded.model, template_dir, view)
+    markdown = render_markdown(loaded.model, template_dir, view) if {"docx", "md", "pdf"} & set(formats) else ""
     name_at = loaded.places.at(("unit", "name"))
     warnings = list(loaded.warnings)
     if name_is_cut(name, stem):
@@ -139,7 +138,7 @@ def render_unit(
     files, job = report_files(markdown, folder, stem, formats, layout=layout, pictures=pictures, pdf_stage=pdf_stage,
                               properties=properties)
     if "photos" in formats:
-        ledger = _photo_ledger(view, layout, pictures, loaded)
+        ledger = _photo_ledger(view, layout, pictures, loaded, name_at)
         if isinstance(ledger, Diagnostic):
             warnings.append(ledger)
         else:
@@ -151,15 +150,14 @@ def render_unit(
     return RenderResult(path, loaded.model, view, outputs, warnings, job, staged if owner else None, name_at.pos)
 
 
-def _photo_ledger(view: ReportView, layout: Layout | None, pictures: Pictures,
-                  loaded: Loaded[Report]) -> bytes | Diagnostic:
-    """The unit's 照片台账 as a Word file, or the warning that it has no photos to file."""
+def _photo_ledger(view: ReportView, layout: Layout | None, pictures: Pictures, loaded: Loaded[Report],
+                  name_at: At) -> bytes | Diagnostic:
+    """The unit's 照片台账 as a Word file, or the note that it has no photos to file (at its name)."""
     from ..write.photo_ledger import photo_ledger_view
 
     ledger = photo_ledger_view(view)
     if ledger is None:
-        at = loaded.places.at(("unit", "name"))
-        return Diagnostic.at(loaded.places.file, at.pos, "照片台账", "没有一项活动附了照片，未生成照片台账"
+        return Diagnostic.at(loaded.places.file, name_at.pos, "照片台账", "没有一项活动附了照片，未生成照片台账"
                              "（在活动的“照片”里写上照片文件，如 照片/0305-1.jpg）", Severity.INFO)
     from .photo_ledger import build_photo_ledger
 
@@ -189,8 +187,8 @@ def layout_for(district: Loaded[District] | None, reference: Path | None = None,
     if script not in SCRIPTS:
         raise UsageError(f"不支持的字形“{script}”（可选：{'、'.join(SCRIPTS)}）")
     if script != "hans":
-        if not scripts.has_opencc():
-            raise UsageError(f"繁体输出（--script {script}）需要 OpenCC，请先安装繁体支持：{scripts.HANT_EXTRA}")
+        if (why := unavailable(script)) is not None:
+            raise UsageError(why)
         layout = dataclasses.replace(traditional_layout(layout), script=script)
     if activities is not None:
         layout = dataclasses.replace(layout, activities=activities)

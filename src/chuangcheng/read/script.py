@@ -41,11 +41,19 @@ class _Converter(Protocol):
     def convert(self, text: str) -> str: ...
 
 
+@cache
 def has_opencc() -> bool:
-    """Whether OpenCC (the ``hant`` extra) is installed."""
+    """Whether OpenCC (the ``hant`` extra) is installed (looked up once: a simplified file never imports it)."""
     import importlib.util
 
     return importlib.util.find_spec("opencc") is not None
+
+
+def unavailable(script: str) -> str | None:
+    """Why a report cannot be written in ``script`` here (OpenCC is not installed), or None."""
+    if script == "hans" or has_opencc():
+        return None
+    return f"繁体输出（--script {script}）需要 OpenCC，请先安装繁体支持：{HANT_EXTRA}"
 
 
 @cache
