@@ -339,3 +339,19 @@ def test_tables_read_the_way_markdown_reads_them(name: str) -> None:
     document = docx.Document(io.BytesIO(build_docx(f"# 标题\n\n正文。\n\n{source}")))
     assert [[c.text for c in row.cells] for row in document.tables[0].rows] == cells
     assert problems(build_docx(f"# 标题\n\n{source}")) == []
+
+
+def test_the_last_lines_the_note_and_the_signoff_keep_to_one_page() -> None:
+    """Never a date alone on a page, nor a sign-off on a page without text (GB/T 9704 §7.3.5.4):
+    from the body's last paragraph to the signer, each paragraph keeps with the next; the date
+    ends the chain, and the body before its last paragraph may break where it falls."""
+    markdown = ("# 标题\n\n第一段。\n\n最后一段。\n\n附件：石城街道办事处创建活动统计表\n\n"
+                "石城街道办事处\\\n2026年7月4日\n")
+    with zipfile.ZipFile(io.BytesIO(build_docx(markdown))) as package:
+        body = package.read("word/document.xml").decode().split("<w:body>", 1)[1]
+    paragraphs = re.findall(r"<w:p>.*?</w:p>", body)
+    kept = [("<w:keepNext/>" in p, "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", p))) for p in paragraphs]
+    assert kept[-7:] == [(False, "第一段。"), (True, "最后一段。"), (True, ""),
+                         (True, "附件：石城街道办事处创建活动统计表"), (True, ""), (True, "石城街道办事处"),
+                         (False, "2026年7月4日")]
+    assert all(p.index("<w:keepNext/>") < p.index("</w:pPr>") for p in paragraphs if "<w:keepNext/>" in p)

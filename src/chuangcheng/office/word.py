@@ -203,8 +203,9 @@ class Builder:
         self.landscape_at: int | None = None  # where a landscape section starts (``<!-- 横向 -->``)
         self.section = self.package.section  # the last section's properties
 
-    def paragraph(self, style: str, runs: str = "", extra: str = "") -> None:
-        ppr = f'<w:pStyle w:val="{xml_attr(self.package.style(style))}"/>'
+    def paragraph(self, style: str, runs: str = "", extra: str = "", *, keep: bool = False) -> None:
+        """A paragraph of ``style``; ``extra``: more of its properties; ``keep``: on the page of the next."""
+        ppr = f'<w:pStyle w:val="{xml_attr(self.package.style(style))}"/>' + ("<w:keepNext/>" if keep else "")
         if self.after_break:
             ppr += "<w:pageBreakBefore/>"
             self.after_break = False
@@ -378,19 +379,30 @@ class Builder:
                  for part in re.split(r"<br\s*/?>", match[1])]
         self.signoff([line for line in lines if line])
 
+    def keep_last(self) -> None:
+        """The paragraph written last stays on the page of the next one (a table is left as it is)."""
+        last = self.out[-1] if self.out else ""
+        if last.startswith("<w:p><w:pPr><w:pStyle ") and "<w:keepNext/>" not in last:
+            cut = last.index("/>") + 2  # after the pStyle, where keepNext goes
+            self.out[-1] = last[:cut] + "<w:keepNext/>" + last[cut:]
+
     def signoff(self, lines: list[str]) -> None:
-        """The signer 2 characters from the right margin, the date under it (one blank line above)."""
-        self.paragraph(BODY)
+        """The signer 2 characters from the right margin, the date under it (one blank line above).
+        The last lines of the body, the attachment note and the sign-off keep to one page: never a
+        date alone on a page, nor a page with a sign-off and no text (GB/T 9704 §7.3.5.4)."""
+        self.keep_last()
+        self.paragraph(BODY, keep=True)
         indents = signoff_indents(lines[-2], lines[-1]) if len(lines) >= 2 else (2.0, 2.0)
         for n, line in enumerate(lines):
             right = twips(indents[0 if n < len(lines) - 1 else 1] * self.layout.body_size)
-            self.paragraph(SIGNOFF, text_run(line), f'<w:ind w:right="{right}"/>')
+            self.paragraph(SIGNOFF, text_run(line), f'<w:ind w:right="{right}"/>', keep=n < len(lines) - 1)
 
     def note(self, lines: list[str]) -> None:
         """附件说明 (GB/T 9704 §7.3.3), one blank line below the body: 附件 2 characters from the
         left margin, each attachment a paragraph of its own whose lines (a long name wraps) start
-        under the first name."""
-        self.paragraph(BODY)
+        under the first name. It keeps to the page of the sign-off that follows it."""
+        self.keep_last()
+        self.paragraph(BODY, keep=True)
         lines = [line.lstrip("\u3000 ") for line in lines]
         head = text_width(_NOTE[0])
         number = re.match(r"\d+[.．、]", lines[0][len(_NOTE[0]):])
@@ -399,7 +411,7 @@ class Builder:
             hanging = left - 2 if n == 0 else left - 2 - head
             ind = (f'<w:ind w:leftChars="{round(left * 100)}" w:left="{twips(left * self.layout.body_size)}" '
                    f'w:hangingChars="{round(hanging * 100)}" w:hanging="{twips(hanging * self.layout.body_size)}"/>')
-            self.paragraph(BODY, text_run(line), ind)
+            self.paragraph(BODY, text_run(line), ind, keep=True)
 
     def table(self, rows: Sequence[Sequence[Cell | tuple[str, str]]], *, header: bool = True,
               widths: Sequence[float] | None = None) -> None:
