@@ -521,3 +521,19 @@ def test_every_example_opens_with_its_date(tmp_path: Path) -> None:
     assert "社区于" not in body
     told = [p for p in body.split("\n\n") if "楼道整治" in p]
     assert len(told) == 4 and all(re.match(r"\d+月\d+日，", p) for p in told)
+
+
+@pytest.mark.parametrize(("place", "title", "said"), [
+    ("各营业厅、公司厂区", "更新营业厅和厂区创城公益广告", "在各营业厅、公司厂区更新营业厅和厂区创城公益广告"),
+    ("石城老街、桃源路等背街小巷", "开展背街小巷行动", "在石城老街、桃源路开展背街小巷行动"),
+    ("新苑广场", "新增新苑广场居民健身点", "新增新苑广场居民健身点"),
+])
+def test_a_place_loses_what_the_title_says_again_but_never_to_a_stub(place: str, title: str, said: str) -> None:
+    """Cutting the title's words out of a list of places may not leave a bare 各 (在各、公司厂区)."""
+    from chuangcheng.load.models import Activity
+    from chuangcheng.write.prose import Voice, activity_text
+
+    act = Activity.model_validate({"title": title, "place": place})
+    text = activity_text(act, Voice("江城燃气有限公司", "企业", "2026年上半年", "全国文明城市"), subject=False,
+                         with_year=False)
+    assert text.startswith(said), text
