@@ -447,7 +447,6 @@ _LIST_GLUE = "、，和及与等的"
 def _without_echo(place: str, title: str) -> str:
     """The place, less what the title says again (在新苑广场新增新苑广场居民健身点 → 新增新苑广场
     居民健身点; 在石城老街、桃源路等背街小巷开展背街小巷行动 → 在石城老街、桃源路开展……)."""
-    written = place
     for _ in range(3):
         shared = _common(place, title)
         if len(shared) < 3:
@@ -462,8 +461,8 @@ def _without_echo(place: str, title: str) -> str:
         else:
             return ""
         left = [t for t in re.split(f"[{_LIST_GLUE}]", place) if t]
-        if len(left) > 1 and any(len(t) < 2 for t in left):  # not 各营业厅、公司厂区 cut to 各、公司厂区
-            return written
+        if any(len(t) < 2 for t in left):  # 各营业厅、公司厂区 → 公司厂区, not 各、公司厂区
+            place = "、".join(t for t in left if len(t) >= 2)
     return place if len(_common(place, title)) < 3 else ""
 
 
@@ -472,8 +471,8 @@ def _object_echo(doing: str, place: str) -> str:
     at the head of what was done there."""
     verb = leading_verb(doing)
     obj = doing.removeprefix(verb)
-    if verb and place and len(obj) > 3 and obj[:2] in place and obj[2] not in _LIST_GLUE and obj[:3] not in place:
-        return verb + obj[2:]  # not when the place's word is longer: 在各营业厅更新营业厅…, not 更新厅…
+    if verb and place and len(obj) > 3 and obj[:2] in place and obj[2] not in _LIST_GLUE:
+        return verb + obj[2:]
     return doing
 
 
