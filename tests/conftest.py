@@ -3,6 +3,8 @@ every .docx a test leaves in its ``tmp_path`` is sound (tests/docx_check.py)."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,6 +60,8 @@ HOSTILE = "hostile"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # The user's cache folder (compiled templates) is a folder of the run's own, not the home's.
+    os.environ.setdefault("CHUANGCHENG_CACHE_DIR", tempfile.mkdtemp(prefix="chuangcheng-cache-"))
     config.addinivalue_line("markers", "fake_docx: the test writes .docx files that are not Word files on purpose")
 
 

@@ -127,8 +127,9 @@ def _targets(path: Path) -> set[str]:
 
 def test_every_import_points_down_the_data_flow() -> None:
     """A module imports its own stage, earlier stages and the shared top-level modules (errors,
-    limits, parallel, output); only the CLI and the public API sit above everything."""
+    limits, parallel, processes, output, user_cache); only the CLI and the public API sit above everything."""
     shared = {"chuangcheng.errors", "chuangcheng.limits", "chuangcheng.parallel", "chuangcheng.output",
+              "chuangcheng.processes", "chuangcheng.user_cache",
               "chuangcheng.__version__", "chuangcheng"}
     wrong = []
     for path in (ROOT / "src" / "chuangcheng").rglob("*.py"):

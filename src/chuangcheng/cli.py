@@ -1,6 +1,7 @@
 """The command line: parses, calls the core, prints. All errors pass through :func:`_guard`."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: typer reads these annotations on every run, and
+# strings would have to be evaluated first (≈ 2 % of a one-file run, benchmarks/startup.py).
 
 import os
 import sys
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @cache
-def err() -> Console:
+def err() -> "Console":
     """Coloured messages on stderr. rich is imported on the first one, not at start-up: it is
     ≈ 25 ms of a one-file run, whose plain "已生成" lines go out through ``typer.echo``."""
     from rich.console import Console
@@ -250,7 +251,7 @@ def _render_folder(folder: Path, output: Path | None, formats: list[str], *, for
         raise typer.Exit(1)
 
 
-def _render_counts(batch: BatchResult) -> str:
+def _render_counts(batch: "BatchResult") -> str:
     """应报送 9 个单位：可以汇总 3 个（本次生成 3 个，未改动 0 个）；退回修改 1 个……"""
     made = f"可以汇总 {len(batch.summaries)} 个（本次生成 {batch.rendered} 个，未改动 {batch.cached} 个）"
     if batch.validation is None or batch.stopped:
@@ -342,7 +343,7 @@ _VERDICT_COLOURS = {"未报送": "red", "退回修改": "red", "报告期不符"
 FIRST_PROBLEMS = 3  # problems shown per unit in the list of units to chase
 
 
-def _print_validation(result: Validation, verbose: bool = False) -> None:
+def _print_validation(result: "Validation", verbose: bool = False) -> None:
     """A file or files: every problem, then the total. A district folder, top-down: the summary,
     the units to chase grouped by 所属 with their first problems, then every problem in detail."""
     if not result.folders:
@@ -358,7 +359,7 @@ def _print_validation(result: Validation, verbose: bool = False) -> None:
     typer.echo(f"共检查 {len(result.files)} 个文件：错误 {result.errors} 处，警告 {result.warnings} 处；{verdict}")
 
 
-def _print_details(result: Validation) -> None:
+def _print_details(result: "Validation") -> None:
     groups = [result.district_diagnostics, *(f.diagnostics for f in result.files)]
     shown = [group for group in groups if group]
     for i, group in enumerate(shown):
@@ -367,7 +368,7 @@ def _print_details(result: Validation) -> None:
             typer.echo("")
 
 
-def _print_summary(result: Validation) -> None:
+def _print_summary(result: "Validation") -> None:
     counts = result.verdicts.counts()
     district = result.district
     head = []
@@ -386,7 +387,7 @@ def _print_summary(result: Validation) -> None:
         typer.echo("  " + "，".join(parts) + unlisted)
 
 
-def _print_chase(result: Validation, verbose: bool) -> None:
+def _print_chase(result: "Validation", verbose: bool) -> None:
     from .check.verdicts import ACCEPTED, TO_CHASE
 
     verdicts = result.verdicts
@@ -425,7 +426,7 @@ def _print_chase(result: Validation, verbose: bool) -> None:
                        "加 --verbose 逐个列出）")
 
 
-def _print_unit(unit: UnitVerdict) -> None:
+def _print_unit(unit: "UnitVerdict") -> None:
     entry = unit.entry
     contact = "  ".join(x for x in (entry.contact, entry.phone) if x) if entry else ""
     files = "、".join(f.path for f in unit.files)
@@ -440,7 +441,7 @@ def _print_unit(unit: UnitVerdict) -> None:
         typer.echo("      文件夹里没有该单位的文件")
 
 
-def _cn_date(day: date) -> str:
+def _cn_date(day: "date") -> str:
     from .load.dates import cn_date
 
     return cn_date(day)
@@ -627,6 +628,9 @@ def main() -> None:
         import multiprocessing
 
         multiprocessing.freeze_support()
+    # No pydantic plugins: looking for them reads every installed package's metadata, ≈ 10 ms of a
+    # one-file run (benchmarks/startup.py), for plugins this command never uses; a value set outside stands.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     for stream in (sys.stdout, sys.stderr):  # a character the code page lacks (䶮 under GBK) is escaped, not fatal
         with suppress(AttributeError, ValueError):
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]

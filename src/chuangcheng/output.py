@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .errors import OutputError
 from .limits import MAX_NAME_BYTES, MAX_NAME_CHARS
-from .parallel import pid_alive
+from .processes import pid_alive
 
 TEMP_PREFIX = ".~chuangcheng-"
 STALE_SECONDS = 24 * 3600  # a leftover whose process id was reused, or of another computer, goes after a day

@@ -14,10 +14,10 @@ import threading
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 from typing import TypeVar
 
 from .errors import Diagnostic
+from .processes import kernel32, pid_alive
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -48,10 +48,10 @@ def _chunk(fn: Callable[[T], R], fallback: Fallback[T, R], items: list[T]) -> li
 def _watch_parent(parent: int) -> None:
     """In a worker: exit at once when ``parent`` is gone (it was killed, or crashed)."""
     if sys.platform == "win32":
-        kernel32 = _kernel32()
-        handle = kernel32.OpenProcess(0x00100000, False, parent)  # SYNCHRONIZE
+        k32 = kernel32()
+        handle = k32.OpenProcess(0x00100000, False, parent)  # SYNCHRONIZE
         if handle:
-            kernel32.WaitForSingleObject(handle, 0xFFFFFFFF)  # until the parent ends
+            k32.WaitForSingleObject(handle, 0xFFFFFFFF)  # until the parent ends
             os._exit(1)
         # no handle (rights, a sandbox): the poll below
     elif sys.platform.startswith("linux"):
@@ -67,51 +67,6 @@ def _watch_parent(parent: int) -> None:
         if os.getppid() != first or not pid_alive(parent):
             os._exit(1)
         threading.Event().wait(_POLL_SECONDS)
-
-
-def _kernel32():  # type: ignore[no-untyped-def]
-    """Windows' kernel32 with the signatures used here (a HANDLE is pointer-sized)."""
-    import ctypes
-    from ctypes import wintypes
-
-    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined,unused-ignore]
-    kernel32.OpenProcess.restype = wintypes.HANDLE
-    kernel32.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
-    kernel32.WaitForSingleObject.argtypes = (wintypes.HANDLE, wintypes.DWORD)
-    kernel32.GetExitCodeProcess.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
-    kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
-    return kernel32
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether process ``pid`` is still running (on Windows, macOS and Linux); a process we may
-    not look at (another user's) counts as running."""
-    if pid == os.getpid():
-        return True
-    if not 0 < pid < 2**31:
-        return False  # no process has such an id
-    if sys.platform == "win32":
-        import ctypes
-        from ctypes import wintypes
-
-        kernel32 = _kernel32()
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return ctypes.get_last_error() == 5  # ERROR_ACCESS_DENIED: it exists  # type: ignore[attr-defined,unused-ignore]
-        code = wintypes.DWORD()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        pass  # another user's process
-    try:  # on Linux a killed process may linger as a zombie until it is reaped
-        return Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0] != b"Z"
-    except (OSError, IndexError):
-        return True
 
 
 def _init_worker(parent: int) -> None:

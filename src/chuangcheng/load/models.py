@@ -4,7 +4,8 @@ Each field's English name is its Python name and its Chinese key is its ``title`
 loader (:mod:`chuangcheng.loader`) maps either spelling onto the field before validation.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic reads these annotations when it builds the
+# models, and strings would have to be evaluated first (start-up: benchmarks/startup.py).
 
 import dataclasses
 import datetime as dt
@@ -144,7 +145,7 @@ class Period(Model):
     label: str | None = Field(None, title="名称", description="报告期名称，如 2026年上半年；不写则按日期生成")
 
     @model_validator(mode="after")
-    def _ordered(self) -> Period:
+    def _ordered(self) -> "Period":
         if self.end < self.start:
             raise PydanticCustomError("period", "结束日期 {end} 早于开始日期 {start}",
                                       {"end": self.end.isoformat(), "start": self.start.isoformat()})
@@ -210,7 +211,7 @@ class Activity(Model):
         return value
 
     @model_validator(mode="after")
-    def _end_after_start(self) -> Activity:
+    def _end_after_start(self) -> "Activity":
         if self.end_date is not None and self.date is None:
             raise PydanticCustomError("date_order", "写了结束日期，却没有写“日期”；请补上日期，或删去结束日期", {})
         if self.end_date is not None and self.date is not None and self.end_date.last < self.date.first:

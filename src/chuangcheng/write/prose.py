@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..load.amounts import Amount
 from ..load.dates import when_range
 from ..load.models import Activity
-from .typography import clause, is_one_clause, join_list, sentence, tidy
+from .typography import clause, han_run, is_one_clause, join_list, sentence, tidy
 from .words import Chooser, Observance, words
 
 MONEY_UNITS = ("元",)
@@ -95,7 +95,7 @@ def action(title: str) -> str:
     text = clause(title)
     if leading_verb(text) or text.startswith(("在", "到", "赴", "为", "向", "对", "与", "由")):
         return text  # a verb, or a place or partner before the verb: 在局机关大院开展植树活动
-    if re.search(r"进(?:万家|[\u4e00-\u9fff]{2})$", text):  # 志愿服务进小区 → 开展志愿服务进小区活动
+    if text[-3:-2] == "进" and han_run(text[-2:]) == 2:  # 志愿服务进小区、进万家 → 开展志愿服务进小区活动
         return f"开展{text}活动"
     verb = next((v for end, v in words().endings if text.endswith(end)), "")
     return f"{verb}{text}" if verb else text

@@ -18,7 +18,7 @@ from ..load.models import Activity, Honour, Leadership, Report, Section, Volunte
 from ..read.images import posix
 from . import prose
 from .prose import Total, Voice, item_list, people_times, total_text
-from .typography import book_titles, clause, cn_number, join_list, nest_quotes, points, sentence, tidy
+from .typography import book_titles, clause, cn_number, han_run, join_list, nest_quotes, points, sentence, tidy
 from .words import words
 
 ActivityStyle = Literal["summary", "all"]
@@ -444,7 +444,12 @@ def _abbreviated(opening: str, goal: str, body: list[str]) -> str:
 
 
 _PLACE_WORDS = ("位于", "辖区", "村域", "占地", "面积", "总面积", "常住", "户籍", "总人口", "共", "地处")
-_COUNT = re.compile(r"^[\u4e00-\u9fff]{1,6}\d")  # 学生2480人: a count that wants 现有 before it
+
+
+def _is_count(phrase: str) -> bool:
+    """学生2480人: one to six characters, then a figure; a count that wants 现有 before it."""
+    run = han_run(phrase)
+    return 1 <= run <= 6 and phrase[run:run + 1].isdecimal()
 
 
 def _about(report: Report) -> str:
@@ -454,7 +459,7 @@ def _about(report: Report) -> str:
     if about and not about.startswith(report.unit.name):
         about = report.unit.name + about
     if phrases:
-        counted = not phrases[0].startswith(_PLACE_WORDS) and _COUNT.search(phrases[0]) is not None
+        counted = not phrases[0].startswith(_PLACE_WORDS) and _is_count(phrases[0])
         about += sentence(("" if about else report.unit.name) + ("现有" if counted else "") + "，".join(phrases))
     return about
 

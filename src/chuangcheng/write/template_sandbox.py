@@ -9,7 +9,6 @@ a ``TemplateError`` at the template's file and line.
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import inspect
 import re
@@ -433,7 +432,17 @@ def limited_finalize(finalize: Callable[[Any], str]) -> Callable[[Any], str]:
 
 
 # The time limit: a watchdog thread raises TemplateTimeout into the rendering thread.
-_set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
+def _async_raiser() -> Callable[[int, type[BaseException] | None], None]:
+    """Raise an exception in another thread, or (None) take back one not yet raised; ctypes is
+    imported here, by the thread that starts a limited run, not by every run at start-up."""
+    import ctypes
+
+    set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
+
+    def raise_in(thread: int, exc: type[BaseException] | None) -> None:
+        set_async_exc(ctypes.c_ulong(thread), None if exc is None else ctypes.py_object(exc))
+
+    return raise_in
 
 
 class _Deadline:
@@ -448,6 +457,7 @@ class _Deadline:
 
     def __init__(self, seconds: float) -> None:
         self.thread = threading.get_ident()
+        self.raise_in = _async_raiser()
         self.lock = threading.Lock()
         self.active = True
         self.fired = False
@@ -462,7 +472,7 @@ class _Deadline:
                 if not self.active:
                     return
                 self.fired = True
-                _set_async_exc(ctypes.c_ulong(self.thread), ctypes.py_object(TemplateTimeout))
+                self.raise_in(self.thread, TemplateTimeout)
             wait = self.RETRY
 
     def stop(self) -> None:
@@ -473,7 +483,7 @@ class _Deadline:
                     self.active = False
                     self.stopped.set()
                     if self.fired:
-                        _set_async_exc(ctypes.c_ulong(self.thread), None)
+                        self.raise_in(self.thread, None)
                 return
             except TemplateTimeout:
                 continue  # delivered before the lock was taken: take it again
