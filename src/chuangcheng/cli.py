@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from . import __version__
+from .cli_help import ChineseCommand, ChineseGroup
 from .errors import ChuangchengError, Diagnostic, Severity, UsageError
 
 if TYPE_CHECKING:
@@ -40,7 +41,9 @@ app = typer.Typer(
     name="chuangcheng",
     help="创城：把单位的创建文明城市工作台账（YAML）生成公文格式的工作总结（Word、Markdown）。",
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
+    add_completion=False,
+    cls=ChineseGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -129,7 +132,7 @@ def _root(
 
 
 @app.command(
-    "render",
+    "render", cls=ChineseCommand,
     help="""生成创城工作总结（Word 按 GB/T 9704-2012 公文格式排版，另附 Markdown）。
 
 给一个单位文件（.yaml，或 Excel 台账 .xlsx）：生成这个单位的总结，以单位名称命名（如 官塘社区.docx），
@@ -156,23 +159,28 @@ def render(
         help="单位文件（.yaml）或 Excel 台账（.xlsx），或一个区的文件夹", metavar="单位文件.yaml|台账.xlsx|文件夹",
         show_default=False)],
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="输出文件夹；默认与单位文件在同一文件夹。", show_default=False)] = None,
+        "--output", "-o", metavar="文件夹",
+        help="输出文件夹；默认与单位文件在同一文件夹。", show_default=False)] = None,
     formats: Annotated[list[Format] | None, typer.Option(
-        "--format", "-f", help="输出格式：docx、md、pdf（需要 LibreOffice）、photos（照片台账，Word 文件），"
+        "--format", "-f", metavar="格式",
+        help="输出格式：docx、md、pdf（需要 LibreOffice）、photos（照片台账，Word 文件），"
         "可写多次；默认生成 docx 和 md。",
         show_default=False)] = None,
     template_dir: Annotated[Path | None, typer.Option(
-        "--template-dir", help="自定义模板文件夹：其中的同名模板替换内置模板。", show_default=False)] = None,
+        "--template-dir", metavar="文件夹",
+        help="自定义模板文件夹：其中的同名模板替换内置模板。", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="文件夹：全部重新生成，不使用缓存。")] = False,
     fail_fast: Annotated[bool, typer.Option("--fail-fast", help="文件夹：遇到第一个有问题的文件就停止。")] = False,
     jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", help="文件夹：同时使用的进程数，默认等于 CPU 核数。", show_default=False)] = None,
+        "--jobs", "-j", metavar="个数",
+        help="文件夹：同时使用的进程数，默认等于 CPU 核数。", show_default=False)] = None,
     reference: Annotated[Path | None, typer.Option(
-        "--reference-docx", help="参考文档（本单位的 Word 信笺，.docx）：页面设置、样式、页眉页脚取自它；"
+        "--reference-docx", metavar="信笺.docx",
+        help="参考文档（本单位的 Word 信笺，.docx）：页面设置、样式、页眉页脚取自它；"
         "覆盖区文件“版式: 参考文档”。chuangcheng reference 可生成一份起步用的。", show_default=False)] = None,
     script: Annotated[Script, typer.Option(
-        "--script", help="字形：hans 简体（默认，规范汉字）；hant 繁体（OpenCC 标准字形），"
-        "hant-tw 台湾字形，hant-hk 香港字形。")] = Script.hans,
+        "--script", metavar="字形", help="字形：hans 简体（默认，规范汉字）；hant 繁体（OpenCC 标准字形），"
+        "hant-tw 台湾字形，hant-hk 香港字形。", show_default=False)] = Script.hans,
     all_activities: Annotated[bool, typer.Option(
         "--all-activities", help="逐项写出每一项活动；默认概括：每部分先写总数，再举一至三个有代表性的例子。"
         "覆盖区文件“版式: 活动写法”。")] = False,
@@ -270,7 +278,7 @@ class OutputFormat(str, Enum):
 
 
 @app.command(
-    "validate",
+    "validate", cls=ChineseCommand,
     help="""检查单位文件或一个区的文件夹：格式、内容、测评体系指标、名单和截止日期。
 
 每个问题一行：文件:行:列: 规则代码 字段: 说明（警告在代码后标“警告”）。有错误时退出码为 1，
@@ -291,20 +299,23 @@ def validate(
         show_default=False)],
     strict: Annotated[bool, typer.Option("--strict", help="有警告也算不通过（退出码 1）。")] = False,
     select: Annotated[list[str] | None, typer.Option(
-        "--select", help="只检查这些规则：代码或前缀，如 CC2、CC301；可写多次或用逗号分隔。",
+        "--select", metavar="规则", help="只检查这些规则：代码或前缀，如 CC2、CC301；可写多次或用逗号分隔。",
         show_default=False)] = None,
     ignore: Annotated[list[str] | None, typer.Option(
-        "--ignore", help="不检查这些规则，写法同 --select。", show_default=False)] = None,
+        "--ignore", metavar="规则", help="不检查这些规则，写法同 --select。", show_default=False)] = None,
     output_format: Annotated[OutputFormat, typer.Option(
-        "--format", help="输出格式：text（默认）或 json（供其他程序读取）。")] = OutputFormat.text,
+        "--format", metavar="格式",
+        help="输出格式：text（默认）或 json（供其他程序读取）。", show_default=False)] = OutputFormat.text,
     today: Annotated[str | None, typer.Option(
-        "--today", help="按这一天检查日期和截止日期（如 2026-07-08）；默认今天。", show_default=False)] = None,
+        "--today", metavar="日期",
+        help="按这一天检查日期和截止日期（如 2026-07-08）；默认今天。", show_default=False)] = None,
     jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", help="同时使用的进程数，默认等于 CPU 核数。", show_default=False)] = None,
+        "--jobs", "-j", metavar="个数", help="同时使用的进程数，默认等于 CPU 核数。", show_default=False)] = None,
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="检查文件夹时，把可以汇总的单位也逐个列出。")] = False,
     notices: Annotated[Path | None, typer.Option(
-        "--notices", help="检查文件夹时，在这个文件夹里写报送情况.xlsx、每个要退回的单位一份退回修改通知（Word）"
+        "--notices", metavar="文件夹",
+        help="检查文件夹时，在这个文件夹里写报送情况.xlsx、每个要退回的单位一份退回修改通知（Word）"
                           "和与上次相比的变化情况.md。", show_default=False)] = None,
 ) -> None:
 
@@ -447,7 +458,7 @@ def _cn_date(day: "date") -> str:
     return cn_date(day)
 
 
-@app.command("rules", help="列出 validate 检查的全部规则；写上代码（如 CC201）可看说明和示例。")
+@app.command("rules", cls=ChineseCommand, help="列出 validate 检查的全部规则；写上代码（如 CC201）可看说明和示例。")
 def rules(
     code: Annotated[str | None, typer.Argument(help="规则代码", metavar="[代码]", show_default=False)] = None,
 ) -> None:
@@ -494,7 +505,7 @@ def _not_over(path: Path, force: bool) -> None:
         raise UsageError(f"{path}: 文件已存在；换一个文件名，或加 --force 覆盖")
 
 
-@app.command("init", help="""写一个新的单位文件：各个部分齐全，每个键都有中文注释。
+@app.command("init", cls=ChineseCommand, help="""写一个新的单位文件：各个部分齐全，每个键都有中文注释。
 
 把其中的 XX 换成实际内容、0 换成实际数量后，用 chuangcheng validate 检查（没填完的地方会被指出）。
 同时在旁边写一个 chuangcheng-unit.schema.json，编辑器（如装了 YAML 插件的 VS Code）据此补全键名、标出错误。
@@ -511,7 +522,9 @@ def _not_over(path: Path, force: bool) -> None:
 def init(
     path: Annotated[Path, typer.Argument(help="要写的单位文件或台账", metavar="[单位文件.yaml|台账.xlsx]")] = Path(
         "单位.yaml"),
-    unit_type: Annotated[UnitTypeOption, typer.Option("--type", "-t", help="单位类型。")] = UnitTypeOption.社区,
+    unit_type: Annotated[UnitTypeOption, typer.Option(
+        "--type", "-t", metavar="类型", help="单位类型：社区、街道、村、医院、学校、幼儿园、企业、机关、其他。",
+    )] = UnitTypeOption.社区,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="写 Excel 台账（.xlsx）而不是单位文件。")] = False,
     force: Annotated[bool, typer.Option("--force", help="文件已存在时覆盖。")] = False,
 ) -> None:
@@ -545,7 +558,7 @@ def init(
     typer.echo(f"下一步：把 XX 和 0 换成实际内容，然后运行 chuangcheng validate {path}")
 
 
-@app.command("convert", help="""把单位文件（.yaml）转成 Excel 台账（.xlsx），或反过来（按扩展名）。
+@app.command("convert", cls=ChineseCommand, help="""把单位文件（.yaml）转成 Excel 台账（.xlsx），或反过来（按扩展名）。
 
 格式能记下的内容都原样转过去：转换后再 render，报告的文字不变。YAML 里的注释不会带到台账里。
 照片路径相对于文件所在的文件夹：请把转换结果放在原文件旁边（或把照片一起移过去）。
@@ -573,7 +586,9 @@ def convert(
     typer.echo(f"已生成 {written}")
 
 
-@app.command("reference", help="""写一份参考文档（Word 信笺，.docx）：在 Word 或 WPS 中改它的样式、页眉页脚、页面设置，
+@app.command(
+    "reference", cls=ChineseCommand, help="""写一份参考文档（Word 信笺，.docx）：
+在 Word 或 WPS 中改它的样式、页眉页脚、页面设置，
 再用 render --reference-docx（或区文件“版式: {参考文档: 信笺.docx}”）生成带本单位信笺的总结。
 
 参考文档只取用页面设置、样式、页眉和页脚，其中的正文不会用到；也可以直接用本单位现有的 Word 文件。
@@ -605,7 +620,7 @@ class SchemaKind(str, Enum):
     district = "district"
 
 
-@app.command("schema", help="""输出单位文件（或区文件）的 JSON Schema，供编辑器补全键名、检查写法。
+@app.command("schema", cls=ChineseCommand, help="""输出单位文件（或区文件）的 JSON Schema，供编辑器补全键名、检查写法。
 
 示例：
 
