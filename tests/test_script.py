@@ -325,3 +325,67 @@ def test_a_traditional_title_breaks_where_the_simplified_one_does() -> None:
     simplified = "石城街道办事处2026年上半年创建全国文明城市工作总结"
     assert title_lines(simplified, Layout())[1].startswith("创建")
     assert title_lines(to_traditional(simplified), traditional_layout(Layout()))[1].startswith("創建")
+
+
+# --- traditional output: by phrases, and as the file wrote it ---
+
+def test_phrases_opencc_splits_wrongly_are_written_whole() -> None:
+    """OpenCC reads 关爱困难 as 关 爱困 难 (愛睏: sleepy); phrases.yaml keeps 困難 together."""
+    assert to_traditional("关爱困难群体") == "關愛困難羣體"
+    assert to_traditional("关爱困难群体", "hant-tw") == "關愛困難群體"
+    assert to_traditional("为困难群众办实事，关爱困难老人") == "爲困難羣衆辦實事，關愛困難老人"
+    assert to_traditional("他很困。") == "他很困。"  # the character alone: OpenCC's
+
+
+UNIT_IN_TAIWAN_FORMS = """\
+單位:
+  名稱: 柳灣社區
+  類型: 社區
+  上級: 柳岸街道黨工委
+報告期:
+  開始: 2026-01-01
+  結束: 2026-06-30
+志願服務:
+  - 日期: 2026-03-05
+    名稱: 關愛困難羣體志願服務
+    地點: 安仁里
+    說明: 志願者冒著酷暑為社區群眾送去慰問品。
+"""
+
+
+def test_a_file_typed_in_traditional_comes_back_as_typed(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from chuangcheng.cli import app
+
+    unit = tmp_path / "unit.yaml"
+    unit.write_text(UNIT_IN_TAIWAN_FORMS, encoding="utf-8")
+    outcome = CliRunner().invoke(app, ["render", str(unit), "--script", "hant", "-f", "md"])
+    assert outcome.exit_code == 0, outcome.output
+    text = (tmp_path / "柳湾社区.md").read_text(encoding="utf-8")
+    assert "關愛困難羣體" in text  # not 關愛睏難
+    assert "安仁里" in text  # a place's name: not 安仁裏
+    assert "志願者冒著酷暑為社區群眾送去慰問品" in text  # 為 and 群眾 as typed, not 爲 and 羣衆
+    assert "睏" not in text and "裏" not in text
+
+
+def test_written_pairs() -> None:
+    from chuangcheng.read.script import written_pairs
+
+    original = "安仁里為社區\n為民服務"
+    simplified = to_simplified(original)
+    assert simplified == "安仁里为社区\n为民服务"
+    pairs = written_pairs(original, simplified)
+    assert pairs["仁里"] == "仁里" and pairs["为社"] == "為社" and pairs["为民"] == "為民"
+    assert "社区" not in pairs  # OpenCC gives it back as written: nothing to keep
+    assert to_traditional("在安仁里为民服务", "hant", pairs) == "在安仁里為民服務"
+    assert to_traditional("在安仁里为民服务", "hant") == "在安仁裏爲民服務"  # without them
+
+
+def test_a_pair_written_two_ways_is_left_to_opencc() -> None:
+    from chuangcheng.read.script import written_pairs
+
+    original = "頭發\n頭髮"  # a typo and the word: the file does not say which it means
+    pairs = written_pairs(original, to_simplified(original) or "")
+    assert "头发" not in pairs
+    assert to_traditional("头发", "hant", pairs) == "頭髮"

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from ..errors import OutputError
 from ..load.layout import Layout
 from ..read.images import PhotoError, Picture, Pictures
-from ..read.script import to_traditional
+from ..read.script import Written, to_traditional
 from ..write.photo_ledger import LedgerEntry, PhotoLedgerView
 from ..write.typography import text_width
 from .docx_package import BODY, LABEL, TITLE, Properties, twips, xml_attr
@@ -38,10 +38,11 @@ _AFTER_PAGE_NUMBERS = re.compile(r"<w:(?:cols|formProt|vAlign|noEndnote|titlePg|
 
 
 def build_photo_ledger(view: PhotoLedgerView, layout: Layout, pictures: Pictures,
-                       properties: Properties | None = None) -> bytes:
+                       properties: Properties | None = None, written: Written | None = None) -> bytes:
     """The photo ledger of ``view`` as a Word file; its photos come from ``pictures`` (the unit's
     folder), its text in the layout's script."""
-    turn: Callable[[str], str] = str if layout.script == "hans" else (lambda t: to_traditional(t, layout.script))
+    turn: Callable[[str], str] = (str if layout.script == "hans"
+                                  else (lambda t: to_traditional(t, layout.script, written)))
     return _Ledger(layout, pictures, properties, turn).ledger(view.translated(turn))
 
 

@@ -22,7 +22,7 @@ from ..load.loader import At, Loaded, load_unit
 from ..load.models import District, Report
 from ..output import Staged, name_is_cut, safe_filename, stage
 from ..read.images import PhotoError, Picture, Pictures, check_picture, posix
-from ..read.script import SCRIPTS, to_traditional, unavailable
+from ..read.script import SCRIPTS, Written, to_traditional, unavailable
 from ..write.report import ActivityStyle, PhotoView, ReportView, build_view
 from ..write.templating import render_template
 from .docx_package import Properties, for_libreoffice
@@ -57,13 +57,15 @@ PdfJob = tuple[Path, Path]  # the Word file to convert, the PDF to write
 
 def report_files(markdown: str, folder: Path, stem: str, formats: Sequence[str], *, layout: Layout | None = None,
                  pictures: Pictures | None = None, pdf_stage: Path | None = None,
-                 properties: Properties | None = None) -> tuple[dict[Path, bytes], PdfJob | None]:
+                 properties: Properties | None = None, written: Written | None = None,
+                 ) -> tuple[dict[Path, bytes], PdfJob | None]:
     """The files of one report, by format. The PDF is converted here, unless ``pdf_stage`` is
     given: then the Word file to convert is named (staged there: LibreOffice gets its own
     variant of the Word file, :func:`.docx_package.for_libreoffice`).
-    A layout in traditional script turns the text (all formats) into it first."""
+    A layout in traditional script turns the text (all formats) into it first (``written``: how the
+    unit's file wrote its traditional characters, :func:`.script.to_traditional`)."""
     if layout is not None and layout.script != "hans":
-        markdown = to_traditional(markdown, layout.script)
+        markdown = to_traditional(markdown, layout.script, written)
     files: dict[Path, bytes] = {}
     docx = b""
     if "docx" in formats or "pdf" in formats:
@@ -136,7 +138,7 @@ def render_unit(
                                       f"单位名称太长，报告的文件名截为“{stem}”（正文中仍用全名）", Severity.WARNING))
     properties = Properties(view.title, view.signer, loaded.model.signed_on)
     files, job = report_files(markdown, folder, stem, formats, layout=layout, pictures=pictures, pdf_stage=pdf_stage,
-                              properties=properties)
+                              properties=properties, written=loaded.written)
     if "photos" in formats:
         ledger = _photo_ledger(view, layout, pictures, loaded, name_at)
         if isinstance(ledger, Diagnostic):
@@ -162,7 +164,7 @@ def _photo_ledger(view: ReportView, layout: Layout | None, pictures: Pictures, l
     from .photo_ledger import build_photo_ledger
 
     properties = Properties(ledger.title, ledger.compiler, loaded.model.signed_on)
-    return build_photo_ledger(ledger, layout or Layout(), pictures, properties)
+    return build_photo_ledger(ledger, layout or Layout(), pictures, properties, loaded.written)
 
 
 def layout_for(district: Loaded[District] | None, reference: Path | None = None, script: str = "hans",

@@ -153,10 +153,81 @@ def to_simplified(text: str) -> str | None:
     return None
 
 
-def to_traditional(text: str, script: str = "hant") -> str:
+# A pair of neighbouring ideographs in simplified characters → the same pair as it is to be written
+# in traditional ones: what a file in traditional characters wrote, and phrases.yaml.
+Written = dict[str, str]
+MAX_WRITTEN_PAIRS = 50_000  # pairs kept of one file (a 2 MB file of ideographs has up to 700,000)
+
+
+def to_traditional(text: str, script: str = "hant", written: Written | None = None) -> str:
     """``text`` in traditional characters (OpenCC, phrase by phrase: 头发→頭髮, 发展→發展), in OpenCC's
-    standard forms (``hant``), Taiwan's (``hant-tw``) or Hong Kong's (``hant-hk``)."""
-    return _convert(_TRADITIONAL[script], text)
+    standard forms (``hant``), Taiwan's (``hant-tw``) or Hong Kong's (``hant-hk``).
+
+    Where OpenCC's phrases fall short, pairs of characters decide: those of phrases.yaml (困难 is
+    困難, though OpenCC reads 关爱困难 as 关 爱困 难, 愛睏), then ``written``, the file's own
+    (:func:`written_pairs`: a file typed in traditional characters comes back as it was typed, 安仁里
+    not 安仁裏). A character takes the form its pair with the character before it gives, else the one
+    its pair with the character after it gives; pairs that disagree leave OpenCC's choice."""
+    converted = _convert(_TRADITIONAL[script], text)
+    pairs = {**_phrase_pairs(), **(written or {})}
+    if not pairs or converted == text:
+        return converted
+    out = []
+    for simple, done in zip(text.split("\n"), converted.split("\n"), strict=False):
+        out.append(_by_pairs(simple, done, pairs) if len(simple) == len(done) else done)
+    return "\n".join(out)
+
+
+def _by_pairs(simple: str, converted: str, pairs: Written) -> str:
+    chars = list(converted)
+    for i, char in enumerate(simple):
+        if not _is_han(char):
+            continue
+        before = pairs.get(simple[i - 1:i + 1]) if i else None
+        after = pairs.get(simple[i:i + 2])
+        choices = {c for c in (before[1] if before else None, after[0] if after else None) if c}
+        if len(choices) == 1:
+            chars[i] = choices.pop()
+    return "".join(chars)
+
+
+@cache
+def _phrase_pairs() -> Written:
+    """phrases.yaml's phrases as pairs (困難 → 困难: 困難)."""
+    from pathlib import Path
+
+    import yaml
+
+    if not has_opencc():
+        return {}
+    phrases: list[str] = yaml.safe_load(Path(__file__).with_name("phrases.yaml").read_text(encoding="utf-8"))
+    pairs: Written = {}
+    for phrase in phrases:
+        simple = _converter("t2s").convert(phrase)
+        if len(simple) == len(phrase):
+            pairs.update((simple[i:i + 2], phrase[i:i + 2]) for i in range(len(phrase) - 1))
+    return pairs
+
+
+def written_pairs(original: str, simplified: str) -> Written:
+    """How a file in traditional characters wrote the pairs of ideographs that OpenCC would not give back
+    as written (安仁里 → 安仁里 → 安仁裏; 為 → 为 → 爲): each pair of ``simplified`` (:func:`to_simplified`
+    of ``original``) → the pair in ``original``. A pair written two ways is left to OpenCC."""
+    back = _convert("s2t", simplified)
+    lines = [(line, simple, again) for line, simple, again
+             in zip(original.split("\n"), simplified.split("\n"), back.split("\n"), strict=False)
+             if len(line) == len(simple) == len(again)]
+    found: dict[str, str | None] = {}
+    for line, simple, again in lines:
+        for i in range(len(line) - 1 if line != again and len(found) < MAX_WRITTEN_PAIRS else 0):
+            pair = line[i:i + 2]
+            if pair != again[i:i + 2] and _is_han(pair[0]) and _is_han(pair[1]):
+                found.setdefault(simple[i:i + 2], pair)
+    for line, simple, _ in lines:  # a pair written another way elsewhere too: OpenCC decides
+        for i in range(len(line) - 1):
+            if found.get(simple[i:i + 2], line[i:i + 2]) != line[i:i + 2]:
+                found[simple[i:i + 2]] = None
+    return {simple: pair for simple, pair in found.items() if pair is not None}
 
 
 def traditional_font(value: Any) -> Any:
