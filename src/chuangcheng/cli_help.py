@@ -265,36 +265,28 @@ def _value_message(message: str) -> str:
     return message
 
 
-class ChineseCommand(TyperCommand):
+class _ChineseHelp:
+    """Help and help option in Chinese, for a command and for the program."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP_TEXT
+        return option
+
+    def get_help(self, ctx: Any) -> str:
+        return help_text(ctx).rstrip("\n")  # click's echo ends the line
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        formatter.write(help_text(ctx))
+
+
+class ChineseCommand(_ChineseHelp, TyperCommand):
     """A command whose help and help option speak Chinese."""
 
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = HELP_TEXT
-        return option
 
-    def get_help(self, ctx: Any) -> str:
-        return help_text(ctx).rstrip("\n")  # click's echo ends the line
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        formatter.write(help_text(ctx))
-
-
-class ChineseGroup(TyperGroup):
+class ChineseGroup(_ChineseHelp, TyperGroup):
     """The program: Chinese help, and usage errors said in Chinese before exit code 2."""
-
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = HELP_TEXT
-        return option
-
-    def get_help(self, ctx: Any) -> str:
-        return help_text(ctx).rstrip("\n")  # click's echo ends the line
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        formatter.write(help_text(ctx))
 
     def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None,  # type: ignore[override]
              standalone_mode: bool = True, **kwargs: Any) -> Any:
