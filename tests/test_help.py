@@ -107,3 +107,40 @@ def test_usage_errors_are_chinese_and_exit_2(args: list[str], said: str) -> None
     assert [word for word in ("Usage", "Error", "Try ", "No such", "Missing", "Invalid") if word in result.output] == []
     assert all(unicodedata.east_asian_width(c) != "W" or "\u4e00" <= c <= "\u9fff" or c in "，。：；（）“”、？"
                for c in said)
+
+
+def test_every_width_from_40_to_129_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chuangcheng.cli_help import help_text
+
+    group = get_command(app)
+    for columns in range(40, 130):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        limit = max(40, min(columns - 1, 100))  # never narrower than 40: a help squeezed thinner reads worse
+        for name in [None, *COMMANDS]:
+            ctx = group.make_context("chuangcheng", [name, "x"] if name else ["render", "x"], resilient_parsing=True)
+            command = group.get_command(ctx, name) if name else group  # type: ignore[attr-defined]
+            sub = command.make_context(f"chuangcheng {name or ''}".strip(), [], resilient_parsing=True)
+            for line in help_text(sub).splitlines():
+                if not line.startswith("  chuangcheng "):  # an example stays as written
+                    assert width_of(line) <= limit, (columns, name, line)
+
+
+def test_argument_help_is_there_in_every_typer() -> None:
+    """typer 0.18 and 0.19 drop an argument's help on the way to click: it is read from the declaration."""
+    assert "单位文件（.yaml）或Excel台账（.xlsx），或一个区的文件夹" in _squeeze(_help(["render", "-h"]))
+    assert "unit（单位文件，默认）或district（区文件）" in _squeeze(_help(["schema", "-h"]))
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["render", "x", "--force=1"], "错误：选项 --force 不带值（去掉“=”和后面的内容）。"),
+    (["it's"], "错误：没有 it's 这个命令。可用的命令：render、"),
+])
+def test_more_usage_errors_are_chinese(args: list[str], said: str) -> None:
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and said in result.output, result.output
+
+
+def test_a_reader_gone_ends_the_help_quietly() -> None:
+    done = subprocess.run(f'"{sys.executable}" -m chuangcheng | (exec 0<&-; true)', shell=True,
+                          capture_output=True, text=True, check=False, executable="/bin/bash")
+    assert "内部错误" not in done.stderr and "Traceback" not in done.stderr

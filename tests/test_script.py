@@ -369,23 +369,53 @@ def test_a_file_typed_in_traditional_comes_back_as_typed(tmp_path: Path) -> None
     assert "睏" not in text and "裏" not in text
 
 
-def test_written_pairs() -> None:
-    from chuangcheng.read.script import written_pairs
+def test_typed_pairs() -> None:
+    from chuangcheng.read.script import Typed
 
     original = "安仁里為社區\n為民服務"
     simplified = to_simplified(original)
     assert simplified == "安仁里为社区\n为民服务"
-    pairs = written_pairs(original, simplified)
+    pairs = Typed(original, simplified).pairs
     assert pairs["仁里"] == "仁里" and pairs["为社"] == "為社" and pairs["为民"] == "為民"
-    assert "社区" not in pairs  # OpenCC gives it back as written: nothing to keep
+    assert "社区" not in pairs  # OpenCC gives it back as typed: nothing to keep
     assert to_traditional("在安仁里为民服务", "hant", pairs) == "在安仁里為民服務"
     assert to_traditional("在安仁里为民服务", "hant") == "在安仁裏爲民服務"  # without them
 
 
-def test_a_pair_written_two_ways_is_left_to_opencc() -> None:
-    from chuangcheng.read.script import written_pairs
+def test_a_simplified_file_with_one_traditional_name_keeps_no_simplified_text() -> None:
+    """劉 makes the file read through OpenCC; the rest was typed in simplified characters."""
+    from chuangcheng.read.script import Typed
+
+    original = "联系人：劉明\n本社区组织志愿者开展文明创建活动，加强组织领导"
+    pairs = Typed(original, to_simplified(original) or "").pairs
+    assert set(pairs) <= {"刘明"}
+    assert to_traditional("社区组织志愿者加强组织领导", "hant", pairs) == "社區組織志願者加強組織領導"
+
+
+def test_a_pair_typed_two_ways_is_left_to_opencc() -> None:
+    from chuangcheng.read.script import Typed
 
     original = "頭發\n頭髮"  # a typo and the word: the file does not say which it means
-    pairs = written_pairs(original, to_simplified(original) or "")
+    pairs = Typed(original, to_simplified(original) or "").pairs
     assert "头发" not in pairs
     assert to_traditional("头发", "hant", pairs) == "頭髮"
+
+
+def test_file_names_are_not_touched_by_pairs() -> None:
+    assert to_traditional("![帮扶](<照片/关爱困难群体.jpg>) 关爱困难群体") == (
+        "![幫扶](<照片/关爱困难群体.jpg>) 關愛困難羣體")
+    assert to_traditional("照片: 照片/0224-帮扶困难户.jpg") == "照片: 照片/0224-帮扶困难户.jpg"
+
+
+def test_a_photo_named_with_a_phrase_renders_in_traditional(tmp_path: Path) -> None:
+    """Its name holds 困难, which phrases.yaml turns: the link must still find the file."""
+    from typer.testing import CliRunner
+
+    from chuangcheng.cli import app
+
+    from .test_photos import _photo, _unit
+
+    _photo(tmp_path / "照片" / "0224-帮扶困难户.jpg", (64, 48))
+    unit = _unit(tmp_path, "照片/0224-帮扶困难户.jpg")
+    outcome = CliRunner().invoke(app, ["render", str(unit), "--script", "hant", "-f", "md", "-f", "docx"])
+    assert outcome.exit_code == 0, outcome.output

@@ -191,3 +191,32 @@ def test_an_outing_to_a_place_takes_an_activity(title: str, action: str) -> None
     from chuangcheng.write.prose import action as act
 
     assert act(title) == action
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_a_cache_folder_others_may_write_to_is_not_used(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its compiled code would run here: a forged file must not change the report."""
+    folder = fresh / "templates"
+    folder.mkdir(parents=True)
+    folder.chmod(0o777)
+    compiled = _compiles(monkeypatch)
+    assert "官塘社区" in _render()
+    assert "report.md.j2" in compiled  # compiled, not read
+    assert list(folder.iterdir()) == []  # and nothing left there
+
+
+def test_the_cache_keys_hold_the_settings_and_take_any_path(tmp_path: Path) -> None:
+    import jinja2
+
+    plain = templating._CompiledTemplates(tmp_path, jinja2.Environment())
+    trimmed = templating._CompiledTemplates(tmp_path, jinja2.Environment(trim_blocks=True))
+    assert plain.pattern != trimmed.pattern
+    assert plain.get_cache_key("report.md.j2", "/装了\udcff/report.md.j2")  # a GBK name read as UTF-8
+
+
+def test_the_cache_folder_named_in_the_environment_is_made_absolute(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV, "~/缓存")
+    assert cache_dir() == Path.home() / "缓存"
+    monkeypatch.setenv(ENV, "缓存")
+    folder = cache_dir()
+    assert folder is not None and folder.is_absolute()

@@ -629,7 +629,9 @@ class SchemaKind(str, Enum):
   chuangcheng schema district
 """)
 def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="unit（单位文件，默认）或 district（区文件）")] = SchemaKind.unit,
+    kind: Annotated[SchemaKind, typer.Argument(
+        help="unit（单位文件，默认）或 district（区文件）", metavar="[unit|district]", show_default=False,
+    )] = SchemaKind.unit,
 ) -> None:
 
     from .load.schema import district_schema, unit_schema

@@ -9,10 +9,13 @@ or （“ at its end; no colours, so NO_COLOR has nothing to turn off. Only the 
 0.16 to 0.29 share is used: a parameter's names, metavar, help, default and flags.
 """
 
+import contextlib
 import difflib
+import os
 import re
 import shutil
 import sys
+import typing
 import unicodedata
 from collections.abc import Iterable, Sequence
 from enum import Enum
@@ -35,6 +38,7 @@ def width_of(text: str) -> int:
 
 def wrap(text: str, width: int) -> list[str]:
     """``text`` (one paragraph) in lines of at most ``width`` columns."""
+    width = max(width, 2)  # a Chinese character takes two columns: no line is narrower
     lines: list[list[str]] = [[]]
     used = 0
     for token in _LATIN_RUN.findall(" ".join(text.split())):
@@ -56,6 +60,9 @@ def wrap(text: str, width: int) -> list[str]:
                 carried.insert(0, lines[-1].pop())  # （ may not end one
             while carried and carried[0] == " ":
                 carried.pop(0)
+            if sum(map(width_of, carried)) + size > width:  # too long to carry: the rule gives way
+                lines[-1] += carried
+                carried = []
             lines.append(carried)
             used = sum(map(width_of, carried))
         while size > width:  # a Latin word longer than the line
@@ -133,8 +140,8 @@ def _label(param: Any) -> str:
     return text
 
 
-def _describe(param: Any) -> str:
-    text = " ".join((param.help or "").split())
+def _describe(param: Any, command: Any) -> str:
+    text = " ".join((param.help or _declared_help(command, param.name)).split())
     default = param.default
     if isinstance(default, Enum):
         default = default.value
@@ -144,6 +151,20 @@ def _describe(param: Any) -> str:
     if param.param_type_name == "argument" and param.required:
         text += "（必填）"
     return text
+
+
+def _declared_help(command: Any, name: str) -> str:
+    """A parameter's help as the command's function declares it: typer 0.18 and 0.19 lose an
+    argument's (click's Argument sets it to None after typer has set it)."""
+    function = getattr(command.callback, "__wrapped__", command.callback)
+    try:
+        hints = typing.get_type_hints(function, include_extras=True)
+    except Exception:  # an annotation that cannot be evaluated: no help rather than no help text at all
+        return ""
+    for meta in getattr(hints.get(name), "__metadata__", ()):
+        if isinstance(getattr(meta, "help", None), str):
+            return str(meta.help)
+    return ""
 
 
 def _two_columns(rows: Iterable[tuple[str, str]], width: int) -> list[str]:
@@ -183,8 +204,8 @@ def help_text(ctx: Any) -> str:
         out.extend([block] if verbatim else wrap(block, width))
         out.append("")
     params = [p for p in command.get_params(ctx) if not getattr(p, "hidden", False)]
-    arguments = [(_label(p), _describe(p)) for p in params if p.param_type_name == "argument"]
-    options = [(_label(p), _describe(p)) for p in params if p.param_type_name == "option"]
+    arguments = [(_label(p), _describe(p, command)) for p in params if p.param_type_name == "argument"]
+    options = [(_label(p), _describe(p, command)) for p in params if p.param_type_name == "option"]
     if isinstance(command, TyperGroup):
         commands = [(name, _summary(command.get_command(ctx, name))) for name in command.list_commands(ctx)]
         out += ["命令：", *_two_columns(commands, width), ""]
@@ -193,7 +214,7 @@ def help_text(ctx: Any) -> str:
     if options:
         out += ["选项：", *_two_columns(options, width), ""]
     if isinstance(command, TyperGroup):
-        out.append(f"各命令的用法：{ctx.command_path} 命令 -h（如 {ctx.command_path} render -h）")
+        out += wrap(f"各命令的用法：{ctx.command_path} 命令 -h（如 {ctx.command_path} render -h）", width)
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -234,13 +255,16 @@ def error_text(exc: Any) -> str:
         said = f"缺少{'参数' if param is not None and param.param_type_name == 'argument' else '选项'} {_hint(param)}。"
     elif kind == "BadOptionUsage" and "requires" in message:
         said = f"选项 {exc.option_name} 后面要写一个值。"
+    elif kind == "BadOptionUsage" and "does not take a value" in message:
+        said = f"选项 {exc.option_name} 不带值（去掉“=”和后面的内容）。"
     elif kind == "BadParameter":
         said = f"{_hint(param)} 的值不对：{_value_message(message)}"
-    elif (found := re.match(r"No such command '(.+?)'", message)) is not None:
+    elif (found := re.match(r"""No such command (?:'(.+)'|"(.+)")\.""", message)) is not None:
         ctx = getattr(exc, "ctx", None)
         names = list(ctx.command.list_commands(ctx)) if ctx is not None and isinstance(ctx.command, TyperGroup) else []
-        close = difflib.get_close_matches(found[1], names, 3)
-        said = f"没有 {found[1]} 这个命令"
+        typed = found[1] or found[2]
+        close = difflib.get_close_matches(typed, names, 3)
+        said = f"没有 {typed} 这个命令"
         said += f"；是不是 {'、'.join(close)}？" if close else f"。可用的命令：{'、'.join(names)}"
     elif (found := re.match(r"Got unexpected extra arguments?(?:\(s\))? \((.*)\)", message)) is not None:
         said = f"多出了参数：{found[1]}（文件名里有空格时，请给整个路径加上引号）。"
@@ -296,11 +320,22 @@ class ChineseGroup(_ChineseHelp, TyperGroup):
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **kwargs)
         except _click_exception() as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":  # `chuangcheng` alone: the help
-                sys.stdout.write(help_text(exc.ctx))  # type: ignore[attr-defined]
+                _write(sys.stdout, help_text(exc.ctx))  # type: ignore[attr-defined]
                 sys.exit(0)
-            sys.stderr.write(error_text(exc))
+            _write(sys.stderr, error_text(exc))
             sys.exit(getattr(exc, "exit_code", 2))
         except typer.Abort:
-            sys.stderr.write("已中止。\n")
+            _write(sys.stderr, "已中止。\n")
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _write(stream: Any, text: str) -> None:
+    """Write and flush; a reader gone (`chuangcheng | head -1`) ends the run with exit 1, quietly."""
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        with contextlib.suppress(OSError):  # Python's own flush at exit would complain again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        sys.exit(1)

@@ -19,7 +19,7 @@ def cache_dir() -> Path | None:
     """The folder, not necessarily there yet; None when caching is turned off."""
     chosen = os.environ.get(ENV)
     if chosen is not None:
-        return Path(chosen) if chosen.strip() else None
+        return Path(chosen).expanduser().absolute() if chosen.strip() else None
     if sys.platform == "win32":
         base = os.environ.get("LOCALAPPDATA")
         return Path(base, "chuangcheng", "Cache") if base else None

@@ -20,7 +20,7 @@ from pydantic_core import ErrorDetails
 
 from ..errors import Diagnostic, InputError, Pos
 from ..limits import MAX_ACTIVITIES, MAX_PERIOD_DAYS, MAX_PHOTOS
-from ..read.script import UNCONVERTED_NOTE, Written
+from ..read.script import UNCONVERTED_NOTE, Typed
 from ..read.source import read_source
 from ..read.yamltree import Path, Tree, as_written, display_path, fullwidth_colon_key, parse_yaml
 from .models import UNIT_TYPES, Activity, District, Period, Report, Section
@@ -36,7 +36,7 @@ class Loaded(typing.Generic[M]):
     path: FsPath
     places: Places
     warnings: list[Diagnostic] = field(default_factory=list)
-    written: Written = field(default_factory=dict)  # how a file in traditional characters wrote them
+    typed: Typed | None = None  # a file typed in traditional characters: as typed (for --script hant)
 
 
 class At(NamedTuple):
@@ -385,11 +385,11 @@ def load_model(path: FsPath, model: type[M], display: str | None = None) -> Load
         from ..read.ledger import read_ledger
 
         tree, file, lines, read_warnings = read_ledger(path, display), display or str(path), [], []
-        written: Written = {}
+        typed = None
     else:
         source = read_source(path, display)
         tree, file, lines, read_warnings = parse_yaml(source), source.path, source.text.split("\n"), source.warnings
-        written = source.written
+        typed = source.typed
     walker = _Walker(tree, file)
     try:
         data = walker.walk(tree.data, model, (), ())
@@ -402,7 +402,7 @@ def load_model(path: FsPath, model: type[M], display: str | None = None) -> Load
         if hint:
             raise InputError([*hint, *exc.diagnostics]) from None
         raise
-    return Loaded(result, path, Places(file, tree, walker.raw_of, lines), [*read_warnings, *tree.warnings], written)
+    return Loaded(result, path, Places(file, tree, walker.raw_of, lines), [*read_warnings, *tree.warnings], typed)
 
 
 def load_unit(path: FsPath, display: str | None = None) -> Loaded[Report]:

@@ -138,7 +138,7 @@ def render_unit(
                                       f"单位名称太长，报告的文件名截为“{stem}”（正文中仍用全名）", Severity.WARNING))
     properties = Properties(view.title, view.signer, loaded.model.signed_on)
     files, job = report_files(markdown, folder, stem, formats, layout=layout, pictures=pictures, pdf_stage=pdf_stage,
-                              properties=properties, written=loaded.written)
+                              properties=properties, written=_typed(loaded, layout))
     if "photos" in formats:
         ledger = _photo_ledger(view, layout, pictures, loaded, name_at)
         if isinstance(ledger, Diagnostic):
@@ -164,7 +164,14 @@ def _photo_ledger(view: ReportView, layout: Layout | None, pictures: Pictures, l
     from .photo_ledger import build_photo_ledger
 
     properties = Properties(ledger.title, ledger.compiler, loaded.model.signed_on)
-    return build_photo_ledger(ledger, layout or Layout(), pictures, properties, loaded.written)
+    return build_photo_ledger(ledger, layout or Layout(), pictures, properties, _typed(loaded, layout))
+
+
+def _typed(loaded: Loaded[Report], layout: Layout | None) -> Written | None:
+    """How the unit's file typed its traditional characters, when the report is written in them."""
+    if loaded.typed is None or layout is None or layout.script == "hans":
+        return None
+    return loaded.typed.pairs
 
 
 def layout_for(district: Loaded[District] | None, reference: Path | None = None, script: str = "hans",

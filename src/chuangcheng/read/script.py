@@ -9,7 +9,8 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, cached_property
 from typing import Any, Literal, Protocol
 
 HANT_EXTRA = 'pip install "chuangcheng[hant]"'  # OpenCC: no wheel for 32-bit or ARM Windows, so not in the base
@@ -157,38 +158,49 @@ def to_simplified(text: str) -> str | None:
 # in traditional ones: what a file in traditional characters wrote, and phrases.yaml.
 Written = dict[str, str]
 MAX_WRITTEN_PAIRS = 50_000  # pairs kept of one file (a 2 MB file of ideographs has up to 700,000)
+TRADITIONAL_SHARE = 0.15  # of a file's ideographs that t2s changes: written in traditional characters
 
 
 def to_traditional(text: str, script: str = "hant", written: Written | None = None) -> str:
     """``text`` in traditional characters (OpenCC, phrase by phrase: 头发→頭髮, 发展→發展), in OpenCC's
     standard forms (``hant``), Taiwan's (``hant-tw``) or Hong Kong's (``hant-hk``).
 
-    Where OpenCC's phrases fall short, pairs of characters decide: those of phrases.yaml (困难 is
-    困難, though OpenCC reads 关爱困难 as 关 爱困 难, 愛睏), then ``written``, the file's own
-    (:func:`written_pairs`: a file typed in traditional characters comes back as it was typed, 安仁里
-    not 安仁裏). A character takes the form its pair with the character before it gives, else the one
-    its pair with the character after it gives; pairs that disagree leave OpenCC's choice."""
+    Where OpenCC's phrases fall short, pairs of characters decide: ``written``, the file's own
+    (:attr:`Typed.pairs`: a file typed in traditional characters comes back as it was typed, 安仁里
+    not 安仁裏), then those of phrases.yaml (困难 is 困難, though OpenCC reads 关爱困难 as 关 爱困 难,
+    愛睏). A character takes the form its pair with the character before it gives, else the one its
+    pair with the character after it gives; pairs that disagree leave OpenCC's choice. File names
+    (photos, links) are left as they are."""
     converted = _convert(_TRADITIONAL[script], text)
-    pairs = {**_phrase_pairs(), **(written or {})}
-    if not pairs or converted == text:
+    if converted == text:
         return converted
+    pairs = (written or {}, _phrase_pairs())
     out = []
     for simple, done in zip(text.split("\n"), converted.split("\n"), strict=False):
         out.append(_by_pairs(simple, done, pairs) if len(simple) == len(done) else done)
     return "\n".join(out)
 
 
-def _by_pairs(simple: str, converted: str, pairs: Written) -> str:
+def _by_pairs(simple: str, converted: str, tables: tuple[Written, Written]) -> str:
+    names = [m.span() for m in _FILE.finditer(simple)]
     chars = list(converted)
     for i, char in enumerate(simple):
-        if not _is_han(char):
+        if not _is_han(char) or any(start <= i < end for start, end in names):
             continue
-        before = pairs.get(simple[i - 1:i + 1]) if i else None
-        after = pairs.get(simple[i:i + 2])
+        before = _pair(simple[i - 1:i + 1], tables) if i else None
+        after = _pair(simple[i:i + 2], tables)
         choices = {c for c in (before[1] if before else None, after[0] if after else None) if c}
         if len(choices) == 1:
             chars[i] = choices.pop()
     return "".join(chars)
+
+
+def _pair(simple: str, tables: tuple[Written, Written]) -> str | None:
+    for table in tables:
+        found = table.get(simple)
+        if found is not None:
+            return found
+    return None
 
 
 @cache
@@ -209,25 +221,47 @@ def _phrase_pairs() -> Written:
     return pairs
 
 
-def written_pairs(original: str, simplified: str) -> Written:
-    """How a file in traditional characters wrote the pairs of ideographs that OpenCC would not give back
-    as written (安仁里 → 安仁里 → 安仁裏; 為 → 为 → 爲): each pair of ``simplified`` (:func:`to_simplified`
-    of ``original``) → the pair in ``original``. A pair written two ways is left to OpenCC."""
-    back = _convert("s2t", simplified)
-    lines = [(line, simple, again) for line, simple, again
-             in zip(original.split("\n"), simplified.split("\n"), back.split("\n"), strict=False)
-             if len(line) == len(simple) == len(again)]
-    found: dict[str, str | None] = {}
-    for line, simple, again in lines:
-        for i in range(len(line) - 1 if line != again and len(found) < MAX_WRITTEN_PAIRS else 0):
-            pair = line[i:i + 2]
-            if pair != again[i:i + 2] and _is_han(pair[0]) and _is_han(pair[1]):
-                found.setdefault(simple[i:i + 2], pair)
-    for line, simple, _ in lines:  # a pair written another way elsewhere too: OpenCC decides
-        for i in range(len(line) - 1):
-            if found.get(simple[i:i + 2], line[i:i + 2]) != line[i:i + 2]:
-                found[simple[i:i + 2]] = None
-    return {simple: pair for simple, pair in found.items() if pair is not None}
+@dataclass(frozen=True)
+class Typed:
+    """A file typed in traditional characters: as typed, and as read (simplified)."""
+
+    original: str
+    simplified: str
+
+    @cached_property
+    def pairs(self) -> Written:
+        """How the file typed the pairs of ideographs OpenCC would not give back as typed (安仁里 →
+        安仁里 → 安仁裏; 為 → 为 → 爲): simplified pair → typed pair, worked out when a report is
+        written in traditional characters. A pair is learnt where it holds a character typed in a
+        traditional form (為社); in a file mostly typed in traditional characters (TRADITIONAL_SHARE),
+        also from a line that does (仁里 in 地點: 安仁里), so that a simplified file with one traditional
+        name (劉明) keeps no simplified text. A pair typed two ways is left to OpenCC."""
+        back = _convert("s2t", self.simplified)
+        lines = [(line, simple, again) for line, simple, again
+                 in zip(self.original.split("\n"), self.simplified.split("\n"), back.split("\n"), strict=False)
+                 if len(line) == len(simple) == len(again)]
+        ideographs = changed = 0
+        for line, simple, _ in lines:
+            for typed, read in zip(line, simple, strict=True):
+                if _is_han(typed):
+                    ideographs += 1
+                    changed += typed != read
+        mostly = changed >= TRADITIONAL_SHARE * ideographs
+        found: dict[str, str | None] = {}
+        for line, simple, again in lines:
+            whole = mostly and line != simple
+            for i in range(len(line) - 1 if line != again else 0):
+                pair = line[i:i + 2]
+                if (len(found) >= MAX_WRITTEN_PAIRS or pair == again[i:i + 2]
+                        or not (_is_han(pair[0]) and _is_han(pair[1]))):
+                    continue
+                if whole or pair != simple[i:i + 2]:
+                    found.setdefault(simple[i:i + 2], pair)
+        for line, simple, _ in lines:  # a pair typed another way elsewhere too: OpenCC decides
+            for i in range(len(line) - 1):
+                if found.get(simple[i:i + 2], line[i:i + 2]) != line[i:i + 2]:
+                    found[simple[i:i + 2]] = None
+        return {simple: pair for simple, pair in found.items() if pair is not None}
 
 
 def traditional_font(value: Any) -> Any:

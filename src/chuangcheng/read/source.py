@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import Diagnostic, InputError, Severity
 from ..limits import MAX_FILE_BYTES
-from .script import SIMPLIFIED_NOTE, UNCONVERTED_NOTE, Written, to_simplified, unconverted, written_pairs
+from .script import SIMPLIFIED_NOTE, UNCONVERTED_NOTE, Typed, to_simplified, unconverted
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
@@ -57,7 +57,7 @@ class Source:
     encoding: str
     warnings: list[Diagnostic] = field(default_factory=list)
     stripped: list[Stripped] = field(default_factory=list)
-    written: Written = field(default_factory=dict)  # a file in traditional characters: how it wrote them
+    typed: Typed | None = None  # a file typed in traditional characters: as typed (for --script hant)
     _starts: list[int] = field(default_factory=list, repr=False)
     _shifts: dict[int, list[int]] = field(default_factory=dict, repr=False)
 
@@ -142,7 +142,7 @@ def read_source(path: Path, display: str | None = None) -> Source:
     source.text = unicodedata.normalize("NFC", source.text)
     simplified = to_simplified(source.text)
     if simplified is not None:
-        source.written = written_pairs(source.text, simplified)  # so that --script hant gives it back as typed
+        source.typed = Typed(source.text, simplified)  # so that --script hant gives it back as typed
         source.text = simplified
         source.warnings.append(Diagnostic(shown, 1, 1, "文字", SIMPLIFIED_NOTE, Severity.INFO, "CC109"))
     elif unconverted(source.text):

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
+import os
 import re
+import stat
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -103,23 +107,48 @@ class _Unreadable(Exception):
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
     """The built-in templates compiled once per version, in the user's cache folder: compiling
     them is ≈ 20 ms of every one-file run (benchmarks/startup.py). A file that cannot be read
-    is compiled again; one that cannot be written is not kept."""
+    is compiled again; one that cannot be written is not kept. The file names hold the versions
+    and the environment's settings; a folder another user owns, or others may write to, is not
+    used (its code would run here)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, env: jinja2.Environment) -> None:
         from .. import __version__
 
-        super().__init__(str(directory), f"%s-chuangcheng{__version__}-jinja{jinja2.__version__}.cache")
+        settings = repr((env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline, env.autoescape,
+                         env.finalize is not None, sorted(env.extensions), env.block_start_string,
+                         env.variable_start_string, env.comment_start_string))
+        tag = hashlib.sha1(settings.encode("utf-8")).hexdigest()[:8]
+        super().__init__(str(directory), f"%s-chuangcheng{__version__}-jinja{jinja2.__version__}-{tag}.cache")
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        key = f"{name}|{filename or ''}".encode("utf-8", "surrogatepass")  # a path unzipped with GBK names
+        return hashlib.sha1(key).hexdigest()
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
-            super().load_bytecode(bucket)
+            if self._usable:
+                super().load_bytecode(bucket)
         except Exception:  # a truncated or foreign file: compile again, and write it afresh
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         with contextlib.suppress(Exception):
-            Path(self.directory).mkdir(parents=True, exist_ok=True)
-            super().dump_bytecode(bucket)
+            if self._usable:
+                super().dump_bytecode(bucket)
+
+    @functools.cached_property
+    def _usable(self) -> bool:
+        """The folder is there (made if need be, for this user only) and nobody else's to write."""
+        folder = Path(self.directory)
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if os.name == "nt":
+                return folder.is_dir()
+            found = folder.lstat()
+            return (stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid()
+                    and not found.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+        except OSError:
+            return False
 
 
 @cache
@@ -130,8 +159,6 @@ def environment(template_dir: Path | None = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [_Loader(str(builtin_template_dir()))]
     kind: type[jinja2.Environment] = jinja2.Environment
     finalize: Callable[[Any], str] = md_escape
-    folder = cache_dir()
-    compiled = _CompiledTemplates(folder / "templates") if folder is not None and template_dir is None else None
     if template_dir is not None:
         loaders.insert(0, _Loader(str(template_dir)))
         kind, finalize = LimitedSandbox, limited_finalize(md_escape)
@@ -143,8 +170,10 @@ def environment(template_dir: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
-        bytecode_cache=compiled,
     )
+    folder = cache_dir()
+    if folder is not None and template_dir is None:
+        env.bytecode_cache = _CompiledTemplates(folder / "templates", env)
     env.filters.update(FILTERS)
     if isinstance(env, LimitedSandbox):
         env.limit_filters()
