@@ -75,17 +75,22 @@ _NAME = r"[^\s<>()\[\]{},'\"：:]"
 _FILE = re.compile(rf"\]\(<[^<>\n]*>\)|(?<!{_NAME}){_NAME}+\.(?:jpe?g|png|gif|bmp|webp|tiff?|heic)\b", re.I)
 
 
-def _convert(config: str, text: str) -> str:
+def _convert(config: str, text: str, pairs: tuple[Written, ...] = ()) -> str:
     """Convert line by line, so that line numbers (and the line breaks) stay as written; file
-    names are left alone (照片/0305-學雷鋒.jpg is the file's name, whatever the script)."""
+    names are left alone (照片/0305-學雷鋒.jpg is the file's name, whatever the script). ``pairs``:
+    what decides where OpenCC falls short (:func:`to_traditional`)."""
     converter = _converter(config)
+
+    def piece(text: str) -> str:
+        done = converter.convert(text)
+        return _by_pairs(text, done, pairs) if pairs and len(done) == len(text) else done
 
     def line(text: str) -> str:
         out, at = [], 0
         for match in _FILE.finditer(text):
-            out += [converter.convert(text[at:match.start()]), match[0]]
+            out += [piece(text[at:match.start()]), match[0]]
             at = match.end()
-        return "".join([*out, converter.convert(text[at:])])
+        return "".join([*out, piece(text[at:])])
 
     return "\n".join(line(part) for part in text.split("\n"))
 
@@ -171,21 +176,13 @@ def to_traditional(text: str, script: str = "hant", written: Written | None = No
     愛睏). A character takes the form its pair with the character before it gives, else the one its
     pair with the character after it gives; pairs that disagree leave OpenCC's choice. File names
     (photos, links) are left as they are."""
-    converted = _convert(_TRADITIONAL[script], text)
-    if converted == text:
-        return converted
-    pairs = (written or {}, _phrase_pairs())
-    out = []
-    for simple, done in zip(text.split("\n"), converted.split("\n"), strict=False):
-        out.append(_by_pairs(simple, done, pairs) if len(simple) == len(done) else done)
-    return "\n".join(out)
+    return _convert(_TRADITIONAL[script], text, (written or {}, _phrase_pairs()))
 
 
-def _by_pairs(simple: str, converted: str, tables: tuple[Written, Written]) -> str:
-    names = [m.span() for m in _FILE.finditer(simple)]
+def _by_pairs(simple: str, converted: str, tables: tuple[Written, ...]) -> str:
     chars = list(converted)
     for i, char in enumerate(simple):
-        if not _is_han(char) or any(start <= i < end for start, end in names):
+        if not _is_han(char):
             continue
         before = _pair(simple[i - 1:i + 1], tables) if i else None
         after = _pair(simple[i:i + 2], tables)
@@ -195,7 +192,7 @@ def _by_pairs(simple: str, converted: str, tables: tuple[Written, Written]) -> s
     return "".join(chars)
 
 
-def _pair(simple: str, tables: tuple[Written, Written]) -> str | None:
+def _pair(simple: str, tables: tuple[Written, ...]) -> str | None:
     for table in tables:
         found = table.get(simple)
         if found is not None:
