@@ -60,11 +60,11 @@ def wrap(text: str, width: int) -> list[str]:
                 carried.insert(0, lines[-1].pop())  # （ may not end one
             while carried and carried[0] == " ":
                 carried.pop(0)
-            if sum(map(width_of, carried)) + size > width:  # too long to carry: the rule gives way
-                lines[-1] += carried
-                carried = []
-            lines.append(carried)
             used = sum(map(width_of, carried))
+            if used + size > width:  # too long to carry: the rule gives way
+                lines[-1] += carried
+                carried, used = [], 0
+            lines.append(carried)
         while size > width:  # a Latin word longer than the line
             room = width - used
             cut = _fit(token, room) if room > 0 else 0
@@ -246,6 +246,7 @@ def error_text(exc: Any) -> str:
     kind = type(exc).__name__
     message = str(getattr(exc, "message", "") or exc)
     param = getattr(exc, "param", None)
+    ctx = getattr(exc, "ctx", None)
     if kind == "NoSuchOption":
         name = exc.option_name
         close = difflib.get_close_matches(name, list(exc.possibilities or []), 3) or list(exc.possibilities or [])[:3]
@@ -260,7 +261,6 @@ def error_text(exc: Any) -> str:
     elif kind == "BadParameter":
         said = f"{_hint(param)} 的值不对：{_value_message(message)}"
     elif (found := re.match(r"""No such command (?:'(.+)'|"(.+)")\.""", message)) is not None:
-        ctx = getattr(exc, "ctx", None)
         names = list(ctx.command.list_commands(ctx)) if ctx is not None and isinstance(ctx.command, TyperGroup) else []
         typed = found[1] or found[2]
         close = difflib.get_close_matches(typed, names, 3)
@@ -270,7 +270,6 @@ def error_text(exc: Any) -> str:
         said = f"多出了参数：{found[1]}（文件名里有空格时，请给整个路径加上引号）。"
     else:
         said = f"命令行有误：{message}"
-    ctx = getattr(exc, "ctx", None)
     lines = [usage(ctx)] if ctx is not None else []
     path = ctx.command_path if ctx is not None else "chuangcheng"
     lines += [f"错误：{said}", f"用 {path} -h 查看用法。"]
